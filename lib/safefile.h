@@ -1,0 +1,63 @@
+/* Opening and replacing files with privilege, without being fooled.
+ *
+ * Rules (DESIGN.md rule 2): no path component the caller names is
+ * followed if it is a symlink (O_NOFOLLOW on the last component, and
+ * names relative to an already-checked directory fd contain no '/'),
+ * and every check is made on the open fd (fstat), never on a path.
+ *
+ * "Trusted owner" means root, or the effective uid of this process: a
+ * PAM application that runs as root (sshd, sudo, su, the credgate gate)
+ * trusts only root; a test that runs unprivileged trusts itself and still
+ * refuses files of any other user. */
+#ifndef CG_SAFEFILE_H
+#define CG_SAFEFILE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include "cg_error.h"
+
+bool cg_owner_trusted(uid_t uid);
+
+/* Check an open fd: a regular file (or, with want_dir, a directory),
+ * owned by a trusted owner, with none of the `forbidden` mode bits set
+ * (e.g. 022 for "not group/world writable", 077 for "private"), and for a
+ * regular file exactly one link.  st_out may be NULL. */
+cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
+		   struct stat *st_out);
+
+/* Open a directory by path (last component not followed) and check it. */
+cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out);
+
+/* Open a file by absolute path for reading (last component not followed)
+ * and check it as cg_check_fd does. */
+cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
+		    struct stat *st_out);
+
+/* Open `name` (a single component, no '/') relative to dirfd with
+ * O_NOFOLLOW|O_CLOEXEC plus `flags`, and check it.  CG_E_NOENT only when
+ * the file does not exist; a symlink gives CG_E_SYMLINK. */
+cg_err cg_openat_file(int dirfd, const char *name, int flags,
+		      mode_t forbidden, int *fd_out, struct stat *st_out);
+
+/* Read a whole file from fd, at most `max` bytes (CG_E_TOOBIG beyond).
+ * The buffer is NUL-terminated; free it with cg_freezero(buf, len + 1)
+ * when it may hold secrets. */
+cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out);
+
+/* Write the whole buffer, retrying on EINTR and short writes. */
+cg_err cg_write_all(int fd, const void *buf, size_t len);
+
+/* Replace dirfd/name atomically with `data`: write a temp file
+ * ".NAME.XXXXXX" created with O_EXCL in the same directory, fchmod it to
+ * `mode`, fsync it, renameat it over NAME, fsync the directory.  On any
+ * failure the temp file is removed and NAME is untouched; errno is kept. */
+cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
+			 size_t len, mode_t mode);
+
+/* Like cg_atomic_replace but fails with CG_E_EXISTS if NAME exists
+ * (link(2) of the temp file instead of rename). */
+cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
+			size_t len, mode_t mode);
+
+#endif

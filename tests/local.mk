@@ -1,0 +1,24 @@
+# Test harness: every test speaks TAP, so each individual case is counted.
+# Shell tests end in .sh; compiled cmocka tests end in .t (a check program
+# named foo.t) and run through tests/cmocka-tap.sh.
+TEST_EXTENSIONS = .sh .t
+TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(TAP_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+T_LOG_DRIVER = $(TAP_DRIVER)
+T_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/cmocka-tap.sh
+AM_TESTS_ENVIRONMENT = \
+	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
+	abs_top_srcdir='$(abs_top_srcdir)'; export abs_top_srcdir; \
+	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT;
+EXTRA_DIST += tests/cmocka-tap.sh tests/tap.sh
+
+CG_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
+CG_TEST_LIBS = lib/libcredgate.la $(CMOCKA_LIBS) $(CRYPTO_LIBS)
+CG_TEST_LINKFLAGS = $(AM_LDFLAGS) -no-install
+
+include tests/unit/local.mk
+include tests/helpers/local.mk
+include tests/pam/local.mk
+include tests/tools/local.mk
+EXTRA_DIST += build-aux/tap-driver.sh
