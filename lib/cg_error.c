@@ -35,6 +35,7 @@ static const char *const messages[CG_E__COUNT] = {
 	[CG_E_PARSE] = "malformed contents",
 	[CG_E_EXISTS] = "already exists",
 	[CG_E_NAME] = "invalid name",
+	[CG_E_NOTMINE] = "file belongs to another user",
 };
 
 const char *cg_strerror(cg_err err)

@@ -42,6 +42,7 @@ typedef enum {
 	CG_E_PARSE,           /* malformed file contents */
 	CG_E_EXISTS,          /* already exists */
 	CG_E_NAME,            /* unsafe name (user, credential) */
+	CG_E_NOTMINE,         /* refused: file belongs to another user */
 	CG_E__COUNT
 } cg_err;
 

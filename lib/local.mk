@@ -7,6 +7,14 @@ lib_libcredgate_la_SOURCES = \
 	lib/otp.c lib/otp.h \
 	lib/otpauth.c lib/otpauth.h \
 	lib/secret.c lib/secret.h \
-	lib/safefile.c lib/safefile.h
-lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) -fPIC
-lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS)
+	lib/safefile.c lib/safefile.h \
+	lib/audit.c lib/audit.h \
+	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf.h lib/conf_int.h \
+	lib/verify.c lib/verify.h \
+	lib/state.c lib/state_text.c lib/state.h \
+	lib/recovery.c lib/recovery.h \
+	lib/outfile.c lib/outfile.h \
+	lib/qr.c lib/qr.h \
+	lib/privguard.c lib/privguard.h
+lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS) -fPIC
+lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS) $(QRENCODE_LIBS) $(PNG_LIBS)

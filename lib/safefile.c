@@ -1,3 +1,420 @@
-/* placeholder: being written */
+/* Safe opening, reading, atomic replacement and locking of files that a
+ * privileged process trusts.  See safefile.h for the rules. */
 #include "config.h"
-typedef int cg_placeholder_safefile;
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>	/* renameat */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "safefile.h"
+#include "secret.h"
+#include "wipe.h"
+
+#define READ_CHUNK	4096
+#define TEMP_TRIES	8	/* O_EXCL collisions before giving up */
+#define TEMP_RANDOM	6	/* random characters in a temp name */
+#define LOCK_POLL_MS	5
+
+/* Flags a caller may pass to cg_openat_file.  O_TRUNC is not among them:
+ * it would truncate a file before we had checked it. */
+#define OPENAT_ALLOWED \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC | \
+	 O_NOCTTY)
+
+/* close(2) for cleanup paths: the caller's errno is what matters. */
+static void close_keep_errno(int fd)
+{
+	int saved = errno;
+
+	if (fd != -1)
+		(void)close(fd);
+	errno = saved;
+}
+
+/* One directory entry name: nothing that walks elsewhere. */
+static bool name_is_component(const char *name)
+{
+	if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL)
+		return false;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	return strnlen(name, NAME_MAX + 1) <= NAME_MAX;
+}
+
+/* Turn a failed open's errno into a refusal; errno is kept for CG_E_IO. */
+static cg_err open_errno_to_err(void)
+{
+	switch (errno) {
+	case ENOENT:
+		return CG_E_NOENT;
+	case ELOOP:
+		return CG_E_SYMLINK;
+	case ENOTDIR:
+	case EISDIR:
+	case ENXIO:	/* FIFO without reader, socket, absent device */
+		return CG_E_NOTREG;
+	default:
+		return CG_E_IO;
+	}
+}
+
+bool cg_owner_trusted(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
+cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
+		   struct stat *st_out)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return CG_E_IO;
+	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		return CG_E_NOTREG;
+	if (!cg_owner_trusted(st.st_uid))
+		return CG_E_OWNER;
+	if ((st.st_mode & forbidden) != 0)
+		return CG_E_MODE;
+	/* A second link may live in a directory someone else controls. */
+	if (!want_dir && st.st_nlink != 1)
+		return CG_E_NLINK;
+	if (st_out != NULL)
+		*st_out = st;
+	return CG_OK;
+}
+
+cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out)
+{
+	struct stat st;
+	cg_err err;
+	int fd, saved;
+
+	if (path == NULL || path[0] != '/')
+		return CG_E_INVAL;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		err = open_errno_to_err();
+		/* With O_DIRECTORY, Linux reports a symlink as ENOTDIR, not
+		 * ELOOP.  lstat only tells the two refusals apart; nothing is
+		 * opened through it. */
+		saved = errno;
+		if (saved == ENOTDIR && lstat(path, &st) == 0 &&
+		    S_ISLNK(st.st_mode))
+			err = CG_E_SYMLINK;
+		errno = saved;
+		return err;
+	}
+	if ((err = cg_check_fd(fd, true, forbidden, NULL)) != CG_OK) {
+		close_keep_errno(fd);
+		return err;
+	}
+	*dirfd_out = fd;
+	return CG_OK;
+}
+
+/* Common tail of the file openers: check the fd opened with O_NONBLOCK
+ * (so a FIFO or device could not block or act), then make it blocking. */
+static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
+			  struct stat *st_out)
+{
+	cg_err err;
+	int fl;
+
+	if ((err = cg_check_fd(fd, false, forbidden, st_out)) != CG_OK)
+		goto out;
+	err = CG_E_IO;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		goto out;
+	*fd_out = fd;
+	fd = -1;
+	err = CG_OK;
+out:
+	close_keep_errno(fd);
+	return err;
+}
+
+cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
+		    struct stat *st_out)
+{
+	int fd;
+
+	if (path == NULL || path[0] != '/')
+		return CG_E_INVAL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		  O_NONBLOCK);
+	if (fd == -1)
+		return open_errno_to_err();
+	return finish_open(fd, forbidden, fd_out, st_out);
+}
+
+cg_err cg_openat_file(int dirfd, const char *name, int flags,
+		      mode_t forbidden, int *fd_out, struct stat *st_out)
+{
+	int fd;
+
+	if (!name_is_component(name))
+		return CG_E_NAME;
+	if ((flags & ~OPENAT_ALLOWED) != 0 || (flags & O_ACCMODE) == O_ACCMODE)
+		return CG_E_INVAL;
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK, 0600);
+	if (fd == -1)
+		return open_errno_to_err();
+	return finish_open(fd, forbidden, fd_out, st_out);
+}
+
+/* Make room for more data in *bufp (allocated *sizep bytes, len used),
+ * never beyond max + 2 so that reading max + 1 bytes shows "too big".
+ * The old buffer is wiped: it may hold a secret and realloc would not. */
+static cg_err read_grow(char **bufp, size_t *sizep, size_t len, size_t max)
+{
+	size_t size = *sizep < READ_CHUNK / 2 ? READ_CHUNK : *sizep * 2;
+	char *nbuf;
+
+	if (size > max + 2)
+		size = max + 2;
+	if ((nbuf = malloc(size)) == NULL)
+		return CG_E_NOMEM;
+	if (len > 0)
+		memcpy(nbuf, *bufp, len);
+	cg_freezero(*bufp, *sizep);
+	*bufp = nbuf;
+	*sizep = size;
+	return CG_OK;
+}
+
+cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
+{
+	char *buf = NULL;
+	size_t size = 0, len = 0;
+	ssize_t n;
+	cg_err err;
+
+	*buf_out = NULL;
+	if (len_out != NULL)
+		*len_out = 0;
+	if (max > SIZE_MAX / 2)
+		return CG_E_INVAL;
+	for (;;) {
+		if (len + 1 >= size &&
+		    (err = read_grow(&buf, &size, len, max)) != CG_OK)
+			goto out;
+		n = read(fd, buf + len, size - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		err = CG_E_IO;
+		if (n == -1)
+			goto out;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		err = CG_E_TOOBIG;
+		if (len > max)
+			goto out;
+	}
+	buf[len] = '\0';
+	*buf_out = buf;
+	buf = NULL;
+	if (len_out != NULL)
+		*len_out = len;
+	err = CG_OK;
+out:
+	cg_freezero(buf, size);
+	return err;
+}
+
+cg_err cg_write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return CG_E_IO;
+		if (n == 0) {	/* no progress and no reason: give one */
+			errno = EIO;
+			return CG_E_IO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return CG_OK;
+}
+
+/* Create ".NAME.XXXXXX" next to NAME with O_EXCL; tmp holds its name.
+ * NAME has been checked to be at most CG_ATOMIC_NAME_MAX bytes. */
+static cg_err temp_create(int dirfd, const char *name, char tmp[NAME_MAX + 1],
+			  int *fd_out)
+{
+	static const char alphabet[64] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t nlen = strlen(name);
+	uint8_t rnd[TEMP_RANDOM];
+	cg_err err;
+	int fd;
+
+	tmp[0] = '.';
+	memcpy(tmp + 1, name, nlen);
+	tmp[1 + nlen] = '.';
+	tmp[2 + nlen + TEMP_RANDOM] = '\0';
+	for (int tries = 0; tries < TEMP_TRIES; tries++) {
+		if ((err = cg_random_bytes(rnd, sizeof rnd)) != CG_OK)
+			return err;
+		for (size_t i = 0; i < TEMP_RANDOM; i++)
+			tmp[2 + nlen + i] = alphabet[rnd[i] & 63];
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd != -1) {
+			*fd_out = fd;
+			return CG_OK;
+		}
+		if (errno != EEXIST)
+			return CG_E_IO;
+	}
+	return CG_E_IO;	/* errno is EEXIST */
+}
+
+/* Give the temp file its mode and contents, durably. */
+static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode)
+{
+	cg_err err;
+
+	if (fchmod(fd, mode) == -1)
+		return CG_E_IO;
+	if ((err = cg_write_all(fd, data, len)) != CG_OK)
+		return err;
+	if (fsync(fd) == -1)
+		return CG_E_IO;
+	return CG_OK;
+}
+
+/* Put the finished temp file at NAME.  Replace: rename over it.  Create:
+ * link (which never overwrites), then drop the temp name.  If that last
+ * unlink fails, NAME exists with two links (cg_check_fd will refuse it)
+ * and the error is reported; it needs a broken file system. */
+static cg_err temp_install(int dirfd, const char *tmp, const char *name,
+			   bool replace)
+{
+	if (replace)
+		return renameat(dirfd, tmp, dirfd, name) == -1 ?
+		    CG_E_IO : CG_OK;
+	if (linkat(dirfd, tmp, dirfd, name, 0) == -1)
+		return errno == EEXIST ? CG_E_EXISTS : CG_E_IO;
+	return unlinkat(dirfd, tmp, 0) == -1 ? CG_E_IO : CG_OK;
+}
+
+static cg_err atomic_write(int dirfd, const char *name, const void *data,
+			   size_t len, mode_t mode, bool replace)
+{
+	char tmp[NAME_MAX + 1];
+	bool have_tmp = false;
+	cg_err err;
+	int fd = -1, rc;
+
+	if (!name_is_component(name) || strlen(name) > CG_ATOMIC_NAME_MAX)
+		return CG_E_NAME;
+	if ((mode & ~(mode_t)0777) != 0 || (data == NULL && len > 0))
+		return CG_E_INVAL;
+	if ((err = temp_create(dirfd, name, tmp, &fd)) != CG_OK)
+		return err;
+	have_tmp = true;
+	if ((err = temp_fill(fd, data, len, mode)) != CG_OK)
+		goto out;
+	rc = close(fd);	/* NFS and quotas report write errors here */
+	fd = -1;
+	err = CG_E_IO;
+	if (rc == -1)
+		goto out;
+	if ((err = temp_install(dirfd, tmp, name, replace)) != CG_OK)
+		goto out;
+	have_tmp = false;
+	err = CG_E_IO;
+	if (fsync(dirfd) == -1)
+		goto out;
+	err = CG_OK;
+out:
+	close_keep_errno(fd);
+	if (have_tmp) {
+		rc = errno;
+		(void)unlinkat(dirfd, tmp, 0);
+		errno = rc;
+	}
+	return err;
+}
+
+cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
+			 size_t len, mode_t mode)
+{
+	return atomic_write(dirfd, name, data, len, mode, true);
+}
+
+cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
+			size_t len, mode_t mode)
+{
+	return atomic_write(dirfd, name, data, len, mode, false);
+}
+
+/* Is fd still the file at dirfd/name?  A lock on a file that was unlinked
+ * or replaced meanwhile protects nothing. */
+static cg_err lock_still_named(int dirfd, const char *name, int fd)
+{
+	struct stat at_name, locked;
+
+	if (fstat(fd, &locked) == -1)
+		return CG_E_IO;
+	if (fstatat(dirfd, name, &at_name, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? CG_E_LOCK : CG_E_IO;
+	if (at_name.st_dev != locked.st_dev || at_name.st_ino != locked.st_ino)
+		return CG_E_LOCK;
+	return CG_OK;
+}
+
+/* One attempt: CG_OK with the lock held, CG_E_LOCK if busy, else error. */
+static cg_err lock_try(int dirfd, const char *name, int *fd_out)
+{
+	cg_err err;
+	int fd = -1;
+
+	if ((err = cg_openat_file(dirfd, name, O_RDONLY | O_CREAT, 077, &fd,
+				  NULL)) != CG_OK)
+		return err;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		err = (errno == EWOULDBLOCK || errno == EINTR) ?
+		    CG_E_LOCK : CG_E_IO;
+		goto out;
+	}
+	if ((err = lock_still_named(dirfd, name, fd)) != CG_OK)
+		goto out;
+	*fd_out = fd;
+	fd = -1;
+out:
+	close_keep_errno(fd);
+	return err;
+}
+
+cg_err cg_lock_file(int dirfd, const char *name, unsigned timeout_ms,
+		    int *lockfd_out)
+{
+	const struct timespec nap = { 0, LOCK_POLL_MS * 1000000L };
+	unsigned long long waited;
+	cg_err err;
+
+	/* The wait is counted in naps, not read from a clock: a clock
+	 * stopped by faketime (or stepped back) cannot make it endless. */
+	for (waited = 0;; waited += LOCK_POLL_MS) {
+		err = lock_try(dirfd, name, lockfd_out);
+		if (err != CG_E_LOCK || waited >= timeout_ms)
+			return err;
+		(void)nanosleep(&nap, NULL);
+	}
+}

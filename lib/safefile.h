@@ -4,18 +4,29 @@
  * followed if it is a symlink (O_NOFOLLOW on the last component, and
  * names relative to an already-checked directory fd contain no '/'),
  * and every check is made on the open fd (fstat), never on a path.
+ * Paths must be absolute: a setuid program's working directory belongs
+ * to the user who started it.
  *
  * "Trusted owner" means root, or the effective uid of this process: a
  * PAM application that runs as root (sshd, sudo, su, the credgate gate)
  * trusts only root; a test that runs unprivileged trusts itself and still
- * refuses files of any other user. */
+ * refuses files of any other user.
+ *
+ * Errors: CG_E_IO leaves errno set by the failing call; every refusal
+ * (CG_E_SYMLINK, CG_E_NOTREG, CG_E_OWNER, CG_E_MODE, CG_E_NLINK, CG_E_NAME)
+ * has its own code.  No function here ever prints anything. */
 #ifndef CG_SAFEFILE_H
 #define CG_SAFEFILE_H
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include "cg_error.h"
+
+/* Longest NAME cg_atomic_replace/cg_atomic_create accept: the temp name
+ * ".NAME.XXXXXX" must still fit in NAME_MAX. */
+#define CG_ATOMIC_NAME_MAX (NAME_MAX - 8)
 
 bool cg_owner_trusted(uid_t uid);
 
@@ -26,23 +37,30 @@ bool cg_owner_trusted(uid_t uid);
 cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 		   struct stat *st_out);
 
-/* Open a directory by path (last component not followed) and check it. */
+/* Open a directory by absolute path (last component not followed) and
+ * check it.  A relative path gives CG_E_INVAL. */
 cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out);
 
 /* Open a file by absolute path for reading (last component not followed)
- * and check it as cg_check_fd does. */
+ * and check it as cg_check_fd does.  A FIFO or device planted there is
+ * refused without blocking.  st_out may be NULL. */
 cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
 		    struct stat *st_out);
 
-/* Open `name` (a single component, no '/') relative to dirfd with
- * O_NOFOLLOW|O_CLOEXEC plus `flags`, and check it.  CG_E_NOENT only when
- * the file does not exist; a symlink gives CG_E_SYMLINK. */
+/* Open `name` (a single component: non-empty, no '/', not "." or "..",
+ * else CG_E_NAME) relative to dirfd with O_NOFOLLOW|O_CLOEXEC|O_NOCTTY
+ * plus `flags`, and check it.  `flags` is an access mode plus any of
+ * O_CREAT, O_EXCL, O_APPEND (others give CG_E_INVAL; O_TRUNC in particular,
+ * since it would act before the checks).  A file created here gets mode
+ * 0600.  CG_E_NOENT only when the file does not exist; a symlink gives
+ * CG_E_SYMLINK.  st_out may be NULL. */
 cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		      mode_t forbidden, int *fd_out, struct stat *st_out);
 
 /* Read a whole file from fd, at most `max` bytes (CG_E_TOOBIG beyond).
  * The buffer is NUL-terminated; free it with cg_freezero(buf, len + 1)
- * when it may hold secrets. */
+ * when it may hold secrets.  len_out may be NULL.  On failure nothing is
+ * returned and whatever was read has been wiped. */
 cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out);
 
 /* Write the whole buffer, retrying on EINTR and short writes. */
@@ -50,8 +68,12 @@ cg_err cg_write_all(int fd, const void *buf, size_t len);
 
 /* Replace dirfd/name atomically with `data`: write a temp file
  * ".NAME.XXXXXX" created with O_EXCL in the same directory, fchmod it to
- * `mode`, fsync it, renameat it over NAME, fsync the directory.  On any
- * failure the temp file is removed and NAME is untouched; errno is kept. */
+ * `mode` (permission bits only, else CG_E_INVAL), fsync it, renameat it
+ * over NAME, fsync the directory.  NAME is one component of at most
+ * CG_ATOMIC_NAME_MAX bytes (else CG_E_NAME).  On any failure the temp
+ * file is removed and NAME is untouched; errno is kept.  (Only a failing
+ * fsync of the directory comes after the rename: then NAME may already
+ * hold the new data, durability unknown.) */
 cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
 			 size_t len, mode_t mode);
 
@@ -59,5 +81,14 @@ cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
  * (link(2) of the temp file instead of rename). */
 cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
 			size_t len, mode_t mode);
+
+/* Take an exclusive flock(2) on dirfd/name, creating it (mode 0600) if
+ * needed.  The lock file is opened like cg_openat_file with forbidden
+ * 077.  Polls every 5 ms for up to timeout_ms (0: one try), then gives
+ * CG_E_LOCK.  If the file is unlinked or replaced while we wait, the lock
+ * is retaken on the file now at that name.  The caller unlocks by closing
+ * *lockfd_out. */
+cg_err cg_lock_file(int dirfd, const char *name, unsigned timeout_ms,
+		    int *lockfd_out);
 
 #endif

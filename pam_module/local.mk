@@ -1,0 +1,11 @@
+# The PAM module: only pam_sm_* exported, everything else in lib/.
+pam_LTLIBRARIES += pam_module/pam_credgate.la
+pam_module_pam_credgate_la_SOURCES = \
+	pam_module/pam_credgate.c \
+	pam_module/args.c pam_module/args.h \
+	pam_module/auth.c pam_module/auth.h \
+	pam_module/pam_audit.c pam_module/pam_audit.h
+pam_module_pam_credgate_la_CFLAGS = $(AM_CFLAGS)
+pam_module_pam_credgate_la_LIBADD = lib/libcredgate.la $(PAM_LIBS)
+pam_module_pam_credgate_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-export-symbols-regex '^pam_sm_'

@@ -1,0 +1,38 @@
+
+# syslog-sink: a minimal syslog daemon for asserting audit lines.
+check_PROGRAMS += tests/helpers/syslog-sink
+tests_helpers_syslog_sink_SOURCES = tests/helpers/syslog-sink.c
+tests_helpers_syslog_sink_LDFLAGS = $(CG_TEST_LINKFLAGS)
+EXTRA_DIST += tests/with-syslog.sh
+
+# cg-state: enroll users with known secrets and read their state (lib/ API).
+check_PROGRAMS += tests/helpers/cg-state
+tests_helpers_cg_state_SOURCES = tests/helpers/cg-state.c
+tests_helpers_cg_state_CFLAGS = $(CG_TEST_CFLAGS)
+tests_helpers_cg_state_LDADD = $(CG_TEST_LIBS)
+tests_helpers_cg_state_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# faultinject.so: LD_PRELOAD shim failing write/fsync/rename in one directory.
+check_LTLIBRARIES += tests/helpers/faultinject.la
+tests_helpers_faultinject_la_SOURCES = tests/helpers/faultinject.c
+tests_helpers_faultinject_la_CFLAGS = $(WARN_CFLAGS) -Wno-missing-prototypes
+tests_helpers_faultinject_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_helpers_faultinject_la_LIBADD = -ldl
+
+# qr-render: draw QR codes through lib/qr.h; term2pbm: paint terminal
+# output as a PBM, so zbarimg can check what a terminal would show.
+check_PROGRAMS += tests/helpers/qr-render tests/helpers/term2pbm
+tests_helpers_qr_render_SOURCES = tests/helpers/qr-render.c
+tests_helpers_qr_render_CFLAGS = $(CG_TEST_CFLAGS)
+tests_helpers_qr_render_LDADD = $(CG_TEST_LIBS)
+tests_helpers_qr_render_LDFLAGS = $(CG_TEST_LINKFLAGS)
+tests_helpers_term2pbm_SOURCES = tests/helpers/term2pbm.c
+tests_helpers_term2pbm_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# totp-print: our TOTP codes for given parameters, for oathtool cross-checks.
+check_PROGRAMS += tests/helpers/totp-print
+tests_helpers_totp_print_SOURCES = tests/helpers/totp_print.c
+tests_helpers_totp_print_CFLAGS = $(CG_TEST_CFLAGS)
+tests_helpers_totp_print_LDADD = lib/libcredgate.la $(CRYPTO_LIBS)
+tests_helpers_totp_print_LDFLAGS = $(CG_TEST_LINKFLAGS)
+

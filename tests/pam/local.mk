@@ -1,0 +1,4 @@
+# End-to-end PAM tests: real libpam + pam_wrapper + nss_wrapper.
+PAM_TESTS = tests/pam/auth.sh tests/pam/concurrency.sh tests/pam/faults.sh
+TESTS += $(PAM_TESTS)
+EXTRA_DIST += $(PAM_TESTS) tests/pam/lib.sh

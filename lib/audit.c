@@ -1,0 +1,108 @@
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include "audit.h"
+
+static int plain_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("._:/@%+,-", c) != NULL;
+}
+
+static int needs_quotes(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (!plain_char((unsigned char)*v))
+			return 1;
+	return 0;
+}
+
+/* Append the escaped form of one byte; returns bytes written or 0 if the
+ * output has no room for all of it (so an escape is never cut). */
+static size_t escape_byte(unsigned char c, char *out, size_t room)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[4];
+	size_t n;
+
+	if (c == '"' || c == '\\') {
+		tmp[0] = '\\'; tmp[1] = (char)c; n = 2;
+	} else if (c < 0x20 || c >= 0x7f) {
+		tmp[0] = '\\'; tmp[1] = 'x';
+		tmp[2] = hex[c >> 4]; tmp[3] = hex[c & 15]; n = 4;
+	} else {
+		tmp[0] = (char)c; n = 1;
+	}
+	if (n > room)
+		return 0;
+	memcpy(out, tmp, n);
+	return n;
+}
+
+void cg_audit_escape(const char *value, char *out, size_t outsz)
+{
+	size_t o = 0, in = 0;
+	int quote;
+
+	if (outsz == 0)
+		return;
+	if (value == NULL || *value == '\0') {
+		strncpy(out, "-", outsz - 1);
+		out[outsz - 1] = '\0';
+		return;
+	}
+	quote = needs_quotes(value);
+	/* Reserve room for the closing quote, "..." and the NUL. */
+	size_t limit = outsz > 6 ? outsz - 6 : 0;
+	if (quote && o < limit)
+		out[o++] = '"';
+	for (; value[in] != '\0' && in < CG_AUDIT_VALUE_MAX; in++) {
+		size_t w = escape_byte((unsigned char)value[in], out + o,
+				       limit > o ? limit - o : 0);
+		if (w == 0)
+			break;
+		o += w;
+	}
+	if (value[in] != '\0') {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	if (quote)
+		out[o++] = '"';
+	out[o] = '\0';
+}
+
+void cg_audit_format(const struct cg_audit_field *fields, size_t n,
+		     char *out, size_t outsz)
+{
+	char value[CG_AUDIT_VALUE_MAX * 4 + 8];
+	size_t o = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		cg_audit_escape(fields[i].value, value, sizeof(value));
+		size_t need = strlen(fields[i].key) + 1 + strlen(value) +
+			      (o > 0 ? 1 : 0);
+		if (o + need + 1 > outsz)
+			continue;
+		if (o > 0)
+			out[o++] = ' ';
+		o += (size_t)snprintf(out + o, outsz - o, "%s=%s", fields[i].key, value);
+	}
+}
+
+void cg_audit_open(const char *ident)
+{
+	openlog(ident, LOG_PID, LOG_AUTHPRIV);
+}
+
+void cg_audit_log(int priority, const struct cg_audit_field *fields, size_t n)
+{
+	char line[CG_AUDIT_LINE_MAX];
+
+	cg_audit_format(fields, n, line, sizeof(line));
+	syslog(LOG_AUTHPRIV | priority, "%s", line);
+}

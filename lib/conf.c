@@ -1,0 +1,273 @@
+/* The policy model: creation, lookup, cross-checks after every file is
+ * read, freeing, and the diagnostics every error carries.  The text
+ * format is parsed in conf_parse.c, files are read in conf_load.c. */
+#include "config.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conf.h"
+#include "conf_int.h"
+
+struct cg_config *cg_config_new(void)
+{
+	struct cg_config *cfg = calloc(1, sizeof(*cfg));
+
+	if (cfg == NULL)
+		return NULL;
+	snprintf(cfg->defaults.state_dir, sizeof(cfg->defaults.state_dir),
+		 "%s", CG_DEFAULT_STATE_DIR);
+	cfg->defaults.window = 1;
+	cfg->defaults.max_failures = 5;
+	cfg->defaults.failure_window = 300;
+	cfg->defaults.lockout = 900;
+	cfg->defaults.grace = 0;
+	cfg->defaults.self_enroll = false;
+	cfg->defaults.issuer[0] = '\0';
+	return cfg;
+}
+
+static void role_clear(struct cg_role *role)
+{
+	for (size_t i = 0; i < role->nmembers; i++)
+		free(role->members[i].name);
+	free(role->members);
+	free(role->name);
+	free(role->file);
+}
+
+static void credential_clear(struct cg_credential *cred)
+{
+	for (size_t i = 0; i < cred->nroles; i++)
+		free(cred->roles[i]);
+	free(cred->roles);
+	free(cred->name);
+	free(cred->path);
+	free(cred->description);
+	free(cred->file);
+}
+
+void cg_config_free(struct cg_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (size_t i = 0; i < cfg->nroles; i++)
+		role_clear(&cfg->roles[i]);
+	free(cfg->roles);
+	for (size_t i = 0; i < cfg->ncredentials; i++)
+		credential_clear(&cfg->credentials[i]);
+	free(cfg->credentials);
+	free(cfg->defaults_file);
+	free(cfg);
+}
+
+const struct cg_role *cg_config_role(const struct cg_config *cfg,
+				     const char *name)
+{
+	if (cfg == NULL || name == NULL)
+		return NULL;
+	for (size_t i = 0; i < cfg->nroles; i++)
+		if (strcmp(cfg->roles[i].name, name) == 0)
+			return &cfg->roles[i];
+	return NULL;
+}
+
+const struct cg_credential *cg_config_credential(const struct cg_config *cfg,
+						 const char *name)
+{
+	if (cfg == NULL || name == NULL)
+		return NULL;
+	for (size_t i = 0; i < cfg->ncredentials; i++)
+		if (strcmp(cfg->credentials[i].name, name) == 0)
+			return &cfg->credentials[i];
+	return NULL;
+}
+
+/* ASCII only, independent of the locale (the module runs in whatever
+ * locale the PAM application set). */
+static bool is_alnum(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* Letters, digits and `extra`; 1..max-1 bytes; not starting with '.' or
+ * '-' (no hidden names, nothing that looks like an option). */
+static bool name_valid(const char *name, size_t max, const char *extra)
+{
+	size_t n;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
+	    name[0] == '-')
+		return false;
+	for (n = 0; name[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)name[n];
+
+		if (n >= max - 1)
+			return false;
+		if (!is_alnum(c) && strchr(extra, c) == NULL)
+			return false;
+	}
+	return true;
+}
+
+bool cg_config_name_valid(const char *name)
+{
+	return name_valid(name, CG_NAME_MAX, "_.-");
+}
+
+bool cg_conf_member_name_valid(const char *name)
+{
+	return name_valid(name, CG_CONF_MEMBER_MAX, "_.@\\-");
+}
+
+/* Required keys of a role: a role nobody can hold is a mistake. */
+static cg_err validate_role(const struct cg_role *role, struct cg_diag *diag)
+{
+	if (role->nmembers == 0) {
+		cg_conf_diag(diag, role->file, role->line,
+			     "[role %s] has no 'members' (required)",
+			     role->name);
+		return CG_E_PARSE;
+	}
+	return CG_OK;
+}
+
+/* Required keys of a credential, and every role it names defined. */
+static cg_err validate_credential(const struct cg_config *cfg,
+				  const struct cg_credential *cred,
+				  struct cg_diag *diag)
+{
+	if (cred->path == NULL) {
+		cg_conf_diag(diag, cred->file, cred->line,
+			     "[credential %s] has no 'path' (required)",
+			     cred->name);
+		return CG_E_PARSE;
+	}
+	if (cred->nroles == 0) {
+		cg_conf_diag(diag, cred->file, cred->line,
+			     "[credential %s] has no 'roles' (required)",
+			     cred->name);
+		return CG_E_PARSE;
+	}
+	for (size_t i = 0; i < cred->nroles; i++) {
+		if (cg_config_role(cfg, cred->roles[i]) != NULL)
+			continue;
+		cg_conf_diag(diag, cred->file, cred->roles_line,
+			     "[credential %s] names unknown role '%s' in "
+			     "'roles' (no [role %s] in any file)",
+			     cred->name, cred->roles[i], cred->roles[i]);
+		return CG_E_PARSE;
+	}
+	return CG_OK;
+}
+
+cg_err cg_config_validate(const struct cg_config *cfg, struct cg_diag *diag)
+{
+	cg_err err;
+
+	cg_conf_diag_clear(diag);
+	if (cfg == NULL)
+		return CG_E_INVAL;
+	for (size_t i = 0; i < cfg->nroles; i++)
+		if ((err = validate_role(&cfg->roles[i], diag)) != CG_OK)
+			return err;
+	for (size_t i = 0; i < cfg->ncredentials; i++) {
+		err = validate_credential(cfg, &cfg->credentials[i], diag);
+		if (err != CG_OK)
+			return err;
+	}
+	return CG_OK;
+}
+
+void cg_conf_diag_clear(struct cg_diag *diag)
+{
+	if (diag == NULL)
+		return;
+	diag->file[0] = '\0';
+	diag->line = 0;
+	diag->message[0] = '\0';
+}
+
+void cg_conf_vdiag(struct cg_diag *diag, const char *file, unsigned line,
+		   const char *fmt, va_list ap)
+{
+	if (diag == NULL)
+		return;
+	snprintf(diag->file, sizeof(diag->file), "%s",
+		 file != NULL ? file : "");
+	diag->line = line;
+	vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+}
+
+void cg_conf_diag(struct cg_diag *diag, const char *file, unsigned line,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cg_conf_vdiag(diag, file, line, fmt, ap);
+	va_end(ap);
+}
+
+static bool is_printable_ascii(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+void cg_conf_escape(const char *s, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t need = 0, o = 0, room;
+	const unsigned char *p;
+
+	if (out == NULL || outsz == 0)
+		return;
+	if (s == NULL)
+		s = "";
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		need += is_printable_ascii(*p) ? 1 : 4;
+	/* Cut only when it does not fit, and then leave room for "...". */
+	room = need < outsz ? outsz - 1 : (outsz > 4 ? outsz - 4 : 0);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		size_t w = is_printable_ascii(*p) ? 1 : 4;
+
+		if (o + w > room)
+			break;
+		if (w == 1) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xf];
+		}
+	}
+	if (need >= outsz && outsz > 4) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+void cg_diag_format(const struct cg_diag *diag, char *buf, size_t sz)
+{
+	char file[PATH_MAX];
+
+	if (buf == NULL || sz == 0)
+		return;
+	if (diag == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+	/* The path came from an admin or a directory listing: keep the
+	 * line printable whatever bytes it holds. */
+	cg_conf_escape(diag->file, file, sizeof(file));
+	if (file[0] != '\0' && diag->line != 0)
+		snprintf(buf, sz, "%s:%u: %s", file, diag->line,
+			 diag->message);
+	else if (file[0] != '\0')
+		snprintf(buf, sz, "%s: %s", file, diag->message);
+	else
+		snprintf(buf, sz, "%s", diag->message);
+}

@@ -1,0 +1,157 @@
+/* NOTE: named conf.h, not config.h: "config.h" is autoconf's header, and
+ * a lib/config.h would shadow it for every file in lib/. */
+/* credgate.conf: one INI-style policy file plus optional drop-ins.
+ *
+ *   [defaults]             state_dir, window, max_failures, failure_window,
+ *                          lockout, grace, self_enroll, issuer
+ *   [role NAME]            members = alice, %ops, !mallory
+ *   [credential NAME]      path =, roles =, description =, grace =,
+ *                          require_totp =
+ *
+ * Lines: "key = value", "# comment", "; comment", blank.  Every error
+ * names the file and line (struct cg_diag).  An error anywhere makes the
+ * whole load fail: the caller denies (fail closed).
+ *
+ * Syntax, strictly:
+ * - Comments are whole lines whose first non-blank is '#' or ';'; there
+ *   are no trailing comments ("description = a # b" keeps "a # b").
+ * - Blanks are spaces and tabs, trimmed around keys and values.  A line
+ *   may end in "\r\n".  A leading UTF-8 byte-order mark is skipped.
+ * - A line longer than CG_CONFIG_LINE_MAX bytes, a NUL byte, a control
+ *   character other than tab (C1 included) or invalid UTF-8 is an error.
+ * - Section headers: "[defaults]", "[role NAME]", "[credential NAME]",
+ *   exactly one name (cg_config_name_valid), nothing after ']'.  A role
+ *   or credential defined twice, even in different files, is an error, as
+ *   is a second [defaults] (drop-ins add, they never override).
+ * - Keys before any section, unknown sections or keys, a key repeated in
+ *   one section and an empty value are errors.
+ * - Numbers are decimal digits only: no sign, no "0x", no blanks, no
+ *   trailing text.  Durations (failure_window, lockout, grace) are seconds
+ *   or a number with one suffix: "s", "m" (x60) or "h" (x3600), e.g. 15m.
+ * - Booleans (self_enroll, require_totp): yes|no|true|false|1|0, any case.
+ * - Lists (members, roles): comma-separated, blanks around items ignored,
+ *   no empty item (so no trailing comma).
+ * - members: "user", "%group", "!user", "!%group"; user and group names
+ *   are 1..255 bytes of [A-Za-z0-9_.@\\-], not starting with '.' or '-'
+ *   (the user-name rule of state.h).  '!' excludes and always wins.
+ *
+ * Ranges: window 0..10, max_failures 1..1000, failure_window 1..86400 s,
+ * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at
+ * most 127 bytes, state_dir and path absolute.  Required: members in a
+ * role, path and roles in a credential; every role a credential names
+ * must be defined (in any file).
+ *
+ * Return codes: CG_E_PARSE for any content error, CG_E_NOMEM, CG_E_INVAL
+ * for bad arguments; cg_config_load also passes on the refusals of
+ * safefile.h (CG_E_MODE, CG_E_OWNER, CG_E_SYMLINK, ...), CG_E_NOENT,
+ * CG_E_IO and CG_E_TOOBIG. */
+#ifndef CG_CONF_H
+#define CG_CONF_H
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "cg_error.h"
+
+#ifndef CG_DEFAULT_CONFIG
+#define CG_DEFAULT_CONFIG SYSCONFDIR "/credgate/credgate.conf"
+#endif
+#ifndef CG_DEFAULT_STATE_DIR
+#define CG_DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/credgate/users"
+#endif
+#define CG_NAME_MAX 64          /* role and credential names */
+#define CG_CONFIG_MAX_BYTES (1024 * 1024)  /* per file */
+#define CG_CONFIG_LINE_MAX 4096            /* bytes, without the newline */
+
+/* Where and why a load failed. */
+struct cg_diag {
+	char file[PATH_MAX];    /* empty when not file-specific */
+	unsigned line;          /* 0 when not line-specific */
+	char message[256];      /* never contains a secret */
+};
+
+struct cg_defaults {
+	char state_dir[PATH_MAX];
+	unsigned window;          /* steps accepted either side, default 1 */
+	unsigned max_failures;    /* default 5 */
+	unsigned failure_window;  /* seconds, default 300 */
+	unsigned lockout;         /* seconds, default 900 */
+	unsigned grace;           /* seconds, default 0 (off) */
+	bool self_enroll;         /* default no */
+	char issuer[128];         /* default empty: the host name is used */
+};
+
+/* One member entry of a role. */
+enum cg_member_kind { CG_MEMBER_USER, CG_MEMBER_GROUP };
+struct cg_member {
+	enum cg_member_kind kind;
+	bool exclude;             /* "!name" or "!%group" */
+	char *name;
+};
+
+struct cg_role {
+	char *name;
+	struct cg_member *members;
+	size_t nmembers;
+	char *file;               /* where it was defined, for messages */
+	unsigned line;
+};
+
+struct cg_credential {
+	char *name;
+	char *path;               /* absolute */
+	char **roles;             /* names of roles that exist */
+	size_t nroles;
+	char *description;        /* may be NULL */
+	int grace;                /* seconds, -1 = use defaults.grace */
+	bool require_totp;        /* default yes */
+	char *file;               /* where the section starts */
+	unsigned line;
+	unsigned roles_line;      /* line of "roles =", 0 if absent; an
+				   * unknown role is reported there */
+};
+
+struct cg_config {
+	struct cg_defaults defaults;
+	struct cg_role *roles;
+	size_t nroles;
+	struct cg_credential *credentials;
+	size_t ncredentials;
+	char *defaults_file;      /* where [defaults] was, NULL if nowhere: */
+	unsigned defaults_line;   /* a second [defaults] is an error */
+};
+
+/* Load `path` and then, if it exists, every "*.conf" in the directory
+ * "<dirname(path)>/credgate.d", in strcmp order.  Each file is opened
+ * without following a final symlink and must be owned by root (see
+ * cg_owner_trusted) and not group/world writable, as is the drop-in
+ * directory; a missing directory is fine, any other problem with it is an
+ * error.  Names starting with '.' are skipped.  The result has passed
+ * cg_config_validate.  On failure *out is NULL and diag says where and
+ * why (diag.file is the offending file or directory). */
+cg_err cg_config_load(const char *path, struct cg_config **out,
+		      struct cg_diag *diag);
+
+/* Parse one buffer as if read from `file` into cfg (used by the loader
+ * and by the fuzz target).  Cross-references (roles of credentials) are
+ * checked by cg_config_validate once every file is read.  On failure cfg
+ * may hold part of the buffer: the caller discards it (cg_config_free).
+ * diag may be NULL in both. */
+cg_err cg_config_parse_buffer(struct cg_config *cfg, const char *file,
+			      const char *text, size_t len,
+			      struct cg_diag *diag);
+cg_err cg_config_validate(const struct cg_config *cfg, struct cg_diag *diag);
+struct cg_config *cg_config_new(void);      /* defaults filled in */
+void cg_config_free(struct cg_config *cfg);
+
+const struct cg_role *cg_config_role(const struct cg_config *cfg,
+				     const char *name);
+const struct cg_credential *cg_config_credential(const struct cg_config *cfg,
+						 const char *name);
+/* Names of roles and credentials: [A-Za-z0-9_.-], 1..CG_NAME_MAX-1,
+ * not starting with '.' or '-'. */
+bool cg_config_name_valid(const char *name);
+/* "file:line: message" (or "file: message") for admins; bytes of the
+ * file name outside printable ASCII are written as \xNN. */
+void cg_diag_format(const struct cg_diag *diag, char *buf, size_t sz);
+
+#endif

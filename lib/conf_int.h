@@ -1,0 +1,30 @@
+/* Internal to the policy parser (conf.c, conf_parse.c, conf_load.c):
+ * not for the module or the tools, which use conf.h. */
+#ifndef CG_CONF_INT_H
+#define CG_CONF_INT_H
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "conf.h"
+
+/* User and group names in "members" (incl. NUL), as CG_USER_MAX. */
+#define CG_CONF_MEMBER_MAX 256
+/* Room for one user-supplied value quoted in a message. */
+#define CG_CONF_ESC_MAX 72
+
+/* Fill diag (which may be NULL) with file, line and a message. */
+void cg_conf_vdiag(struct cg_diag *diag, const char *file, unsigned line,
+		   const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+void cg_conf_diag(struct cg_diag *diag, const char *file, unsigned line,
+		  const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void cg_conf_diag_clear(struct cg_diag *diag);
+
+/* Copy s into out for a message: printable ASCII kept, every other byte
+ * written as \xNN, cut with "..." when it does not fit. */
+void cg_conf_escape(const char *s, char *out, size_t outsz);
+
+bool cg_conf_member_name_valid(const char *name);
+
+#endif

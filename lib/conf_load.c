@@ -1,0 +1,282 @@
+/* Reading credgate.conf and its drop-ins from disk.  Each file is checked
+ * on its open fd (safefile.h: no final symlink, regular file, trusted
+ * owner, not group/world writable) before a byte of it is believed, and
+ * every refusal names the file and says why. */
+#include "config.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "conf.h"
+#include "conf_int.h"
+#include "safefile.h"
+
+#define DROPIN_DIR "credgate.d"
+#define DROPIN_SUFFIX ".conf"
+#define DROPIN_MAX 1024         /* files; beyond that something is wrong */
+#define FORBIDDEN_MODE 022      /* group or world writable */
+
+/* Why safefile refused `file`, in words an admin can act on.  errnum is
+ * the errno of the failing call, used for CG_E_IO only. */
+static void refuse(struct cg_diag *diag, const char *file, cg_err err,
+		   int errnum, bool is_dir)
+{
+	const char *why;
+
+	switch (err) {
+	case CG_E_MODE:
+		why = "unsafe permissions: group or world writable; must be "
+		      "owned by root and not writable by others";
+		break;
+	case CG_E_OWNER:
+		why = "wrong owner; must be owned by root and not writable "
+		      "by others";
+		break;
+	case CG_E_SYMLINK:
+		why = "is a symbolic link; refusing to follow it";
+		break;
+	case CG_E_NOTREG:
+		why = is_dir ? "not a directory" : "not a regular file";
+		break;
+	case CG_E_NLINK:
+		why = "has more than one hard link; refusing it";
+		break;
+	case CG_E_NOENT:
+		why = "no such file or directory";
+		break;
+	case CG_E_IO:
+		cg_conf_diag(diag, file, 0, "cannot open: %s",
+			     strerror(errnum));
+		return;
+	default:
+		why = cg_strerror(err);
+		break;
+	}
+	cg_conf_diag(diag, file, 0, "%s", why);
+}
+
+/* Read an opened, checked file and parse it into cfg. */
+static cg_err parse_fd(struct cg_config *cfg, int fd, const char *file,
+		       struct cg_diag *diag)
+{
+	char *text = NULL;
+	size_t len = 0;
+	cg_err err;
+
+	err = cg_read_all(fd, CG_CONFIG_MAX_BYTES, &text, &len);
+	if (err == CG_E_TOOBIG) {
+		cg_conf_diag(diag, file, 0, "larger than %d bytes",
+			     CG_CONFIG_MAX_BYTES);
+		goto out;
+	}
+	if (err != CG_OK) {
+		cg_conf_diag(diag, file, 0, "cannot read: %s",
+			     err == CG_E_IO ? strerror(errno) :
+			     cg_strerror(err));
+		goto out;
+	}
+	err = cg_config_parse_buffer(cfg, file, text, len, diag);
+out:
+	free(text);
+	return err;
+}
+
+static cg_err load_main(struct cg_config *cfg, const char *path,
+			struct cg_diag *diag)
+{
+	int fd = -1;
+	cg_err err;
+
+	if ((err = cg_open_file(path, FORBIDDEN_MODE, &fd, NULL)) != CG_OK) {
+		refuse(diag, path, err, errno, false);
+		return err;
+	}
+	err = parse_fd(cfg, fd, path, diag);
+	close(fd);
+	return err;
+}
+
+/* Drop-ins are what glob("*.conf") would match: no hidden files (editor
+ * and lock files start with '.'), a name before the suffix. */
+static bool is_dropin_name(const char *name)
+{
+	size_t n = strlen(name), sn = strlen(DROPIN_SUFFIX);
+
+	return name[0] != '.' && n > sn &&
+	       strcmp(name + n - sn, DROPIN_SUFFIX) == 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The drop-in names in dirfd, sorted with strcmp. */
+static cg_err list_dropins(int dirfd, const char *dir, char ***names_out,
+			   size_t *n_out, struct cg_diag *diag)
+{
+	char **names = NULL, **grown;
+	size_t n = 0;
+	DIR *d = NULL;
+	struct dirent *ent;
+	int fd;
+	cg_err err = CG_OK;
+
+	/* fdopendir owns its fd: give it a copy, dirfd stays ours. */
+	if ((fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    (d = fdopendir(fd)) == NULL) {
+		cg_conf_diag(diag, dir, 0, "cannot read directory: %s",
+			     strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return CG_E_IO;
+	}
+	for (;;) {
+		errno = 0;
+		if ((ent = readdir(d)) == NULL) {
+			if (errno != 0) {
+				cg_conf_diag(diag, dir, 0, "cannot read "
+					     "directory: %s", strerror(errno));
+				err = CG_E_IO;
+			}
+			break;
+		}
+		if (!is_dropin_name(ent->d_name))
+			continue;
+		if (n == DROPIN_MAX) {
+			cg_conf_diag(diag, dir, 0, "more than %d drop-in "
+				     "files", DROPIN_MAX);
+			err = CG_E_TOOBIG;
+			break;
+		}
+		grown = reallocarray(names, n + 1, sizeof(*names));
+		if (grown != NULL)
+			names = grown;
+		if (grown == NULL || (names[n] = strdup(ent->d_name)) == NULL) {
+			cg_conf_diag(diag, dir, 0, "out of memory");
+			err = CG_E_NOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (err == CG_OK) {
+		if (n > 0)
+			qsort(names, n, sizeof(*names), compare_names);
+		*names_out = names;
+		*n_out = n;
+		names = NULL;
+		n = 0;
+	}
+	free_names(names, n);
+	return err;
+}
+
+static cg_err load_dropin(struct cg_config *cfg, int dirfd, const char *dir,
+			  const char *name, struct cg_diag *diag)
+{
+	char file[PATH_MAX];
+	int fd = -1, n;
+	cg_err err;
+
+	n = snprintf(file, sizeof(file), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(file)) {
+		cg_conf_diag(diag, dir, 0, "drop-in path too long");
+		return CG_E_TOOBIG;
+	}
+	err = cg_openat_file(dirfd, name, O_RDONLY, FORBIDDEN_MODE, &fd, NULL);
+	if (err != CG_OK) {
+		refuse(diag, file, err, errno, false);
+		return err;
+	}
+	err = parse_fd(cfg, fd, file, diag);
+	close(fd);
+	return err;
+}
+
+/* "<dirname(path)>/credgate.d"; path is absolute. */
+static cg_err dropin_dir(const char *path, char *out, size_t sz,
+			 struct cg_diag *diag)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = (int)(slash - path), n;
+
+	n = snprintf(out, sz, "%.*s/%s", dirlen, path, DROPIN_DIR);
+	if (n < 0 || (size_t)n >= sz) {
+		cg_conf_diag(diag, path, 0, "drop-in directory path too long");
+		return CG_E_TOOBIG;
+	}
+	return CG_OK;
+}
+
+static cg_err load_dropins(struct cg_config *cfg, const char *path,
+			   struct cg_diag *diag)
+{
+	char dir[PATH_MAX], **names = NULL;
+	size_t n = 0;
+	int dirfd = -1;
+	cg_err err;
+
+	if ((err = dropin_dir(path, dir, sizeof(dir), diag)) != CG_OK)
+		return err;
+	err = cg_open_dir(dir, FORBIDDEN_MODE, &dirfd);
+	if (err == CG_E_NOENT)
+		return CG_OK;   /* drop-ins are optional */
+	if (err != CG_OK) {
+		refuse(diag, dir, err, errno, true);
+		return err;
+	}
+	if ((err = list_dropins(dirfd, dir, &names, &n, diag)) != CG_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		err = load_dropin(cfg, dirfd, dir, names[i], diag);
+		if (err != CG_OK)
+			goto out;
+	}
+out:
+	free_names(names, n);
+	close(dirfd);
+	return err;
+}
+
+cg_err cg_config_load(const char *path, struct cg_config **out,
+		      struct cg_diag *diag)
+{
+	struct cg_config *cfg = NULL;
+	cg_err err;
+
+	cg_conf_diag_clear(diag);
+	if (out == NULL)
+		return CG_E_INVAL;
+	*out = NULL;
+	if (path == NULL || path[0] != '/') {
+		cg_conf_diag(diag, path, 0, "configuration path must be "
+			     "absolute");
+		return CG_E_INVAL;
+	}
+	if ((cfg = cg_config_new()) == NULL) {
+		cg_conf_diag(diag, path, 0, "out of memory");
+		return CG_E_NOMEM;
+	}
+	if ((err = load_main(cfg, path, diag)) != CG_OK)
+		goto out;
+	if ((err = load_dropins(cfg, path, diag)) != CG_OK)
+		goto out;
+	if ((err = cg_config_validate(cfg, diag)) != CG_OK)
+		goto out;
+	*out = cfg;
+	cfg = NULL;
+out:
+	cg_config_free(cfg);
+	return err;
+}

@@ -1,0 +1,785 @@
+/* The credgate.conf text format (see conf.h): lines, sections, keys and
+ * values into struct cg_config.  Strict on purpose: anything this parser
+ * is not sure about is an error naming file and line, so that a typo in a
+ * policy denies loudly instead of granting quietly. */
+#include "config.h"
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "conf.h"
+#include "conf_int.h"
+
+enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL };
+
+struct parser {
+	struct cg_config *cfg;
+	const char *file;
+	unsigned line;
+	struct cg_diag *diag;
+	enum section_kind sec;
+	size_t cur;             /* index of the role or credential being read */
+	unsigned seen;          /* keys set in this section, bit = index */
+};
+
+typedef cg_err (*key_setter)(struct parser *p, const char *key, char *value);
+
+struct key_def {
+	const char *name;
+	key_setter set;
+};
+
+static cg_err perr(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A content error at the current line. */
+static cg_err perr(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cg_conf_vdiag(p->diag, p->file, p->line, fmt, ap);
+	va_end(ap);
+	return CG_E_PARSE;
+}
+
+static cg_err nomem(struct parser *p)
+{
+	cg_conf_diag(p->diag, p->file, p->line, "out of memory");
+	return CG_E_NOMEM;
+}
+
+/* The escaped form of a user-supplied string, for one message. */
+struct esc {
+	char s[CG_CONF_ESC_MAX];
+};
+
+static const char *esc(struct esc *e, const char *s)
+{
+	cg_conf_escape(s, e->s, sizeof(e->s));
+	return e->s;
+}
+
+/* A path for a message: its end says most ("credgate.d/10-mail.conf"),
+ * so a long one loses its beginning. */
+static const char *esc_path(struct esc *e, const char *path)
+{
+	size_t len = strlen(path), keep = sizeof(e->s) / 2;
+
+	if (len <= keep) {
+		cg_conf_escape(path, e->s, sizeof(e->s));
+	} else {
+		memcpy(e->s, "...", 3);
+		cg_conf_escape(path + len - keep, e->s + 3,
+			       sizeof(e->s) - 3);
+	}
+	return e->s;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (is_blank(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && is_blank(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* "[defaults]", "[role ops]": the current section, for messages.  Names
+ * were validated when the section began, so they are printable. */
+static const char *section_label(const struct parser *p, char *buf,
+				 size_t sz)
+{
+	switch (p->sec) {
+	case SEC_DEFAULTS:
+		snprintf(buf, sz, "[defaults]");
+		break;
+	case SEC_ROLE:
+		snprintf(buf, sz, "[role %s]", p->cfg->roles[p->cur].name);
+		break;
+	case SEC_CREDENTIAL:
+		snprintf(buf, sz, "[credential %s]",
+			 p->cfg->credentials[p->cur].name);
+		break;
+	default:
+		snprintf(buf, sz, "(no section)");
+		break;
+	}
+	return buf;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+enum num_result { NUM_OK, NUM_SYNTAX, NUM_RANGE };
+
+/* Decimal digits, and for a duration one optional suffix s, m or h. */
+static enum num_result parse_number(const char *s, bool duration,
+				    unsigned long long *out)
+{
+	unsigned long long n = 0, mult = 1;
+	bool overflow = false;
+
+	if (!is_digit(*s))
+		return NUM_SYNTAX;
+	for (; is_digit(*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (n > (ULLONG_MAX - d) / 10)
+			overflow = true;
+		else
+			n = n * 10 + d;
+	}
+	if (duration && *s != '\0' && s[1] == '\0') {
+		switch (*s) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		default: return NUM_SYNTAX;
+		}
+		s++;
+	}
+	if (*s != '\0')
+		return NUM_SYNTAX;
+	if (overflow || n > ULLONG_MAX / mult)
+		return NUM_RANGE;
+	*out = n * mult;
+	return NUM_OK;
+}
+
+static cg_err set_number(struct parser *p, const char *key, const char *value,
+			 bool duration, unsigned min, unsigned max,
+			 unsigned *dst)
+{
+	unsigned long long n = 0;
+	struct esc e;
+
+	switch (parse_number(value, duration, &n)) {
+	case NUM_SYNTAX:
+		return perr(p, "invalid value '%s' for '%s': expected %s",
+			    esc(&e, value), key, duration ?
+			    "seconds, or a number with suffix s, m or h" :
+			    "a decimal number");
+	case NUM_RANGE:
+		break;
+	case NUM_OK:
+		if (n >= min && n <= max) {
+			*dst = (unsigned)n;
+			return CG_OK;
+		}
+		break;
+	}
+	return perr(p, "value '%s' for '%s' is out of range (%u..%u%s)",
+		    esc(&e, value), key, min, max, duration ? " seconds" : "");
+}
+
+static cg_err set_bool(struct parser *p, const char *key, const char *value,
+		       bool *dst)
+{
+	static const char *const yes[] = { "yes", "true", "1" };
+	static const char *const no[] = { "no", "false", "0" };
+	struct esc e;
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*dst = true;
+			return CG_OK;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*dst = false;
+			return CG_OK;
+		}
+	}
+	return perr(p, "invalid value '%s' for '%s': expected yes or no",
+		    esc(&e, value), key);
+}
+
+static cg_err check_abs_path(struct parser *p, const char *key,
+			     const char *value)
+{
+	struct esc e;
+
+	if (value[0] != '/')
+		return perr(p, "'%s' must be an absolute path, not '%s'", key,
+			    esc(&e, value));
+	if (strlen(value) >= PATH_MAX)
+		return perr(p, "'%s' is longer than %d bytes", key,
+			    PATH_MAX - 1);
+	return CG_OK;
+}
+
+static cg_err set_string(struct parser *p, const char *value, char **dst)
+{
+	char *copy = strdup(value);
+
+	if (copy == NULL)
+		return nomem(p);
+	free(*dst);
+	*dst = copy;
+	return CG_OK;
+}
+
+/* Lists: cut the next comma-separated item out of *cursor (in place),
+ * trimmed; NULL when the list is exhausted. */
+static char *next_item(char **cursor)
+{
+	char *start = *cursor, *comma;
+
+	if (start == NULL)
+		return NULL;
+	comma = strchr(start, ',');
+	if (comma != NULL) {
+		*comma = '\0';
+		*cursor = comma + 1;
+	} else {
+		*cursor = NULL;
+	}
+	return trim(start);
+}
+
+static size_t count_items(const char *value)
+{
+	size_t n = 1;
+
+	for (; *value != '\0'; value++)
+		n += *value == ',';
+	return n;
+}
+
+/* ---- [defaults] ------------------------------------------------------ */
+
+static cg_err def_state_dir(struct parser *p, const char *key, char *value)
+{
+	struct cg_defaults *d = &p->cfg->defaults;
+	cg_err err;
+
+	if ((err = check_abs_path(p, key, value)) != CG_OK)
+		return err;
+	snprintf(d->state_dir, sizeof(d->state_dir), "%s", value);
+	return CG_OK;
+}
+
+static cg_err def_window(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, false, 0, 10,
+			  &p->cfg->defaults.window);
+}
+
+static cg_err def_max_failures(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, false, 1, 1000,
+			  &p->cfg->defaults.max_failures);
+}
+
+static cg_err def_failure_window(struct parser *p, const char *key,
+				 char *value)
+{
+	return set_number(p, key, value, true, 1, 86400,
+			  &p->cfg->defaults.failure_window);
+}
+
+static cg_err def_lockout(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, true, 0, 604800,
+			  &p->cfg->defaults.lockout);
+}
+
+static cg_err def_grace(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, true, 0, 86400,
+			  &p->cfg->defaults.grace);
+}
+
+static cg_err def_self_enroll(struct parser *p, const char *key, char *value)
+{
+	return set_bool(p, key, value, &p->cfg->defaults.self_enroll);
+}
+
+static cg_err def_issuer(struct parser *p, const char *key, char *value)
+{
+	struct cg_defaults *d = &p->cfg->defaults;
+
+	if (strlen(value) >= sizeof(d->issuer))
+		return perr(p, "'%s' is longer than %zu bytes", key,
+			    sizeof(d->issuer) - 1);
+	snprintf(d->issuer, sizeof(d->issuer), "%s", value);
+	return CG_OK;
+}
+
+static const struct key_def defaults_keys[] = {
+	{ "state_dir", def_state_dir },
+	{ "window", def_window },
+	{ "max_failures", def_max_failures },
+	{ "failure_window", def_failure_window },
+	{ "lockout", def_lockout },
+	{ "grace", def_grace },
+	{ "self_enroll", def_self_enroll },
+	{ "issuer", def_issuer },
+};
+
+/* ---- [role NAME] ----------------------------------------------------- */
+
+/* "alice", "%ops", "!mallory", "!%contractors". */
+static cg_err parse_member(struct parser *p, const char *key,
+			   const char *item, struct cg_member *m)
+{
+	const char *name = item;
+	struct esc e;
+
+	if (item[0] == '\0')
+		return perr(p, "empty item in '%s' (stray comma?)", key);
+	m->exclude = name[0] == '!';
+	if (m->exclude)
+		name++;
+	m->kind = name[0] == '%' ? CG_MEMBER_GROUP : CG_MEMBER_USER;
+	if (m->kind == CG_MEMBER_GROUP)
+		name++;
+	if (!cg_conf_member_name_valid(name))
+		return perr(p, "invalid member '%s' in '%s': expected user, "
+			    "%%group, !user or !%%group",
+			    esc(&e, item), key);
+	m->name = strdup(name);
+	return m->name == NULL ? nomem(p) : CG_OK;
+}
+
+static void free_members(struct cg_member *members, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(members[i].name);
+	free(members);
+}
+
+static cg_err role_members(struct parser *p, const char *key, char *value)
+{
+	struct cg_role *role = &p->cfg->roles[p->cur];
+	struct cg_member *members;
+	size_t n = 0;
+	char *cursor = value, *item;
+	cg_err err = CG_OK;
+
+	members = calloc(count_items(value), sizeof(*members));
+	if (members == NULL)
+		return nomem(p);
+	while ((item = next_item(&cursor)) != NULL) {
+		if ((err = parse_member(p, key, item, &members[n])) != CG_OK)
+			goto out;
+		n++;
+	}
+	role->members = members;
+	role->nmembers = n;
+	members = NULL;
+	n = 0;
+out:
+	free_members(members, n);
+	return err;
+}
+
+static const struct key_def role_keys[] = {
+	{ "members", role_members },
+};
+
+/* ---- [credential NAME] ----------------------------------------------- */
+
+static struct cg_credential *current_credential(struct parser *p)
+{
+	return &p->cfg->credentials[p->cur];
+}
+
+static cg_err cred_path(struct parser *p, const char *key, char *value)
+{
+	cg_err err;
+
+	if ((err = check_abs_path(p, key, value)) != CG_OK)
+		return err;
+	return set_string(p, value, &current_credential(p)->path);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Syntax only here: whether each role exists is known once every file
+ * is read (cg_config_validate), so the line is kept for that message. */
+static cg_err cred_roles(struct parser *p, const char *key, char *value)
+{
+	struct cg_credential *cred = current_credential(p);
+	char **roles, *cursor = value, *item;
+	size_t n = 0;
+	cg_err err = CG_OK;
+	struct esc e;
+
+	roles = calloc(count_items(value), sizeof(*roles));
+	if (roles == NULL)
+		return nomem(p);
+	while ((item = next_item(&cursor)) != NULL) {
+		if (item[0] == '\0') {
+			err = perr(p, "empty item in '%s' (stray comma?)", key);
+			goto out;
+		}
+		if (!cg_config_name_valid(item)) {
+			err = perr(p, "invalid role name '%s' in '%s'",
+				   esc(&e, item), key);
+			goto out;
+		}
+		if ((roles[n] = strdup(item)) == NULL) {
+			err = nomem(p);
+			goto out;
+		}
+		n++;
+	}
+	cred->roles = roles;
+	cred->nroles = n;
+	cred->roles_line = p->line;
+	roles = NULL;
+	n = 0;
+out:
+	free_names(roles, n);
+	return err;
+}
+
+static cg_err cred_description(struct parser *p, const char *key, char *value)
+{
+	return set_string(p, value, &current_credential(p)->description);
+}
+
+static cg_err cred_grace(struct parser *p, const char *key, char *value)
+{
+	unsigned grace = 0;
+	cg_err err;
+
+	if ((err = set_number(p, key, value, true, 0, 86400, &grace)) != CG_OK)
+		return err;
+	current_credential(p)->grace = (int)grace;
+	return CG_OK;
+}
+
+static cg_err cred_require_totp(struct parser *p, const char *key,
+				char *value)
+{
+	return set_bool(p, key, value, &current_credential(p)->require_totp);
+}
+
+static const struct key_def credential_keys[] = {
+	{ "path", cred_path },
+	{ "roles", cred_roles },
+	{ "description", cred_description },
+	{ "grace", cred_grace },
+	{ "require_totp", cred_require_totp },
+};
+
+/* ---- sections -------------------------------------------------------- */
+
+static cg_err begin_defaults(struct parser *p)
+{
+	struct cg_config *cfg = p->cfg;
+	struct esc e;
+
+	if (cfg->defaults_file != NULL)
+		return perr(p, "duplicate section [defaults] (first at %s:%u)",
+			    esc_path(&e, cfg->defaults_file),
+			    cfg->defaults_line);
+	if ((cfg->defaults_file = strdup(p->file)) == NULL)
+		return nomem(p);
+	cfg->defaults_line = p->line;
+	p->sec = SEC_DEFAULTS;
+	return CG_OK;
+}
+
+static cg_err begin_role(struct parser *p, const char *name)
+{
+	struct cg_config *cfg = p->cfg;
+	const struct cg_role *prev = cg_config_role(cfg, name);
+	struct cg_role *roles, role = { 0 };
+	struct esc e;
+
+	if (prev != NULL)
+		return perr(p, "duplicate section [role %s] (first at %s:%u)",
+			    name, esc_path(&e, prev->file), prev->line);
+	roles = reallocarray(cfg->roles, cfg->nroles + 1, sizeof(*roles));
+	if (roles == NULL)
+		return nomem(p);
+	cfg->roles = roles;
+	role.name = strdup(name);
+	role.file = strdup(p->file);
+	role.line = p->line;
+	if (role.name == NULL || role.file == NULL) {
+		free(role.name);
+		free(role.file);
+		return nomem(p);
+	}
+	p->cur = cfg->nroles;
+	cfg->roles[cfg->nroles++] = role;
+	p->sec = SEC_ROLE;
+	return CG_OK;
+}
+
+static cg_err begin_credential(struct parser *p, const char *name)
+{
+	struct cg_config *cfg = p->cfg;
+	const struct cg_credential *prev = cg_config_credential(cfg, name);
+	struct cg_credential *creds, cred = { 0 };
+	struct esc e;
+
+	if (prev != NULL)
+		return perr(p, "duplicate section [credential %s] "
+			    "(first at %s:%u)", name, esc_path(&e, prev->file),
+			    prev->line);
+	creds = reallocarray(cfg->credentials, cfg->ncredentials + 1,
+			     sizeof(*creds));
+	if (creds == NULL)
+		return nomem(p);
+	cfg->credentials = creds;
+	cred.name = strdup(name);
+	cred.file = strdup(p->file);
+	cred.line = p->line;
+	cred.grace = -1;
+	cred.require_totp = true;
+	if (cred.name == NULL || cred.file == NULL) {
+		free(cred.name);
+		free(cred.file);
+		return nomem(p);
+	}
+	p->cur = cfg->ncredentials;
+	cfg->credentials[cfg->ncredentials++] = cred;
+	p->sec = SEC_CREDENTIAL;
+	return CG_OK;
+}
+
+/* "[kind]" or "[kind NAME]"; s is trimmed and starts with '['. */
+static cg_err parse_section(struct parser *p, char *s)
+{
+	char *end = strchr(s, ']'), *tok[3], *cursor;
+	size_t ntok = 0;
+	bool role;
+	struct esc e;
+
+	if (end == NULL)
+		return perr(p, "unterminated section header (missing ']')");
+	if (end[1] != '\0')
+		return perr(p, "unexpected text after ']' in section header");
+	*end = '\0';
+	for (cursor = s + 1; ntok < 3; ) {
+		while (is_blank(*cursor))
+			*cursor++ = '\0';
+		if (*cursor == '\0')
+			break;
+		tok[ntok++] = cursor;
+		while (*cursor != '\0' && !is_blank(*cursor))
+			cursor++;
+	}
+	p->seen = 0;
+	p->sec = SEC_NONE;      /* until the header is known to be good */
+	if (ntok == 0)
+		return perr(p, "empty section header '[]'");
+	if (strcmp(tok[0], "defaults") == 0) {
+		if (ntok != 1)
+			return perr(p, "[defaults] takes no name");
+		return begin_defaults(p);
+	}
+	role = strcmp(tok[0], "role") == 0;
+	if (!role && strcmp(tok[0], "credential") != 0)
+		return perr(p, "unknown section [%s]: expected [defaults], "
+			    "[role NAME] or [credential NAME]",
+			    esc(&e, tok[0]));
+	if (ntok == 1)
+		return perr(p, "[%s] needs a name: [%s NAME]", tok[0], tok[0]);
+	if (ntok > 2)
+		return perr(p, "[%s NAME] takes exactly one name", tok[0]);
+	if (!cg_config_name_valid(tok[1]))
+		return perr(p, "invalid %s name '%s' (1..%d of A-Z a-z 0-9 _ "
+			    ". -, not starting with '.' or '-')", tok[0],
+			    esc(&e, tok[1]), CG_NAME_MAX - 1);
+	return role ? begin_role(p, tok[1]) : begin_credential(p, tok[1]);
+}
+
+/* ---- key = value ----------------------------------------------------- */
+
+static const struct key_def *section_keys(enum section_kind sec, size_t *n)
+{
+	switch (sec) {
+	case SEC_DEFAULTS:
+		*n = sizeof(defaults_keys) / sizeof(defaults_keys[0]);
+		return defaults_keys;
+	case SEC_ROLE:
+		*n = sizeof(role_keys) / sizeof(role_keys[0]);
+		return role_keys;
+	case SEC_CREDENTIAL:
+		*n = sizeof(credential_keys) / sizeof(credential_keys[0]);
+		return credential_keys;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+static cg_err parse_assignment(struct parser *p, char *s)
+{
+	char *eq = strchr(s, '='), *key, *value, label[CG_NAME_MAX + 16];
+	const struct key_def *keys;
+	size_t nkeys, i;
+	struct esc e;
+
+	if (eq == NULL)
+		return perr(p, "expected 'key = value', a [section] header "
+			    "or a comment");
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	if (key[0] == '\0')
+		return perr(p, "missing key before '='");
+	if (p->sec == SEC_NONE)
+		return perr(p, "key '%s' outside any section (expected "
+			    "[defaults], [role NAME] or [credential NAME] "
+			    "first)", esc(&e, key));
+	keys = section_keys(p->sec, &nkeys);
+	for (i = 0; i < nkeys && strcmp(keys[i].name, key) != 0; i++)
+		;
+	if (i == nkeys)
+		return perr(p, "unknown key '%s' in %s", esc(&e, key),
+			    section_label(p, label, sizeof(label)));
+	if (p->seen & (1u << i))
+		return perr(p, "duplicate key '%s' in %s", key,
+			    section_label(p, label, sizeof(label)));
+	if (value[0] == '\0')
+		return perr(p, "empty value for '%s'", key);
+	p->seen |= 1u << i;
+	return keys[i].set(p, key, value);
+}
+
+/* ---- lines ----------------------------------------------------------- */
+
+enum text_result { TEXT_OK, TEXT_NUL, TEXT_CONTROL, TEXT_UTF8 };
+
+/* Length of the UTF-8 sequence at s (n bytes available), 0 if invalid:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* Printable UTF-8 (and tab) only; *where is the offending byte. */
+static enum text_result check_text(const unsigned char *s, size_t n,
+				   size_t *where)
+{
+	size_t i = 0, len;
+
+	while (i < n) {
+		*where = i;
+		if (s[i] == '\0')
+			return TEXT_NUL;
+		if (s[i] < 0x80) {
+			if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+				return TEXT_CONTROL;
+			i++;
+			continue;
+		}
+		if ((len = utf8_seq(s + i, n - i)) == 0)
+			return TEXT_UTF8;
+		if (s[i] == 0xc2 && s[i + 1] < 0xa0)
+			return TEXT_CONTROL;    /* C1: U+0080..U+009F */
+		i += len;
+	}
+	return TEXT_OK;
+}
+
+static cg_err parse_line(struct parser *p, const char *text, size_t n)
+{
+	char buf[CG_CONFIG_LINE_MAX + 1], *s;
+	size_t where = 0;
+
+	if (n > 0 && text[n - 1] == '\r')
+		n--;
+	if (n > CG_CONFIG_LINE_MAX)
+		return perr(p, "line too long (more than %d bytes)",
+			    CG_CONFIG_LINE_MAX);
+	switch (check_text((const unsigned char *)text, n, &where)) {
+	case TEXT_NUL:
+		return perr(p, "NUL byte at column %zu", where + 1);
+	case TEXT_CONTROL:
+		return perr(p, "control character at column %zu (only tab "
+			    "is allowed)", where + 1);
+	case TEXT_UTF8:
+		return perr(p, "invalid UTF-8 at column %zu", where + 1);
+	case TEXT_OK:
+		break;
+	}
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	s = trim(buf);
+	if (s[0] == '\0' || s[0] == '#' || s[0] == ';')
+		return CG_OK;
+	if (s[0] == '[')
+		return parse_section(p, s);
+	return parse_assignment(p, s);
+}
+
+cg_err cg_config_parse_buffer(struct cg_config *cfg, const char *file,
+			      const char *text, size_t len,
+			      struct cg_diag *diag)
+{
+	struct parser p = { .cfg = cfg, .file = file, .diag = diag };
+	size_t pos = 0;
+	cg_err err;
+
+	cg_conf_diag_clear(diag);
+	if (cfg == NULL || file == NULL || (text == NULL && len > 0)) {
+		cg_conf_diag(diag, file, 0, "invalid arguments");
+		return CG_E_INVAL;
+	}
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;        /* byte-order mark some editors write */
+	while (pos < len) {
+		const char *start = text + pos;
+		const char *nl = memchr(start, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - start) : len - pos;
+
+		pos += n + (nl != NULL);
+		if (p.line == UINT_MAX)
+			return perr(&p, "too many lines");
+		p.line++;
+		if ((err = parse_line(&p, start, n)) != CG_OK)
+			return err;
+	}
+	return CG_OK;
+}

@@ -1,0 +1,88 @@
+/* Who may read what: role membership through NSS, and the decision for one
+ * (user, credential) or (user, roles) pair.  Deny unless a role grants;
+ * an exclusion ("!alice", "!%contractors") always wins over an inclusion.
+ * Groups are resolved with getgrouplist(3)/getgrnam_r(3), so whatever NSS
+ * serves (files, LDAP, SSSD, FreeIPA) works unchanged. */
+#ifndef CG_POLICY_H
+#define CG_POLICY_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "cg_error.h"
+#include "conf.h"
+
+/* A user as NSS sees them: name, primary and supplementary groups. */
+struct cg_user_info {
+	char name[256];
+	uid_t uid;
+	gid_t *gids;         /* primary first */
+	int ngids;
+};
+
+/* CG_E_NOENT when NSS does not know the user; CG_E_IO when NSS fails.
+ * name is the name NSS returns (a case-insensitive directory may answer
+ * "Alice" with "alice"); members are matched against it. */
+cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out);
+void cg_user_info_free(struct cg_user_info *u);
+
+enum cg_policy_reason {
+	CG_POLICY_GRANTED,          /* a role granted it */
+	CG_POLICY_NO_CREDENTIAL,    /* no such credential in the policy */
+	CG_POLICY_NOT_IN_ROLE,      /* no granting role lists the user */
+	CG_POLICY_EXCLUDED,         /* no role grants, and one of them excludes the user */
+	CG_POLICY_UNKNOWN_USER,     /* NSS does not know the user */
+};
+
+struct cg_decision {
+	bool granted;
+	enum cg_policy_reason reason;
+	const char *role;          /* granting (or excluding) role; points into cfg
+				    * (for CG_E_NOENT from the roles functions:
+				    * the caller's unknown name) */
+	char explain[512];         /* one human line, e.g. "role mail grants smtp: member via group %ops" */
+};
+
+/* Is the user a member of the role?  *via (may be NULL) says how:
+ * "user alice", "group %ops", "excluded by !mallory". */
+bool cg_role_has_member(const struct cg_role *role,
+			const struct cg_user_info *u, char *via, size_t viasz);
+
+/* Decide for one credential (the gate, and pam_sm_acct_mgmt with
+ * CREDGATE_CREDENTIAL set).  Granted iff some role of the credential
+ * includes the user and does not exclude them; an exclusion in one role
+ * does not cancel an inclusion in another.  An unknown credential is a
+ * decision (CG_POLICY_NO_CREDENTIAL), not an error. */
+cg_err cg_policy_decide_credential(const struct cg_config *cfg,
+				   const struct cg_user_info *u,
+				   const char *credential,
+				   struct cg_decision *out);
+
+/* Decide for a list of role names (pam_sm_acct_mgmt's role=NAME): granted
+ * iff one of them includes and does not exclude the user.  A name with no
+ * [role] in cfg gives CG_E_NOENT (out->role is that name, out->explain
+ * says so): a typo in a PAM stack denies loudly. */
+cg_err cg_policy_decide_roles(const struct cg_config *cfg,
+			      const struct cg_user_info *u,
+			      const char *const *roles, size_t nroles,
+			      struct cg_decision *out);
+
+/* The same, from a user name: look the user up through NSS first.  A user
+ * NSS does not know is a decision (CG_POLICY_UNKNOWN_USER, CG_OK); any
+ * other lookup failure is an error (CG_E_IO, CG_E_NOMEM, ...), and the
+ * caller denies.  An unknown credential is decided before any lookup. */
+cg_err cg_policy_check_credential(const struct cg_config *cfg,
+				  const char *user, const char *credential,
+				  struct cg_decision *out);
+cg_err cg_policy_check_roles(const struct cg_config *cfg, const char *user,
+			     const char *const *roles, size_t nroles,
+			     struct cg_decision *out);
+
+const char *cg_policy_reason_name(enum cg_policy_reason r); /* "granted", "not_in_role", ... */
+
+/* The PAM service of the gate (tools/credgate).  Only there does the
+ * module let CREDGATE_CREDENTIAL relax authentication (a credential's
+ * grace and require_totp): in other services the variable could have
+ * come from pam_env and a user's own file. */
+#define CG_GATE_SERVICE "credgate"
+
+#endif

@@ -1,0 +1,174 @@
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "privguard.h"
+
+extern char **environ;
+static char **caller_env;
+static gid_t *caller_groups;
+static int caller_ngroups;
+
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", O_RDWR);
+		/* open returns the lowest free fd, which is this one. */
+		if (n != fd)
+			_exit(1);
+	}
+}
+
+/* Values safe to keep: short, printable, no shell or path tricks. */
+static bool plain_value(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > 64)
+		return false;
+	for (; *v != '\0'; v++)
+		if (!(*v >= 'a' && *v <= 'z') && !(*v >= 'A' && *v <= 'Z') &&
+		    !(*v >= '0' && *v <= '9') && strchr("._-@", *v) == NULL)
+			return false;
+	return true;
+}
+
+static char **copy_env(char **env)
+{
+	size_t n = 0;
+	char **copy;
+
+	while (env != NULL && env[n] != NULL)
+		n++;
+	if ((copy = calloc(n + 1, sizeof(*copy))) == NULL)
+		_exit(1);
+	for (size_t i = 0; i < n; i++)
+		if ((copy[i] = strdup(env[i])) == NULL)
+			_exit(1);
+	return copy;
+}
+
+static void sanitise_env(void)
+{
+	static const char *const keep[] = { "TERM", "LANG", "LC_ALL" };
+	char *kept[3] = { NULL, NULL, NULL };
+
+	caller_env = copy_env(environ);
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(keep[i]);
+		if (v != NULL && plain_value(v))
+			kept[i] = strdup(v);
+	}
+	if (clearenv() != 0)
+		_exit(1);
+	if (setenv("PATH", CG_SAFE_PATH, 1) != 0)
+		_exit(1);
+	for (size_t i = 0; i < 3; i++) {
+		if (kept[i] != NULL && setenv(keep[i], kept[i], 1) != 0)
+			_exit(1);
+		free(kept[i]);
+	}
+}
+
+static void save_groups(void)
+{
+	int n = getgroups(0, NULL);
+
+	if (n < 0 || (caller_groups = calloc((size_t)n + 1, sizeof(gid_t))) == NULL)
+		_exit(1);
+	if ((caller_ngroups = getgroups(n, caller_groups)) < 0)
+		_exit(1);
+}
+
+void cg_priv_init(int argc, char **argv)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	(void)argv;
+	ensure_std_fds();
+	if (argc < 1) {
+		/* An exec with argc == 0 is an attack (CVE-2021-4034 style). */
+		fputs("credgate: refusing to run with an empty argument list\n", stderr);
+		exit(1);
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
+	    setrlimit(RLIMIT_CORE, &no_core) != 0)
+		exit(1);
+	umask(077);
+	sanitise_env();
+	save_groups();
+}
+
+char **cg_priv_caller_env(void)
+{
+	return caller_env;
+}
+
+bool cg_priv_caller_is_root(void)
+{
+	return getuid() == 0;
+}
+
+cg_err cg_priv_drop_permanently(const char *user, uid_t uid, gid_t gid)
+{
+	if (initgroups(user, gid) != 0 ||
+	    setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		return CG_E_IO;
+	/* Paranoia: if root can be regained, the drop did not happen. */
+	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		return CG_E_IO;
+	if (getuid() != uid || geteuid() != uid || getgid() != gid ||
+	    getegid() != gid)
+		return CG_E_IO;
+	return CG_OK;
+}
+
+cg_err cg_priv_fs_as_caller(void)
+{
+	setfsgid(getgid());
+	setfsuid(getuid());
+	/* setfsuid reports the previous value; a second call tells the truth. */
+	if ((uid_t)setfsuid((uid_t)-1) != getuid() ||
+	    (gid_t)setfsgid((gid_t)-1) != getgid())
+		return CG_E_IO;
+	return CG_OK;
+}
+
+cg_err cg_priv_fs_as_root(void)
+{
+	setfsuid(geteuid());
+	setfsgid(getegid());
+	if ((uid_t)setfsuid((uid_t)-1) != geteuid())
+		return CG_E_IO;
+	return CG_OK;
+}
+
+cg_err cg_priv_drop_to_caller(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (caller_groups == NULL)            /* cg_priv_init not called */
+		return CG_E_IO;
+	/* setgroups needs privilege: a caller that is not root only gets
+	 * here from a setuid program, where it still has it. */
+	if (setgroups((size_t)caller_ngroups, caller_groups) != 0 ||
+	    setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		return CG_E_IO;
+	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		return CG_E_IO;
+	if (geteuid() != uid || getegid() != gid)
+		return CG_E_IO;
+	return CG_OK;
+}

@@ -1,0 +1,129 @@
+/* Per-user TOTP state: one file per user in a root-only directory.
+ *
+ * File format (text, one "key value" per line, version first):
+ *
+ *   credgate-state 1
+ *   secret JBSWY3DPEHPK3PXP...          base32, no padding
+ *   algorithm sha1                      sha1 | sha256 | sha512
+ *   digits 6                            6 | 8
+ *   period 30                           30 | 60
+ *   last_step -1                        last accepted time step, -1 none
+ *   failures 0                          failures since first_failure
+ *   first_failure 0                     epoch seconds, 0 none
+ *   locked_until 0                      epoch seconds, 0 not locked
+ *   enrolled_at 1700000000              epoch seconds
+ *   enrolled_by root                    user name of who enrolled, - unknown
+ *   recovery pbkdf2-sha256:ITER:SALTHEX:HASHHEX     zero or more
+ *   grace TTY EPOCH                     zero or more: last successes
+ *
+ * Every key except recovery and grace appears exactly once, in any order;
+ * unknown keys, repeated keys, bad numbers, trailing garbage are all
+ * CG_E_PARSE.  Numbers are canonical decimal (no '+', no leading zero).
+ * The secret is canonical unpadded upper-case base32 of CG_SECRET_MIN..
+ * CG_SECRET_MAX bytes; recovery entries as cg_recovery_entry_parse says,
+ * at most CG_RECOVERY_MAX; grace entries at most CG_GRACE_MAX, tty
+ * 1..CG_TTY_MAX-1 bytes.  Every line, the last included, ends in '\n';
+ * no other control character appears anywhere.
+ *
+ * Locking (DESIGN.md rule 3): every read-modify-write holds the user's lock
+ * file "<dir>/.USER.lock" (flock) from before the read to after the
+ * directory fsync.  Names starting with '.' are never user names, so lock
+ * and temp files cannot collide with a state file. */
+#ifndef CG_STATE_H
+#define CG_STATE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "cg_error.h"
+#include "otp.h"
+
+#define CG_STATE_VERSION 1
+#define CG_STATE_MAX_BYTES (64 * 1024)
+#define CG_USER_MAX 256              /* incl. NUL */
+#define CG_RECOVERY_MAX 20           /* stored recovery hashes */
+#define CG_RECOVERY_HASH_SIZE 160    /* "pbkdf2-sha256:..." incl. NUL */
+#define CG_GRACE_MAX 8               /* remembered (tty, time) pairs */
+#define CG_TTY_MAX 64
+#define CG_LOCK_TIMEOUT_MS 10000
+
+struct cg_grace_entry {
+	char tty[CG_TTY_MAX];        /* [A-Za-z0-9/:._-] only, else not kept */
+	int64_t at;
+};
+
+struct cg_state {
+	struct cg_totp totp;
+	int64_t last_step;           /* -1 none */
+	unsigned failures;
+	int64_t first_failure;
+	int64_t locked_until;
+	int64_t enrolled_at;
+	char enrolled_by[CG_USER_MAX];
+	char recovery[CG_RECOVERY_MAX][CG_RECOVERY_HASH_SIZE];
+	size_t nrecovery;
+	struct cg_grace_entry grace[CG_GRACE_MAX];
+	size_t ngrace;
+};
+
+/* Is tty fit to be remembered for grace: 1..CG_TTY_MAX-1 bytes of
+ * [A-Za-z0-9/:._-]?  A session whose tty is not is simply not kept. */
+bool cg_grace_tty_valid(const char *tty);
+
+/* The directory of state files, opened once and checked (root, 0700). */
+struct cg_store {
+	int dirfd;
+};
+
+/* A held per-user lock.  Released by cg_state_unlock (or process exit). */
+struct cg_state_lock {
+	int fd;
+};
+
+/* User names accepted for state files: 1..CG_USER_NAME_LEN bytes of
+ * [A-Za-z0-9_.@-] (and '\\' for DOMAIN\\user), not starting with '.' or
+ * '-'.  Anything else is refused before any file is touched.  The length
+ * limit keeps the temp name ".USER.XXXXXX" and the lock name ".USER.lock"
+ * within NAME_MAX. */
+#define CG_USER_NAME_LEN 240
+bool cg_user_name_valid(const char *user);
+
+cg_err cg_store_open(const char *state_dir, struct cg_store *out);
+void cg_store_close(struct cg_store *store);
+/* Sorted list of enrolled users: regular files (not followed) whose name
+ * is a valid user name.  Contents are not read; cg_state_read checks them. */
+cg_err cg_store_list(struct cg_store *store, char ***users_out, size_t *n_out);
+void cg_store_list_free(char **users, size_t n);
+
+cg_err cg_state_lock(struct cg_store *store, const char *user,
+		     unsigned timeout_ms, struct cg_state_lock *lock_out);
+void cg_state_unlock(struct cg_state_lock *lock);
+
+/* Read and parse.  CG_E_NOENT only when the user has no state file.
+ * bad_line (may be NULL) receives the offending 1-based line on
+ * CG_E_PARSE (one past the last line for a missing key), else 0. */
+cg_err cg_state_read(struct cg_store *store, const char *user,
+		     struct cg_state *out, unsigned *bad_line);
+/* Replace atomically (caller holds the lock). */
+cg_err cg_state_write(struct cg_store *store, const char *user,
+		      const struct cg_state *st);
+/* Create; CG_E_EXISTS if the user already has state (caller holds lock). */
+cg_err cg_state_create(struct cg_store *store, const char *user,
+		       const struct cg_state *st);
+/* Remove the state file (caller holds the lock).  CG_E_NOENT if none. */
+cg_err cg_state_remove(struct cg_store *store, const char *user);
+
+/* Text form <-> struct, exposed for tests and the fuzz target.
+ * cg_state_format's buffer holds the secret: free with cg_free_string.
+ * It refuses (CG_E_INVAL) a struct the parser would not read back, so
+ * nothing unreadable is ever written.  cg_state_parse wipes *out on
+ * failure. */
+cg_err cg_state_format(const struct cg_state *st, char **text_out);
+cg_err cg_state_parse(const char *text, size_t len, struct cg_state *out,
+		      unsigned *bad_line);
+/* Initialise a fresh state (last_step -1, no failures, sha1, 6 digits,
+ * 30 s, enrolled_by "-"); the caller fills in secret and enrollment. */
+void cg_state_init(struct cg_state *st);
+void cg_state_wipe(struct cg_state *st);
+
+#endif

@@ -1,0 +1,47 @@
+/* The locked read-verify-record step of one authentication. */
+#ifndef CG_VERIFY_H
+#define CG_VERIFY_H
+#include <stdbool.h>
+#include <time.h>
+#include "conf.h"
+#include "state.h"
+
+enum cg_verdict {
+	CG_GRANTED_CODE,
+	CG_GRANTED_RECOVERY,
+	CG_DENIED_BAD_CODE,
+	CG_DENIED_REPLAY,
+	CG_DENIED_LOCKED,        /* locked before this attempt: code not checked */
+	CG_DENIED_NOW_LOCKED,    /* this failure reached max_failures */
+	CG_DENIED_NOT_ENROLLED,
+	CG_DENIED_STATE_ERROR,   /* lock, read, parse or write failed */
+};
+
+struct cg_verify_result {
+	enum cg_verdict verdict;
+	cg_err err;              /* for CG_DENIED_STATE_ERROR */
+	unsigned bad_line;       /* parse errors */
+	unsigned recovery_left;  /* after a recovery code was used */
+};
+
+/* Under the user's lock: re-read the state, check lock-out, verify `code`
+ * (TOTP within the window and newer than the last accepted step, else a
+ * recovery code), and write back the new state (last step, failure count,
+ * lock-out, grace entry for `tty`).  A write failure denies even a correct
+ * code: an unrecorded step could be replayed. */
+void cg_verify_and_record(struct cg_store *store, const char *user,
+			  const struct cg_defaults *d, const char *code,
+			  const char *tty, time_t now,
+			  struct cg_verify_result *res);
+
+/* True when `tty` had a successful login within `grace` seconds. */
+bool cg_grace_applies(const struct cg_state *st, const char *tty,
+		      unsigned grace, time_t now);
+
+/* The grace key for a PAM_TTY value, or NULL when it names no terminal
+ * device (sshd's "ssh", cron, empty): grace never applies there. */
+const char *cg_grace_tty(const char *pam_tty);
+
+const char *cg_verdict_reason(enum cg_verdict v);
+
+#endif

@@ -1,0 +1,226 @@
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include "args.h"
+#include "auth.h"
+#include "conf.h"
+#include "pam_audit.h"
+#include "policy.h"
+#include "state.h"
+#include "verify.h"
+#include "wipe.h"
+
+/* Everything one authentication holds; released in one place. */
+struct auth_txn {
+	struct cg_pam_ctx ctx;
+	struct cg_args args;
+	struct cg_config *cfg;
+	struct cg_store store;
+	char *code;                   /* what the user typed: wiped */
+};
+
+static void txn_release(struct auth_txn *t)
+{
+	cg_free_string(t->code);
+	t->code = NULL;
+	cg_store_close(&t->store);
+	cg_config_free(t->cfg);
+	t->cfg = NULL;
+}
+
+/* Get the code: the stacked password with try/use_first_pass, else ask. */
+static int read_code(struct auth_txn *t)
+{
+	const void *item = NULL;
+	char *resp = NULL;
+
+	if (t->args.try_first_pass || t->args.use_first_pass) {
+		if (pam_get_item(t->ctx.pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS &&
+		    item != NULL) {
+			t->code = strdup(item);
+			return t->code != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
+		}
+		if (t->args.use_first_pass)
+			return PAM_AUTH_ERR;
+	}
+	if (pam_prompt(t->ctx.pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s",
+		       t->args.prompt) != PAM_SUCCESS || resp == NULL) {
+		cg_free_string(resp);
+		return PAM_CONV_ERR;
+	}
+	t->code = resp;
+	return PAM_SUCCESS;
+}
+
+/* Deny after still asking for a code, so the answer does not tell an
+ * attacker whether the user is enrolled or the system is misconfigured. */
+static int deny_after_prompt(struct auth_txn *t, const char *reason,
+			     const char *detail, int rc)
+{
+	(void)read_code(t);
+	cg_pam_audit(&t->ctx, "auth", false, reason, NULL, detail);
+	return rc;
+}
+
+static int load_policy(struct auth_txn *t)
+{
+	struct cg_diag diag;
+	char msg[PATH_MAX + 300];
+	cg_err e;
+
+	memset(&diag, 0, sizeof(diag));
+	if ((e = cg_config_load(t->args.config, &t->cfg, &diag)) != CG_OK) {
+		cg_diag_format(&diag, msg, sizeof(msg));
+		return deny_after_prompt(t, "config_error", msg, PAM_AUTH_ERR);
+	}
+	e = cg_store_open(t->cfg->defaults.state_dir, &t->store);
+	if (e != CG_OK) {
+		snprintf(msg, sizeof(msg), "%s: %s",
+			 t->cfg->defaults.state_dir, cg_strerror(e));
+		return deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
+	}
+	return PAM_SUCCESS;
+}
+
+static void state_error_detail(const char *user, cg_err e, unsigned line,
+			       char *msg, size_t sz)
+{
+	if (line > 0)
+		snprintf(msg, sz, "state of %s: line %u: %s", user, line,
+			 cg_strerror(e));
+	else
+		snprintf(msg, sz, "state of %s: %s", user, cg_strerror(e));
+}
+
+/* Before prompting: not enrolled (nullok), or within the grace period. */
+static int precheck(struct auth_txn *t, const char *user, bool *done)
+{
+	struct cg_state st;
+	unsigned line = 0;
+	char msg[300];
+	int rc = PAM_SUCCESS;
+	cg_err e;
+
+	*done = true;
+	cg_state_init(&st);
+	e = cg_state_read(&t->store, user, &st, &line);
+	if (e == CG_E_NOENT && t->args.nullok) {
+		cg_pam_audit(&t->ctx, "auth", false, "not_enrolled", NULL,
+			     "nullok: ignored");
+		rc = PAM_IGNORE;
+	} else if (e == CG_E_NOENT) {
+		rc = deny_after_prompt(t, "not_enrolled", NULL, PAM_AUTH_ERR);
+	} else if (e != CG_OK) {
+		state_error_detail(user, e, line, msg, sizeof(msg));
+		rc = deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
+	} else if (cg_grace_applies(&st, t->ctx.tty,
+				    t->cfg->defaults.grace, time(NULL))) {
+		cg_pam_audit(&t->ctx, "auth", true, "grace", NULL, NULL);
+	} else {
+		*done = false;
+	}
+	cg_state_wipe(&st);
+	return rc;
+}
+
+static int verify(struct auth_txn *t, const char *user)
+{
+	struct cg_verify_result res;
+	char msg[300] = "";
+	int rc = read_code(t);
+
+	if (rc != PAM_SUCCESS) {
+		cg_pam_audit(&t->ctx, "auth", false, "no_code", NULL, NULL);
+		return rc == PAM_BUF_ERR ? rc : PAM_AUTH_ERR;
+	}
+	cg_verify_and_record(&t->store, user, &t->cfg->defaults, t->code,
+			     t->ctx.tty, time(NULL), &res);
+	if (res.verdict == CG_DENIED_STATE_ERROR)
+		state_error_detail(user, res.err, res.bad_line, msg, sizeof(msg));
+	else if (res.verdict == CG_GRANTED_RECOVERY)
+		snprintf(msg, sizeof(msg), "recovery codes left: %u",
+			 res.recovery_left);
+	cg_pam_audit(&t->ctx, "auth",
+		     res.verdict == CG_GRANTED_CODE ||
+		     res.verdict == CG_GRANTED_RECOVERY,
+		     cg_verdict_reason(res.verdict), NULL,
+		     msg[0] != '\0' ? msg : NULL);
+	if (res.verdict == CG_DENIED_NOW_LOCKED)
+		cg_pam_audit(&t->ctx, "lockout", false, "max_failures", NULL,
+			     NULL);
+	switch (res.verdict) {
+	case CG_GRANTED_CODE:
+	case CG_GRANTED_RECOVERY:
+		return PAM_SUCCESS;
+	case CG_DENIED_NOT_ENROLLED:   /* revoked while we prompted */
+	default:
+		return PAM_AUTH_ERR;
+	}
+}
+
+/* The gate names the credential it is about to hand over: that
+ * credential's grace (if set) replaces the default, and require_totp = no
+ * grants without a prompt (the account stage still checks the roles).
+ * Only in the gate's service: elsewhere the variable may come from
+ * pam_env and a file the user writes, and must not relax anything.  An
+ * unknown name changes nothing here; the account stage denies it.
+ * Returns true when TOTP is waived. */
+static bool apply_credential_options(struct auth_txn *t)
+{
+	const struct cg_credential *cred;
+
+	if (t->ctx.credential == NULL || t->ctx.service == NULL ||
+	    strcmp(t->ctx.service, CG_GATE_SERVICE) != 0)
+		return false;
+	if ((cred = cg_config_credential(t->cfg, t->ctx.credential)) == NULL)
+		return false;
+	if (cred->grace >= 0)
+		t->cfg->defaults.grace = (unsigned)cred->grace;
+	if (cred->require_totp)
+		return false;
+	cg_pam_audit(&t->ctx, "auth", true, "totp_not_required", NULL, NULL);
+	return true;
+}
+
+int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
+			const char **argv)
+{
+	struct auth_txn t;
+	const char *user = NULL;
+	bool done = false;
+	int rc;
+
+	(void)flags;
+	memset(&t, 0, sizeof(t));
+	t.store.dirfd = -1;
+	cg_pam_ctx_init(&t.ctx, pamh);
+	if (!cg_args_parse(argc, argv, &t.args)) {
+		cg_pam_audit(&t.ctx, "auth", false, "bad_argument", NULL,
+			     t.args.bad);
+		return PAM_SERVICE_ERR;
+	}
+	t.ctx.debug = t.args.debug;
+	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL) {
+		cg_pam_audit(&t.ctx, "auth", false, "no_user", NULL, NULL);
+		return PAM_USER_UNKNOWN;
+	}
+	t.ctx.user = user;
+	if (!cg_user_name_valid(user)) {
+		rc = deny_after_prompt(&t, "bad_user_name", NULL, PAM_AUTH_ERR);
+		goto out;
+	}
+	if ((rc = load_policy(&t)) != PAM_SUCCESS)
+		goto out;
+	if (apply_credential_options(&t))
+		goto out;       /* TOTP waived; rc is PAM_SUCCESS */
+	rc = precheck(&t, user, &done);
+	if (!done)
+		rc = verify(&t, user);
+out:
+	txn_release(&t);
+	return rc;
+}

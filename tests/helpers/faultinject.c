@@ -1,0 +1,129 @@
+/* Test helper, LD_PRELOAD shim: make file operations on one directory
+ * fail, to prove a failed write never damages a user's state.
+ *   CG_FAULT=write:ENOSPC | fsync:EIO | rename:EIO | ...
+ *   CG_FAULT_DIR=/abs/dir   only files in this directory are affected
+ * Operations elsewhere (the terminal, pam_wrapper's files) are untouched. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int fault_errno(const char *op)
+{
+	const char *spec = getenv("CG_FAULT");
+	size_t n = strlen(op);
+
+	if (spec == NULL || strncmp(spec, op, n) != 0 || spec[n] != ':')
+		return 0;
+	spec += n + 1;
+	if (strcmp(spec, "ENOSPC") == 0) return ENOSPC;
+	if (strcmp(spec, "EIO") == 0) return EIO;
+	if (strcmp(spec, "EDQUOT") == 0) return EDQUOT;
+	return 0;
+}
+
+/* Is the open fd (a file or a directory) inside CG_FAULT_DIR? */
+static int fd_in_dir(int fd)
+{
+	const char *dir = getenv("CG_FAULT_DIR");
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (dir == NULL)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return 0;
+	path[n] = '\0';
+	return strncmp(path, dir, strlen(dir)) == 0;
+}
+
+static int path_in_dir(int dirfd, const char *p)
+{
+	const char *dir = getenv("CG_FAULT_DIR");
+
+	if (dir == NULL || p == NULL)
+		return 0;
+	if (p[0] == '/')
+		return strncmp(p, dir, strlen(dir)) == 0;
+	return dirfd == AT_FDCWD ? 0 : fd_in_dir(dirfd);
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	int e = fault_errno("write");
+	if (e != 0 && fd_in_dir(fd)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(write)(fd, buf, count);
+}
+
+int fsync(int fd)
+{
+	int e = fault_errno("fsync");
+	if (e != 0 && fd_in_dir(fd)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(fsync)(fd);
+}
+
+int fdatasync(int fd)
+{
+	int e = fault_errno("fsync");
+	if (e != 0 && fd_in_dir(fd)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(fdatasync)(fd);
+}
+
+int rename(const char *from, const char *to)
+{
+	int e = fault_errno("rename");
+	if (e != 0 && path_in_dir(AT_FDCWD, to)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(rename)(from, to);
+}
+
+int renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	int e = fault_errno("rename");
+	if (e != 0 && path_in_dir(tofd, to)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(renameat)(fromfd, from, tofd, to);
+}
+
+int renameat2(int fromfd, const char *from, int tofd, const char *to,
+	      unsigned int flags)
+{
+	int e = fault_errno("rename");
+	if (e != 0 && path_in_dir(tofd, to)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(renameat2)(fromfd, from, tofd, to, flags);
+}
+
+int linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
+{
+	int e = fault_errno("rename");
+	if (e != 0 && path_in_dir(tofd, to)) {
+		errno = e;
+		return -1;
+	}
+	return REAL(linkat)(fromfd, from, tofd, to, flags);
+}

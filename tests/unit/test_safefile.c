@@ -1,0 +1,952 @@
+/* lib/safefile: every refusal the state store and the gate rely on, the
+ * atomic replace under SIGKILL, and the lock between processes.
+ * Each test gets a fresh private (0700) directory. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "safefile.h"
+#include "wipe.h"
+
+struct fixture {
+	char dir[PATH_MAX];
+	int dirfd;
+};
+
+/* ---- fixture and helpers (plain libc: the oracle is not the code under
+ * test) ---- */
+
+static int make_tmpdir(char *out, size_t outsz, const char *base)
+{
+	int n = snprintf(out, outsz, "%s/safefile.XXXXXX", base);
+
+	if (n < 0 || (size_t)n >= outsz)
+		return -1;
+	return mkdtemp(out) == NULL ? -1 : 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+	const char *top = getenv("abs_top_builddir");
+	char base[PATH_MAX];
+
+	if (fx == NULL)
+		return -1;
+	if (top != NULL && top[0] == '/' &&
+	    snprintf(base, sizeof base, "%s/tests/unit", top) < (int)sizeof base &&
+	    make_tmpdir(fx->dir, sizeof fx->dir, base) == 0)
+		;
+	else if (make_tmpdir(fx->dir, sizeof fx->dir, "/tmp") != 0) {
+		free(fx);
+		return -1;
+	}
+	fx->dirfd = open(fx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fx->dirfd == -1) {
+		rmdir(fx->dir);
+		free(fx);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	close(fx->dirfd);
+	/* a test may have left a directory unwritable */
+	chmod(fx->dir, 0700);
+	nftw(fx->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return 0;
+}
+
+static void make_file(struct fixture *fx, const char *name, const void *data,
+		      size_t len, mode_t mode)
+{
+	int fd = openat(fx->dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+			O_CLOEXEC, 0600);
+
+	assert_true(fd != -1);
+	assert_int_equal(fchmod(fd, mode), 0);	/* not subject to umask */
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+static void make_text(struct fixture *fx, const char *name, const char *s,
+		      mode_t mode)
+{
+	make_file(fx, name, s, strlen(s), mode);
+}
+
+/* Contents of dirfd/name read with plain libc; NUL-terminated. */
+static char *slurp(struct fixture *fx, const char *name, size_t *len_out)
+{
+	int fd = openat(fx->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = 0, cap = 1 << 21;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+
+	assert_true(fd != -1);
+	assert_non_null(buf);
+	while ((n = read(fd, buf + len, cap - len)) > 0)
+		len += (size_t)n;
+	assert_int_equal(n, 0);
+	assert_true(len < cap);
+	close(fd);
+	buf[len] = '\0';
+	if (len_out != NULL)
+		*len_out = len;
+	return buf;
+}
+
+static void assert_contents(struct fixture *fx, const char *name,
+			    const char *want)
+{
+	char *got = slurp(fx, name, NULL);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static char *path_in(struct fixture *fx, const char *name)
+{
+	static char path[PATH_MAX];
+
+	assert_true(snprintf(path, sizeof path, "%s/%s", fx->dir, name) <
+		    (int)sizeof path);
+	return path;
+}
+
+static bool exists(struct fixture *fx, const char *name)
+{
+	struct stat st;
+
+	return fstatat(fx->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Number of entries whose name starts with '.' (temp files), and of all
+ * entries, in the fixture directory. */
+static unsigned count_entries(struct fixture *fx, unsigned *dotted)
+{
+	DIR *d = opendir(fx->dir);
+	struct dirent *de;
+	unsigned all = 0, dots = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		all++;
+		if (de->d_name[0] == '.')
+			dots++;
+	}
+	closedir(d);
+	if (dotted != NULL)
+		*dotted = dots;
+	return all;
+}
+
+static unsigned count_temps(struct fixture *fx)
+{
+	unsigned dots;
+
+	count_entries(fx, &dots);
+	return dots;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Exit status of a child that reports its verdict with _exit(0/N). */
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* ---- owners and the checks on an fd ---- */
+
+static void test_owner_trusted(void **state)
+{
+	(void)state;
+	assert_true(cg_owner_trusted(0));
+	assert_true(cg_owner_trusted(geteuid()));
+	if (geteuid() != 65534)
+		assert_false(cg_owner_trusted(65534));
+}
+
+static void test_symlink_file_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	int fd = -1;
+
+	make_text(fx, "target", "secret\n", 0600);
+	assert_int_equal(symlinkat("target", fx->dirfd, "link"), 0);
+
+	assert_int_equal(cg_open_file(path_in(fx, "link"), 077, &fd, NULL),
+			 CG_E_SYMLINK);
+	assert_int_equal(cg_openat_file(fx->dirfd, "link", O_RDONLY, 077, &fd,
+					NULL), CG_E_SYMLINK);
+	assert_int_equal(cg_openat_file(fx->dirfd, "link",
+					O_WRONLY | O_CREAT | O_APPEND, 077,
+					&fd, NULL), CG_E_SYMLINK);
+	assert_int_equal(fd, -1);
+
+	/* the target is untouched */
+	assert_contents(fx, "target", "secret\n");
+	assert_int_equal(fstatat(fx->dirfd, "target", &st, 0), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_nlink, 1);
+
+	/* CVE-2024-47191: a dangling link must not create its target */
+	assert_int_equal(symlinkat("created", fx->dirfd, "dangling"), 0);
+	assert_int_equal(cg_openat_file(fx->dirfd, "dangling",
+					O_WRONLY | O_CREAT, 077, &fd, NULL),
+			 CG_E_SYMLINK);
+	assert_false(exists(fx, "created"));
+
+	/* replacing a link replaces the link, never writes through it */
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "link", "new", 3, 0600),
+			 CG_OK);
+	assert_int_equal(fstatat(fx->dirfd, "link", &st, AT_SYMLINK_NOFOLLOW),
+			 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_contents(fx, "target", "secret\n");
+}
+
+static void test_symlink_dir_refused(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	assert_int_equal(mkdirat(fx->dirfd, "sub", 0700), 0);
+	assert_int_equal(symlinkat("sub", fx->dirfd, "sublink"), 0);
+	make_text(fx, "file", "x", 0600);
+
+	assert_int_equal(cg_open_dir(path_in(fx, "sublink"), 022, &fd),
+			 CG_E_SYMLINK);
+	assert_int_equal(cg_open_dir(path_in(fx, "file"), 022, &fd),
+			 CG_E_NOTREG);
+	assert_int_equal(cg_open_dir(path_in(fx, "missing"), 022, &fd),
+			 CG_E_NOENT);
+	assert_int_equal(cg_open_dir("relative/dir", 022, &fd), CG_E_INVAL);
+	assert_int_equal(fd, -1);
+
+	assert_int_equal(cg_open_dir(path_in(fx, "sub"), 077, &fd), CG_OK);
+	assert_true(fd >= 0);
+	assert_int_equal(cg_check_fd(fd, true, 077, NULL), CG_OK);
+	close(fd);
+
+	assert_int_equal(fchmodat(fx->dirfd, "sub", 0777, 0), 0);
+	fd = -1;
+	assert_int_equal(cg_open_dir(path_in(fx, "sub"), 022, &fd), CG_E_MODE);
+	assert_int_equal(fd, -1);
+}
+
+static void test_hardlink_refused(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	make_text(fx, "a", "data", 0600);
+	assert_int_equal(linkat(fx->dirfd, "a", fx->dirfd, "b", 0), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "a"), 077, &fd, NULL),
+			 CG_E_NLINK);
+	assert_int_equal(cg_openat_file(fx->dirfd, "b", O_RDONLY, 077, &fd,
+					NULL), CG_E_NLINK);
+	assert_int_equal(fd, -1);
+
+	assert_int_equal(unlinkat(fx->dirfd, "b", 0), 0);
+	assert_int_equal(cg_openat_file(fx->dirfd, "a", O_RDONLY, 077, &fd,
+					NULL), CG_OK);
+	close(fd);
+}
+
+static void test_group_writable_refused(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	make_text(fx, "conf", "x", 0620);
+	assert_int_equal(cg_open_file(path_in(fx, "conf"), 022, &fd, NULL),
+			 CG_E_MODE);
+	assert_int_equal(cg_openat_file(fx->dirfd, "conf", O_RDONLY, 022, &fd,
+					NULL), CG_E_MODE);
+	assert_int_equal(fd, -1);
+	assert_int_equal(fchmodat(fx->dirfd, "conf", 0644, 0), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "conf"), 022, &fd, NULL),
+			 CG_OK);
+	close(fd);
+}
+
+static void test_world_readable_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	int fd = -1;
+
+	make_text(fx, "state", "secret", 0604);
+	assert_int_equal(cg_open_file(path_in(fx, "state"), 077, &fd, NULL),
+			 CG_E_MODE);
+	assert_int_equal(fd, -1);
+	assert_int_equal(fchmodat(fx->dirfd, "state", 0600, 0), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "state"), 077, &fd, &st),
+			 CG_OK);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_size, 6);
+	/* O_NONBLOCK was only for the open */
+	assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	assert_true((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+	close(fd);
+}
+
+static void test_fifo_refused(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	assert_int_equal(mkfifoat(fx->dirfd, "fifo", 0600), 0);
+	alarm(10);	/* a blocking open would hang the suite: kill it */
+	assert_int_equal(cg_open_file(path_in(fx, "fifo"), 077, &fd, NULL),
+			 CG_E_NOTREG);
+	assert_int_equal(cg_openat_file(fx->dirfd, "fifo", O_RDONLY, 077, &fd,
+					NULL), CG_E_NOTREG);
+	assert_int_equal(cg_openat_file(fx->dirfd, "fifo", O_WRONLY, 077, &fd,
+					NULL), CG_E_NOTREG);
+	assert_int_equal(cg_open_file("/dev/null", 0, &fd, NULL), CG_E_NOTREG);
+	alarm(0);
+	assert_int_equal(fd, -1);
+}
+
+static void test_directory_refused(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	assert_int_equal(mkdirat(fx->dirfd, "sub", 0700), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "sub"), 077, &fd, NULL),
+			 CG_E_NOTREG);
+	assert_int_equal(cg_openat_file(fx->dirfd, "sub", O_RDONLY, 077, &fd,
+					NULL), CG_E_NOTREG);
+	assert_int_equal(cg_openat_file(fx->dirfd, "sub", O_WRONLY, 077, &fd,
+					NULL), CG_E_NOTREG);
+	assert_int_equal(fd, -1);
+	assert_int_equal(cg_check_fd(fx->dirfd, false, 077, NULL), CG_E_NOTREG);
+	assert_int_equal(cg_check_fd(fx->dirfd, true, 077, NULL), CG_OK);
+}
+
+static void test_wrong_owner_refused(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	if (geteuid() != 0) {
+		printf("# skip: needs root to chown a file to uid 65534\n");
+		fflush(stdout);
+		skip();
+	}
+	make_text(fx, "state", "x", 0600);
+	assert_int_equal(fchownat(fx->dirfd, "state", 65534, 65534,
+				  AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "state"), 077, &fd, NULL),
+			 CG_E_OWNER);
+	assert_int_equal(cg_openat_file(fx->dirfd, "state", O_RDONLY, 077, &fd,
+					NULL), CG_E_OWNER);
+	assert_int_equal(mkdirat(fx->dirfd, "sub", 0700), 0);
+	assert_int_equal(fchownat(fx->dirfd, "sub", 65534, 65534, 0), 0);
+	assert_int_equal(cg_open_dir(path_in(fx, "sub"), 077, &fd), CG_E_OWNER);
+	/* a lock file planted by another user is not ours to trust */
+	assert_int_equal(cg_lock_file(fx->dirfd, "state", 0, &fd), CG_E_OWNER);
+	assert_int_equal(fd, -1);
+}
+
+/* ---- names and flags ---- */
+
+static void test_openat_bad_names(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const bad[] = { "a/b", "..", ".", "", "/etc/passwd",
+					   "sub/", NULL };
+	char longname[NAME_MAX + 2];
+	int fd = -1;
+
+	assert_int_equal(mkdirat(fx->dirfd, "a", 0700), 0);
+	make_text(fx, "a/b", "x", 0600);
+	for (size_t i = 0; bad[i] != NULL; i++)
+		assert_int_equal(cg_openat_file(fx->dirfd, bad[i], O_RDONLY,
+						077, &fd, NULL), CG_E_NAME);
+	assert_int_equal(cg_openat_file(fx->dirfd, NULL, O_RDONLY, 077, &fd,
+					NULL), CG_E_NAME);
+	memset(longname, 'n', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_int_equal(cg_openat_file(fx->dirfd, longname, O_RDONLY, 077,
+					&fd, NULL), CG_E_NAME);
+	assert_int_equal(cg_lock_file(fx->dirfd, "a/b", 0, &fd), CG_E_NAME);
+	assert_int_equal(cg_lock_file(fx->dirfd, "..", 0, &fd), CG_E_NAME);
+
+	/* flags that would act before the checks, or are not files */
+	make_text(fx, "f", "keep", 0600);
+	assert_int_equal(cg_openat_file(fx->dirfd, "f", O_WRONLY | O_TRUNC, 077,
+					&fd, NULL), CG_E_INVAL);
+	assert_int_equal(cg_openat_file(fx->dirfd, "f", O_RDONLY | O_DIRECTORY,
+					077, &fd, NULL), CG_E_INVAL);
+	assert_int_equal(cg_openat_file(fx->dirfd, "f", O_ACCMODE, 077, &fd,
+					NULL), CG_E_INVAL);
+	assert_int_equal(fd, -1);
+	assert_contents(fx, "f", "keep");
+	assert_int_equal(cg_open_file("relative", 077, &fd, NULL), CG_E_INVAL);
+	assert_int_equal(cg_open_file(NULL, 077, &fd, NULL), CG_E_INVAL);
+}
+
+static void test_openat_create(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	mode_t old = umask(0);
+	int fd = -1;
+
+	assert_int_equal(cg_openat_file(fx->dirfd, "new",
+					O_WRONLY | O_CREAT | O_EXCL, 077, &fd,
+					&st), CG_OK);
+	umask(old);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(cg_write_all(fd, "hello", 5), CG_OK);
+	close(fd);
+	fd = -1;
+	assert_contents(fx, "new", "hello");
+	assert_int_equal(cg_openat_file(fx->dirfd, "new",
+					O_WRONLY | O_CREAT | O_EXCL, 077, &fd,
+					NULL), CG_E_IO);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(cg_openat_file(fx->dirfd, "missing", O_RDONLY, 077,
+					&fd, NULL), CG_E_NOENT);
+	assert_int_equal(fd, -1);
+}
+
+/* ---- reading and writing ---- */
+
+static void read_back(struct fixture *fx, const char *name, size_t size,
+		      size_t max, cg_err want)
+{
+	static char sentinel;
+	char *data = malloc(size + 1), *buf = &sentinel;
+	size_t len = 12345;
+	int fd;
+
+	assert_non_null(data);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)('a' + i % 26);
+	make_file(fx, name, data, size, 0600);
+	assert_int_equal(cg_openat_file(fx->dirfd, name, O_RDONLY, 077, &fd,
+					NULL), CG_OK);
+	assert_int_equal(cg_read_all(fd, max, &buf, &len), want);
+	close(fd);
+	if (want == CG_OK) {
+		assert_int_equal(len, size);
+		assert_int_equal(buf[len], '\0');
+		assert_memory_equal(buf, data, size);
+		cg_freezero(buf, len + 1);
+	} else {
+		assert_null(buf);
+		assert_int_equal(len, 0);
+	}
+	free(data);
+}
+
+static void test_read_all(void **state)
+{
+	struct fixture *fx = *state;
+	char *buf = NULL;
+	int fd;
+
+	read_back(fx, "empty", 0, 0, CG_OK);
+	read_back(fx, "cap-over", 100, 99, CG_E_TOOBIG);
+	read_back(fx, "cap-exact", 100, 100, CG_OK);
+	read_back(fx, "chunk-1", 4095, 4095, CG_OK);
+	read_back(fx, "chunk", 4096, 4096, CG_OK);
+	read_back(fx, "chunk+1", 4097, 4097, CG_OK);
+	read_back(fx, "chunk-over", 4097, 4096, CG_E_TOOBIG);
+	read_back(fx, "big", 100000, 1 << 20, CG_OK);
+	read_back(fx, "big-over", 100000, 65536, CG_E_TOOBIG);
+
+	assert_int_equal(cg_read_all(fx->dirfd, 100, &buf, NULL), CG_E_IO);
+	assert_int_equal(errno, EISDIR);
+	assert_null(buf);
+	assert_int_equal(cg_openat_file(fx->dirfd, "empty", O_RDONLY, 077, &fd,
+					NULL), CG_OK);
+	assert_int_equal(cg_read_all(fd, SIZE_MAX, &buf, NULL), CG_E_INVAL);
+	close(fd);
+}
+
+static void test_write_all(void **state)
+{
+	struct fixture *fx = *state;
+	size_t size = 1 << 20, len;
+	char *data = malloc(size), *got;
+	int fd;
+
+	assert_non_null(data);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)(i * 7);
+	assert_int_equal(cg_openat_file(fx->dirfd, "out",
+					O_WRONLY | O_CREAT | O_EXCL, 077, &fd,
+					NULL), CG_OK);
+	assert_int_equal(cg_write_all(fd, data, size), CG_OK);
+	close(fd);
+	got = slurp(fx, "out", &len);
+	assert_int_equal(len, size);
+	assert_memory_equal(got, data, size);
+	free(got);
+	free(data);
+
+	assert_int_equal(cg_openat_file(fx->dirfd, "out", O_RDONLY, 077, &fd,
+					NULL), CG_OK);
+	assert_int_equal(cg_write_all(fd, "x", 1), CG_E_IO);
+	assert_int_equal(errno, EBADF);
+	close(fd);
+}
+
+/* ---- atomic replace and create ---- */
+
+static void test_atomic_replace(void **state)
+{
+	struct fixture *fx = *state;
+	static const char msg[] = "new contents\n";
+	struct stat st;
+
+	make_text(fx, "state", "old", 0600);
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "state", msg,
+					   strlen(msg), 0640), CG_OK);
+	assert_contents(fx, "state", msg);
+	assert_int_equal(fstatat(fx->dirfd, "state", &st, AT_SYMLINK_NOFOLLOW),
+			 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(count_temps(fx), 0);
+	assert_int_equal(count_entries(fx, NULL), 1);
+
+	/* a missing NAME is created; empty contents are contents */
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "fresh", "", 0, 0600),
+			 CG_OK);
+	assert_contents(fx, "fresh", "");
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "fresh", "x", 1, 04755),
+			 CG_E_INVAL);
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "fresh", NULL, 1, 0600),
+			 CG_E_INVAL);
+	assert_contents(fx, "fresh", "");
+	assert_int_equal(count_temps(fx), 0);
+}
+
+static void test_atomic_create(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+
+	assert_int_equal(cg_atomic_create(fx->dirfd, "user", "first", 5, 0600),
+			 CG_OK);
+	assert_contents(fx, "user", "first");
+	assert_int_equal(fstatat(fx->dirfd, "user", &st, 0), 0);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	assert_int_equal(cg_atomic_create(fx->dirfd, "user", "second", 6,
+					  0600), CG_E_EXISTS);
+	assert_int_equal(errno, EEXIST);
+	assert_contents(fx, "user", "first");
+
+	/* a dangling symlink counts as existing; nothing is written through */
+	assert_int_equal(symlinkat("elsewhere", fx->dirfd, "planted"), 0);
+	assert_int_equal(cg_atomic_create(fx->dirfd, "planted", "x", 1, 0600),
+			 CG_E_EXISTS);
+	assert_false(exists(fx, "elsewhere"));
+	assert_int_equal(count_temps(fx), 0);
+}
+
+static void test_atomic_fail_rename(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+
+	/* renaming a file over a directory fails (EISDIR) after the temp
+	 * file was fully written: the temp must go, the old entry stay */
+	assert_int_equal(mkdirat(fx->dirfd, "state", 0700), 0);
+	make_text(fx, "state/inside", "old", 0600);
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "state", "new", 3, 0600),
+			 CG_E_IO);
+	assert_int_equal(errno, EISDIR);
+	assert_int_equal(fstatat(fx->dirfd, "state", &st, 0), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_contents(fx, "state/inside", "old");
+	assert_int_equal(count_temps(fx), 0);
+	assert_int_equal(count_entries(fx, NULL), 1);
+}
+
+static void test_atomic_fail_write(void **state)
+{
+	struct fixture *fx = *state;
+	static char big[8192];
+	pid_t pid;
+
+	/* RLIMIT_FSIZE makes write(2) fail with EFBIG half way, even for
+	 * root; done in a child so the limit stays there. */
+	make_text(fx, "state", "old state\n", 0600);
+	memset(big, 'N', sizeof big);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		struct rlimit rl;
+		cg_err err;
+
+		signal(SIGXFSZ, SIG_IGN);
+		getrlimit(RLIMIT_FSIZE, &rl);
+		rl.rlim_cur = 1024;
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(2);
+		err = cg_atomic_replace(fx->dirfd, "state", big, sizeof big,
+					0600);
+		_exit(err == CG_E_IO && errno == EFBIG ? 0 : 1);
+	}
+	assert_int_equal(wait_child(pid), 0);
+	assert_contents(fx, "state", "old state\n");
+	assert_int_equal(count_temps(fx), 0);
+	assert_int_equal(count_entries(fx, NULL), 1);
+}
+
+static void test_atomic_name_limits(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const bad[] = { "a/b", "..", ".", "", "/abs", NULL };
+	char name[NAME_MAX + 2];
+
+	memset(name, 'n', sizeof name);
+	name[CG_ATOMIC_NAME_MAX] = '\0';	/* temp name exactly NAME_MAX */
+	assert_int_equal(cg_atomic_replace(fx->dirfd, name, "x", 1, 0600),
+			 CG_OK);
+	assert_int_equal(cg_atomic_create(fx->dirfd, name, "x", 1, 0600),
+			 CG_E_EXISTS);
+	assert_true(exists(fx, name));
+	name[CG_ATOMIC_NAME_MAX] = 'n';
+	name[CG_ATOMIC_NAME_MAX + 1] = '\0';
+	assert_int_equal(cg_atomic_replace(fx->dirfd, name, "x", 1, 0600),
+			 CG_E_NAME);
+	name[CG_ATOMIC_NAME_MAX + 1] = 'n';
+	name[NAME_MAX] = '\0';			/* 255: a legal file name */
+	assert_int_equal(cg_atomic_create(fx->dirfd, name, "x", 1, 0600),
+			 CG_E_NAME);
+	name[NAME_MAX] = 'n';
+	name[NAME_MAX + 1] = '\0';
+	assert_int_equal(cg_atomic_replace(fx->dirfd, name, "x", 1, 0600),
+			 CG_E_NAME);
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		assert_int_equal(cg_atomic_replace(fx->dirfd, bad[i], "x", 1,
+						   0600), CG_E_NAME);
+		assert_int_equal(cg_atomic_create(fx->dirfd, bad[i], "x", 1,
+						  0600), CG_E_NAME);
+	}
+	assert_int_equal(count_entries(fx, NULL), 1);
+}
+
+/* ---- crash safety: SIGKILL at random points of cg_atomic_replace ---- */
+
+#define CRASH_A_LEN	4096
+#define CRASH_B_LEN	65536
+#define CRASH_ROUNDS	200
+#define CRASH_BUDGET_MS	5000.0
+
+static char crash_a[CRASH_A_LEN], crash_b[CRASH_B_LEN];
+
+/* Write B, A, B, ... (or A, B, ...) until killed. */
+static void crash_writer(int dirfd, char first)
+{
+	for (unsigned i = first == 'A' ? 1 : 0;; i++) {
+		const char *d = i % 2 == 0 ? crash_b : crash_a;
+		size_t n = i % 2 == 0 ? sizeof crash_b : sizeof crash_a;
+
+		if (cg_atomic_replace(dirfd, "state", d, n, 0600) != CG_OK)
+			_exit(3);
+	}
+}
+
+/* 'A' for all-A, 'B' for all-B, 0 for anything else. */
+static char crash_classify(struct fixture *fx)
+{
+	size_t len;
+	char *got = slurp(fx, "state", &len);
+	char kind = 0;
+
+	if (len == CRASH_A_LEN && memcmp(got, crash_a, len) == 0)
+		kind = 'A';
+	else if (len == CRASH_B_LEN && memcmp(got, crash_b, len) == 0)
+		kind = 'B';
+	free(got);
+	return kind;
+}
+
+/* Kill delays are drawn from [0, *scale_us).  Until some writer has
+ * finished a write, eight fruitless rounds in a row mean writes are slower
+ * than the window (slow fsync): widen it. */
+static void crash_widen(bool flipped, unsigned flips, unsigned *streak,
+			unsigned *scale_us)
+{
+	if (flipped || flips > 0) {
+		*streak = 0;
+		return;
+	}
+	if (++*streak >= 8 && *scale_us < 200000) {
+		*scale_us *= 2;
+		*streak = 0;
+	}
+}
+
+/* One round: a writer starting with the other contents, killed after
+ * `delay`.  Returns what it left behind. */
+static char crash_round(struct fixture *fx, char current, useconds_t delay)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid != -1);
+	if (pid == 0)
+		crash_writer(fx->dirfd, current == 'A' ? 'B' : 'A');
+	usleep(delay);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* the writer itself must never have failed */
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	return crash_classify(fx);
+}
+
+static void test_atomic_crash(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	unsigned rounds = 0, flips = 0, streak = 0, scale_us, dots, all;
+	double t0, start;
+	char current = 'A', kind;
+
+	memset(crash_a, 'A', sizeof crash_a);
+	memset(crash_b, 'B', sizeof crash_b);
+	/* kill within about three writes, so kills land before, inside and
+	 * after a replace */
+	t0 = now_ms();
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "state", crash_b,
+					   sizeof crash_b, 0600), CG_OK);
+	assert_int_equal(cg_atomic_replace(fx->dirfd, "state", crash_a,
+					   sizeof crash_a, 0600), CG_OK);
+	scale_us = (unsigned)(1500 * (now_ms() - t0));
+	if (scale_us < 1000)
+		scale_us = 1000;
+	if (scale_us > 200000)
+		scale_us = 200000;
+	printf("# seed %u, first kill window %u us\n", seed, scale_us);
+
+	start = now_ms();
+	while (rounds < CRASH_ROUNDS && now_ms() - start < CRASH_BUDGET_MS) {
+		kind = crash_round(fx, current,
+				   (useconds_t)(rand_r(&seed) % scale_us));
+		if (kind == 0)
+			fail_msg("torn state after %u kills", rounds);
+		crash_widen(kind != current, flips, &streak, &scale_us);
+		flips += kind != current;
+		current = kind;
+		rounds++;
+	}
+	all = count_entries(fx, &dots);
+	printf("# %u kills, %u of them changed the contents, %u temp files "
+	       "left, last window %u us\n", rounds, flips, dots, scale_us);
+	fflush(stdout);
+	/* some kills came after a write finished, so the writer did write */
+	assert_true(flips > 0);
+	/* leftovers are temp files only, hidden by their leading '.' */
+	assert_int_equal(all, dots + 1);
+}
+
+/* ---- locks between processes ---- */
+
+/* In a child: drop the inherited lock descriptor (it shares the parent's
+ * lock), try to lock, report how it went and how long it took. */
+static int lock_child(struct fixture *fx, int inherited, unsigned timeout,
+		      double *ms)
+{
+	double t0 = now_ms();
+	int fd = -1;
+	cg_err err;
+
+	if (inherited != -1)
+		close(inherited);
+	err = cg_lock_file(fx->dirfd, ".alice.lock", timeout, &fd);
+	*ms = now_ms() - t0;
+	return (int)err;
+}
+
+static void test_lock_contended(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	double ms;
+	pid_t pid;
+	int fd = -1;
+
+	assert_int_equal(cg_lock_file(fx->dirfd, ".alice.lock", 0, &fd), CG_OK);
+	assert_int_equal(cg_check_fd(fd, false, 077, &st), CG_OK);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	/* held by the parent: the child times out, after about 100 ms */
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		int err = lock_child(fx, fd, 100, &ms);
+		_exit(err == CG_E_LOCK && ms >= 95 && ms < 2000 ? 0 : 1);
+	}
+	assert_int_equal(wait_child(pid), 0);
+
+	/* a waiting child gets the lock once the parent lets go */
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		int err = lock_child(fx, fd, 5000, &ms);
+		_exit(err == CG_OK && ms >= 50 ? 0 : 1);
+	}
+	usleep(150 * 1000);
+	close(fd);
+	assert_int_equal(wait_child(pid), 0);
+
+	/* released: an immediate attempt succeeds */
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0)
+		_exit(lock_child(fx, -1, 0, &ms) == CG_OK ? 0 : 1);
+	assert_int_equal(wait_child(pid), 0);
+}
+
+static void test_lock_refusals(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1;
+
+	make_text(fx, "target", "keep", 0600);
+	assert_int_equal(symlinkat("target", fx->dirfd, ".bob.lock"), 0);
+	assert_int_equal(cg_lock_file(fx->dirfd, ".bob.lock", 0, &fd),
+			 CG_E_SYMLINK);
+	assert_contents(fx, "target", "keep");
+	assert_int_equal(symlinkat("nothing", fx->dirfd, ".carol.lock"), 0);
+	assert_int_equal(cg_lock_file(fx->dirfd, ".carol.lock", 0, &fd),
+			 CG_E_SYMLINK);
+	assert_false(exists(fx, "nothing"));
+
+	make_text(fx, ".dave.lock", "", 0644);
+	assert_int_equal(cg_lock_file(fx->dirfd, ".dave.lock", 0, &fd),
+			 CG_E_MODE);
+	assert_int_equal(fd, -1);
+}
+
+/* A waiter must end up holding the lock on the file at the name, not on
+ * one that was unlinked while it waited. */
+static void test_lock_unlinked_while_waiting(void **state)
+{
+	struct fixture *fx = *state;
+	int fd = -1, fd2 = -1, ready[2], status;
+	char c;
+	pid_t pid;
+
+	assert_int_equal(cg_lock_file(fx->dirfd, ".erin.lock", 0, &fd), CG_OK);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		int mine = -1;
+
+		close(fd);
+		close(ready[0]);
+		if (cg_lock_file(fx->dirfd, ".erin.lock", 5000, &mine) != CG_OK)
+			_exit(1);
+		if (write(ready[1], "L", 1) != 1)
+			_exit(1);
+		pause();	/* hold it until killed */
+		_exit(0);
+	}
+	close(ready[1]);
+	usleep(50 * 1000);	/* let the child start polling */
+	assert_int_equal(unlinkat(fx->dirfd, ".erin.lock", 0), 0);
+	close(fd);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_true(exists(fx, ".erin.lock"));
+	assert_int_equal(cg_lock_file(fx->dirfd, ".erin.lock", 50, &fd2),
+			 CG_E_LOCK);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(cg_lock_file(fx->dirfd, ".erin.lock", 0, &fd2), CG_OK);
+	close(fd2);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_owner_trusted),
+		T(test_symlink_file_refused),
+		T(test_symlink_dir_refused),
+		T(test_hardlink_refused),
+		T(test_group_writable_refused),
+		T(test_world_readable_refused),
+		T(test_fifo_refused),
+		T(test_directory_refused),
+		T(test_wrong_owner_refused),
+		T(test_openat_bad_names),
+		T(test_openat_create),
+		T(test_read_all),
+		T(test_write_all),
+		T(test_atomic_replace),
+		T(test_atomic_create),
+		T(test_atomic_fail_rename),
+		T(test_atomic_fail_write),
+		T(test_atomic_name_limits),
+		T(test_atomic_crash),
+		T(test_lock_contended),
+		T(test_lock_refusals),
+		T(test_lock_unlinked_while_waiting),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

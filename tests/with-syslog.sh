@@ -1,0 +1,49 @@
+#!/bin/sh
+# Run a command with a private /dev/log whose messages go to LOGFILE:
+# a private mount namespace gets a copy of /dev (bind mounts of the usual
+# nodes) plus a socket served by tests/helpers/syslog-sink, so the code
+# under test uses glibc's real syslog(3) path and nothing reaches the
+# host's logger.  Needs root or unprivileged user namespaces; exits 77
+# when neither is available.
+# Usage: with-syslog.sh LOGFILE CMD [ARGS...]
+set -u
+if [ "${1:-}" != --inside ]; then
+	log=$1; shift
+	userns=
+	[ "$(id -u)" -eq 0 ] || userns=-r
+	unshare $userns -m --propagation private true 2>/dev/null || exit 77
+	d=$(mktemp -d /tmp/cg-dev.XXXXXX) || exit 99
+	unshare $userns -m --propagation private sh "$0" --inside "$d" "$log" "$@"
+	rc=$?
+	rmdir "$d"
+	exit $rc
+fi
+shift
+d=$1; log=$2; shift 2
+# Everything below lives in a tmpfs of this namespace and vanishes with it.
+mount -t tmpfs -o mode=755 cg-dev "$d" || exit 99
+for n in null zero full random urandom tty; do
+	[ -e "/dev/$n" ] || continue
+	: >"$d/$n" && mount --bind "/dev/$n" "$d/$n" || exit 99
+done
+for n in pts shm; do
+	[ -d "/dev/$n" ] || continue
+	mkdir "$d/$n" && mount --rbind "/dev/$n" "$d/$n" || exit 99
+done
+ln -s pts/ptmx "$d/ptmx"
+ln -s /proc/self/fd "$d/fd"
+ln -s /proc/self/fd/0 "$d/stdin"
+ln -s /proc/self/fd/1 "$d/stdout"
+ln -s /proc/self/fd/2 "$d/stderr"
+: >"$log"
+"$abs_top_builddir/tests/helpers/syslog-sink" "$d/log" "$log" &
+sink=$!
+i=0
+while [ ! -S "$d/log" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+mount --rbind "$d" /dev || exit 99
+"$@"
+rc=$?
+sleep 0.1            # let the last datagrams be written
+kill "$sink" 2>/dev/null
+wait "$sink" 2>/dev/null
+exit $rc
