@@ -16,6 +16,21 @@ skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP ${2:-}"; }
 ok() { if [ "$1" -eq 0 ]; then shift; pass "$@"; else shift; fail "$@"; fi; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 need_tool() { [ -n "$2" ] && [ -x "$2" ] || skip_all "$1 not installed"; }
+# at_time EPOCH CMD...: run CMD with the clock starting at EPOCH and running
+# on.  libfaketime is preloaded first, then $AT_PRELOAD (the ASan runtime,
+# the cwrap wrappers...): the faketime wrapper puts itself last, which
+# deadlocks with the ASan runtime.  Put other libraries in AT_PRELOAD, not
+# in an inner "env LD_PRELOAD=", which would drop libfaketime.
+fake_stamp() { TZ=UTC date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
+at_time() {
+	_at=$1; shift
+	env TZ=UTC FAKETIME="@$(fake_stamp "$_at")" \
+		LD_PRELOAD="$LIBFAKETIME${AT_PRELOAD:+ $AT_PRELOAD}" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
+		"$@"
+}
+need_faketime() { [ -n "$LIBFAKETIME" ] && [ -f "$LIBFAKETIME" ] || skip_all "libfaketime not installed"; }
+
 done_testing() {
 	[ -n "$TAP_PLANNED" ] || echo "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]

@@ -33,7 +33,7 @@ with_private_syslog() {
 
 sandbox_init() {
 	need_tool oathtool "$OATHTOOL"
-	need_tool faketime "$FAKETIME"
+	need_faketime
 	need_tool pamtester "$PAMTESTER"
 	[ -f "$MODULE" ] || skip_all "module not built"
 	T=$(mktemp -d "$abs_top_builddir/tests/pam/sandbox.XXXXXX") || exit 99
@@ -101,6 +101,8 @@ code_for() {
 		"$(cat "$T/$1.secret")"
 }
 
+# The preload list for a PAM run: [EXTRA] [ASan runtime] wrappers
+# (at_time puts libfaketime in front of all of it).
 preload() {
 	p="libpam_wrapper.so libnss_wrapper.so"
 	[ -n "$ASAN_RUNTIME" ] && p="$ASAN_RUNTIME $p"
@@ -124,12 +126,11 @@ pam_auth_bg() {
 }
 
 pam_exec() {
-	exec env LD_PRELOAD="$(preload "${5:-}")" \
+	AT_PRELOAD="$(preload "${5:-}")" at_time "$3" env \
 		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
 		PAM_WRAPPER_USE_SYSLOG=1 \
 		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
-		"$FAKETIME" "@$3" "$PAMTESTER" -v ${PAM_ITEMS:-} "${4:-credgate-test}" "$1" authenticate \
+		"$PAMTESTER" -v ${PAM_ITEMS:-} "${4:-credgate-test}" "$1" authenticate \
 		>"${OUT:-$T/out}" 2>&1
 }
 
