@@ -52,9 +52,15 @@ void cg_audit_escape(const char *value, char *out, size_t outsz)
 		out[outsz - 1] = '\0';
 		return;
 	}
+	/* Below 7 bytes not even '"' + one byte + '"...' + NUL fits; the
+	 * "..." and the closing quote below would be written past the end. */
+	if (outsz < 7) {
+		out[0] = '\0';
+		return;
+	}
 	quote = needs_quotes(value);
 	/* Reserve room for the closing quote, "..." and the NUL. */
-	size_t limit = outsz > 6 ? outsz - 6 : 0;
+	size_t limit = outsz - 6;
 	if (quote && o < limit)
 		out[o++] = '"';
 	for (; value[in] != '\0' && in < CG_AUDIT_VALUE_MAX; in++) {

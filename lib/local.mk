@@ -10,11 +10,20 @@ lib_libcredgate_la_SOURCES = \
 	lib/safefile.c lib/safefile.h \
 	lib/audit.c lib/audit.h \
 	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf.h lib/conf_int.h \
+	lib/policy.c lib/policy.h \
 	lib/verify.c lib/verify.h \
 	lib/state.c lib/state_text.c lib/state.h \
-	lib/recovery.c lib/recovery.h \
+	lib/recovery.c lib/recovery.h
+lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) -fPIC
+lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS)
+
+# What only the tools need: QR drawing (libqrencode, libpng), output files
+# written as the caller, setuid hardening.  Kept out of libcredgate so the
+# PAM module does not load them into sshd, sudo and su on every login.
+noinst_LTLIBRARIES += lib/libcredgate_tools.la
+lib_libcredgate_tools_la_SOURCES = \
 	lib/outfile.c lib/outfile.h \
 	lib/qr.c lib/qr.h \
 	lib/privguard.c lib/privguard.h
-lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS) -fPIC
-lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS) $(QRENCODE_LIBS) $(PNG_LIBS)
+lib_libcredgate_tools_la_CFLAGS = $(AM_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)
+lib_libcredgate_tools_la_LIBADD = lib/libcredgate.la $(QRENCODE_LIBS) $(PNG_LIBS)

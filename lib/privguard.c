@@ -93,10 +93,10 @@ void cg_priv_init(int argc, char **argv)
 {
 	struct rlimit no_core = { 0, 0 };
 
-	(void)argv;
 	ensure_std_fds();
-	if (argc < 1) {
-		/* An exec with argc == 0 is an attack (CVE-2021-4034 style). */
+	if (argc < 1 || argv == NULL || argv[0] == NULL || argv[0][0] == '\0') {
+		/* An exec with argc == 0 is an attack (CVE-2021-4034 style);
+		 * Linux >= 5.18 turns it into argv = { "" }, refused alike. */
 		fputs("credgate: refusing to run with an empty argument list\n", stderr);
 		exit(1);
 	}

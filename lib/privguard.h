@@ -10,7 +10,8 @@
 #define CG_SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Call first thing in main().  Exits (status 1, message on stderr when
- * possible) when argc is 0.  Then: no core dumps (PR_SET_DUMPABLE 0,
+ * possible) when argc is 0 or argv[0] is empty (what Linux >= 5.18 makes
+ * of argc 0).  Then: no core dumps (PR_SET_DUMPABLE 0,
  * RLIMIT_CORE 0), fds 0-2 opened on /dev/null if closed, umask 077, and
  * the environment replaced by a minimal safe one (PATH=CG_SAFE_PATH, and
  * TERM/LANG/LC_ALL only if their values are plain).  The caller's

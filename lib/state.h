@@ -8,8 +8,8 @@
  *   digits 6                            6 | 8
  *   period 30                           30 | 60
  *   last_step -1                        last accepted time step, -1 none
- *   failures 0                          failures since first_failure
- *   first_failure 0                     epoch seconds, 0 none
+ *   failures 0                          failures in a row, each within failure_window of the previous
+ *   last_failure 0                      epoch seconds of the latest failure, 0 none
  *   locked_until 0                      epoch seconds, 0 not locked
  *   enrolled_at 1700000000              epoch seconds
  *   enrolled_by root                    user name of who enrolled, - unknown
@@ -56,7 +56,7 @@ struct cg_state {
 	struct cg_totp totp;
 	int64_t last_step;           /* -1 none */
 	unsigned failures;
-	int64_t first_failure;
+	int64_t last_failure;
 	int64_t locked_until;
 	int64_t enrolled_at;
 	char enrolled_by[CG_USER_MAX];

@@ -37,7 +37,7 @@ enum state_key {
 
 static const char *const key_names[K_COUNT] = {
 	"secret", "algorithm", "digits", "period", "last_step", "failures",
-	"first_failure", "locked_until", "enrolled_at", "enrolled_by",
+	"last_failure", "locked_until", "enrolled_at", "enrolled_by",
 	"recovery", "grace",
 };
 
@@ -176,7 +176,7 @@ static cg_err parse_value(struct cg_state *st, enum state_key k, const char *v)
 		st->failures = (unsigned)x;
 		break;
 	case K_FIRST_FAILURE:
-		ok = parse_i64(v, 0, INT64_MAX, &st->first_failure);
+		ok = parse_i64(v, 0, INT64_MAX, &st->last_failure);
 		break;
 	case K_LOCKED_UNTIL:
 		ok = parse_i64(v, 0, INT64_MAX, &st->locked_until);
@@ -297,7 +297,7 @@ static bool state_valid(const struct cg_state *st)
 	    cg_alg_name(t->alg) == NULL || !cg_digits_valid(t->digits) ||
 	    !cg_period_valid(t->period))
 		return false;
-	if (st->last_step < -1 || st->first_failure < 0 ||
+	if (st->last_step < -1 || st->last_failure < 0 ||
 	    st->locked_until < 0 || st->enrolled_at < 0)
 		return false;
 	if (memchr(st->enrolled_by, '\0', sizeof st->enrolled_by) == NULL ||
@@ -354,8 +354,8 @@ static void format_body(const struct cg_state *st, const char *secret,
 	tb_printf(b, "digits %u\nperiod %u\nlast_step %lld\nfailures %u\n",
 		  st->totp.digits, st->totp.period, (long long)st->last_step,
 		  st->failures);
-	tb_printf(b, "first_failure %lld\nlocked_until %lld\n",
-		  (long long)st->first_failure, (long long)st->locked_until);
+	tb_printf(b, "last_failure %lld\nlocked_until %lld\n",
+		  (long long)st->last_failure, (long long)st->locked_until);
 	tb_printf(b, "enrolled_at %lld\nenrolled_by %s\n",
 		  (long long)st->enrolled_at, st->enrolled_by);
 	for (size_t i = 0; i < st->nrecovery; i++)

@@ -94,19 +94,24 @@ static bool normalise_code(const char *in, char *out, size_t outsz)
 	return o > 0;
 }
 
+/* Failures count up as long as each comes within failure_window of the
+ * previous one; only a quiet failure_window resets the count.  (A window
+ * fixed at the first failure would let a patient attacker make
+ * max_failures - 1 guesses per window forever without a lock-out.)  So
+ * guessing without ever being locked out is limited to one guess per
+ * failure_window. */
 static void record_failure(struct cg_state *st, const struct cg_defaults *d,
 			   time_t now, struct cg_verify_result *res)
 {
-	if (st->first_failure == 0 ||
-	    now - st->first_failure >= (int64_t)d->failure_window) {
+	if (st->last_failure == 0 ||
+	    now - st->last_failure >= (int64_t)d->failure_window)
 		st->failures = 0;
-		st->first_failure = now;
-	}
 	st->failures++;
+	st->last_failure = now;
 	if (st->failures >= d->max_failures) {
 		st->locked_until = now + d->lockout;
 		st->failures = 0;
-		st->first_failure = 0;
+		st->last_failure = 0;
 		res->verdict = CG_DENIED_NOW_LOCKED;
 	}
 }
@@ -114,12 +119,14 @@ static void record_failure(struct cg_state *st, const struct cg_defaults *d,
 static void record_success(struct cg_state *st, const char *tty, time_t now)
 {
 	st->failures = 0;
-	st->first_failure = 0;
+	st->last_failure = 0;
 	st->locked_until = 0;
 	grace_remember(st, tty, now);
 }
 
-/* Decide on the code; updates st in memory only. */
+/* Decide on the code; updates st in memory only.  A failure to compute
+ * a code at all (OpenSSL refusing, e.g. a short key in FIPS mode) is not
+ * the user's fault: CG_DENIED_STATE_ERROR with res->err, st unchanged. */
 static void judge(struct cg_state *st, const struct cg_defaults *d,
 		  const char *code, const char *tty, time_t now,
 		  struct cg_verify_result *res)
@@ -127,12 +134,19 @@ static void judge(struct cg_state *st, const struct cg_defaults *d,
 	char clean[CODE_INPUT_MAX + 1];
 	uint64_t step = 0;
 	size_t idx = 0;
+	cg_err e;
 
 	res->verdict = CG_DENIED_BAD_CODE;
 	if (!normalise_code(code, clean, sizeof(clean)))
 		goto failed;
-	if (cg_totp_verify(&st->totp, clean, cg_totp_step(&st->totp, now),
-			   d->window, &step) == CG_OK) {
+	e = cg_totp_verify(&st->totp, clean, cg_totp_step(&st->totp, now),
+			   d->window, &step);
+	if (e != CG_OK && e != CG_E_INVAL) {
+		res->verdict = CG_DENIED_STATE_ERROR;
+		res->err = e;
+		goto out;
+	}
+	if (e == CG_OK) {
 		if ((int64_t)step <= st->last_step) {
 			res->verdict = CG_DENIED_REPLAY;
 			goto failed;
@@ -153,6 +167,28 @@ failed:
 	record_failure(st, d, now, res);
 out:
 	cg_wipe(clean, sizeof(clean));
+}
+
+/* Write this attempt down as a failure before the code is looked at.
+ * Were the failure only written after judging, a state that cannot be
+ * written (disk or inodes exhausted, I/O errors) would let every guess
+ * be judged and none be counted: unlimited guesses, each answered by
+ * its timing (a right code skips the recovery-code derivations).  Now a
+ * guess is judged only once its failure is on disk; a success then
+ * writes the reset count. */
+static cg_err count_attempt(struct cg_store *store, const char *user,
+			    const struct cg_defaults *d, time_t now,
+			    const struct cg_state *st)
+{
+	struct cg_verify_result scratch;
+	struct cg_state pending = *st;
+	cg_err e;
+
+	memset(&scratch, 0, sizeof(scratch));
+	record_failure(&pending, d, now, &scratch);
+	e = cg_state_write(store, user, &pending);
+	cg_state_wipe(&pending);
+	return e;
 }
 
 void cg_verify_and_record(struct cg_store *store, const char *user,
@@ -181,9 +217,26 @@ void cg_verify_and_record(struct cg_store *store, const char *user,
 		res->verdict = CG_DENIED_LOCKED;
 		goto out;
 	}
+	if ((e = count_attempt(store, user, d, now, &st)) != CG_OK)
+		goto out;
 	judge(&st, d, code, tty, now, res);
-	if ((e = cg_state_write(store, user, &st)) != CG_OK)
-		res->verdict = CG_DENIED_STATE_ERROR;
+	switch (res->verdict) {
+	case CG_GRANTED_CODE:
+	case CG_GRANTED_RECOVERY:
+		if ((e = cg_state_write(store, user, &st)) != CG_OK)
+			res->verdict = CG_DENIED_STATE_ERROR;
+		break;
+	case CG_DENIED_STATE_ERROR:
+		/* Judging failed, not the user: take the counted failure
+		 * back (st is unchanged).  If that fails too, it stays
+		 * counted, which errs on the safe side. */
+		e = res->err;
+		(void)cg_state_write(store, user, &st);
+		break;
+	default:
+		/* Denied: st now equals what count_attempt wrote. */
+		break;
+	}
 out:
 	res->err = e;
 	cg_state_wipe(&st);

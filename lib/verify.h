@@ -24,11 +24,15 @@ struct cg_verify_result {
 	unsigned recovery_left;  /* after a recovery code was used */
 };
 
-/* Under the user's lock: re-read the state, check lock-out, verify `code`
- * (TOTP within the window and newer than the last accepted step, else a
- * recovery code), and write back the new state (last step, failure count,
- * lock-out, grace entry for `tty`).  A write failure denies even a correct
- * code: an unrecorded step could be replayed. */
+/* Under the user's lock: re-read the state, check lock-out, write the
+ * attempt down as a failure (so that no guess is judged unless it is
+ * counted: an unwritable state denies without looking at the code),
+ * verify `code` (TOTP within the window and newer than the last accepted
+ * step, else a recovery code), and on success write the new state (last
+ * step, reset count, grace entry for `tty`).  A write failure denies even
+ * a correct code: an unrecorded step could be replayed.  If no code can
+ * be computed at all (OpenSSL error) the verdict is CG_DENIED_STATE_ERROR
+ * with err set, and the attempt is not held against the user. */
 void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const struct cg_defaults *d, const char *code,
 			  const char *tty, time_t now,

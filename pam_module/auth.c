@@ -1,10 +1,12 @@
 #include "config.h"
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <security/pam_modutil.h>
 #include "args.h"
 #include "auth.h"
 #include "conf.h"
@@ -32,6 +34,25 @@ static void txn_release(struct auth_txn *t)
 	t->cfg = NULL;
 }
 
+/* 6 or 8 digits (spaces allowed), or a recovery code's 12 letters and
+ * digits in groups: the shapes a person types at our prompt. */
+static bool looks_like_code(const char *s)
+{
+	size_t digits = 0, alnum = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z'))
+			alnum++;
+		else if (*s != ' ' && *s != '-')
+			return false;
+	}
+	return (digits == alnum && (digits == 6 || digits == 8)) ||
+	       alnum == 12;
+}
+
 /* Get the code: the stacked password with try/use_first_pass, else ask. */
 static int read_code(struct auth_txn *t)
 {
@@ -39,8 +60,13 @@ static int read_code(struct auth_txn *t)
 	char *resp = NULL;
 
 	if (t->args.try_first_pass || t->args.use_first_pass) {
+		/* try_first_pass: a stacked *password* (pam_unix stores one)
+		 * is not a code; judging it would count a failure on every
+		 * login and lock the user out.  Take only what looks like a
+		 * code, else prompt, as pam_unix's try_first_pass does. */
 		if (pam_get_item(t->ctx.pamh, PAM_AUTHTOK, &item) == PAM_SUCCESS &&
-		    item != NULL) {
+		    item != NULL && (t->args.use_first_pass ||
+				     looks_like_code(item))) {
 			t->code = strdup(item);
 			return t->code != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
 		}
@@ -103,6 +129,7 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 	unsigned line = 0;
 	char msg[300];
 	int rc = PAM_SUCCESS;
+	time_t now = time(NULL);
 	cg_err e;
 
 	*done = true;
@@ -117,8 +144,9 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 	} else if (e != CG_OK) {
 		state_error_detail(user, e, line, msg, sizeof(msg));
 		rc = deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
-	} else if (cg_grace_applies(&st, t->ctx.tty,
-				    t->cfg->defaults.grace, time(NULL))) {
+	} else if (st.locked_until <= now &&    /* a lock-out beats grace */
+		   cg_grace_applies(&st, t->ctx.tty, t->cfg->defaults.grace,
+				    now)) {
 		cg_pam_audit(&t->ctx, "auth", true, "grace", NULL, NULL);
 	} else {
 		*done = false;
@@ -190,6 +218,7 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 			const char **argv)
 {
 	struct auth_txn t;
+	const struct passwd *pw;
 	const char *user = NULL;
 	bool done = false;
 	int rc;
@@ -213,6 +242,18 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 		rc = deny_after_prompt(&t, "bad_user_name", NULL, PAM_AUTH_ERR);
 		goto out;
 	}
+	/* The state file is keyed by the account's canonical name.  NSS may
+	 * resolve other spellings to the same account (SSSD/LDAP/winbind are
+	 * case-insensitive, accept user@domain), and sshd and su hand PAM
+	 * the name as typed: "ALICE" must not find "no state file" and so,
+	 * with nullok, skip alice's second factor.  An unknown user is
+	 * denied like any other, never ignored. */
+	if ((pw = pam_modutil_getpwnam(pamh, user)) == NULL ||
+	    !cg_user_name_valid(pw->pw_name)) {
+		rc = deny_after_prompt(&t, "unknown_user", NULL, PAM_AUTH_ERR);
+		goto out;
+	}
+	user = pw->pw_name;
 	if ((rc = load_policy(&t)) != PAM_SUCCESS)
 		goto out;
 	if (apply_credential_options(&t))

@@ -1,7 +1,9 @@
 /* Linux-PAM entry points.  Only pam_sm_* symbols are exported. */
 #include "config.h"
 #define PAM_SM_AUTH
+#define PAM_SM_ACCOUNT
 #include <security/pam_modules.h>
+#include "account.h"
 #include "auth.h"
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
@@ -17,4 +19,10 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
 {
 	(void)pamh; (void)flags; (void)argc; (void)argv;
 	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+				const char **argv)
+{
+	return cg_pam_acct_mgmt(pamh, flags, argc, argv);
 }

@@ -14,7 +14,7 @@ AM_TESTS_ENVIRONMENT = \
 EXTRA_DIST += tests/cmocka-tap.sh tests/tap.sh
 
 CG_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
-CG_TEST_LIBS = lib/libcredgate.la $(CMOCKA_LIBS) $(CRYPTO_LIBS)
+CG_TEST_LIBS = lib/libcredgate_tools.la $(CMOCKA_LIBS) $(CRYPTO_LIBS)
 CG_TEST_LINKFLAGS = $(AM_LDFLAGS) -no-install
 
 include tests/unit/local.mk

@@ -29,6 +29,9 @@ at_time() {
 		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
 		"$@"
 }
+# other_code CODE: a code of the same length that differs in every digit
+# (no arithmetic: "$((012345 + 1))" is octal, and fails on 8 or 9).
+other_code() { echo "$1" | tr 0123456789 1234567890; }
 need_faketime() { [ -n "$LIBFAKETIME" ] && [ -f "$LIBFAKETIME" ] || skip_all "libfaketime not installed"; }
 
 done_testing() {

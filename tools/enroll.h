@@ -57,8 +57,7 @@ struct enroll_opts {
 	enum enroll_qr qr;
 	const char *qr_png, *qr_svg;
 	bool no_confirm, force;
-	unsigned recovery_count;
-	bool recovery_set;
+	unsigned recovery_count;     /* --recovery-codes, default 10 */
 	char *uri;                   /* --uri (a copy; argv is wiped) */
 	const char *ga_file, *oath_file;
 };

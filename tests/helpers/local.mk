@@ -36,3 +36,10 @@ tests_helpers_totp_print_CFLAGS = $(CG_TEST_CFLAGS)
 tests_helpers_totp_print_LDADD = lib/libcredgate.la $(CRYPTO_LIBS)
 tests_helpers_totp_print_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# pam-acct: a PAM application that sets PAM environment variables (as the
+# gate sets CREDGATE_CREDENTIAL) before authenticate/acct_mgmt.
+check_PROGRAMS += tests/helpers/pam-acct
+tests_helpers_pam_acct_SOURCES = tests/helpers/pam-acct.c
+tests_helpers_pam_acct_CFLAGS = $(AM_CFLAGS)
+tests_helpers_pam_acct_LDADD = $(PAM_LIBS)
+tests_helpers_pam_acct_LDFLAGS = $(CG_TEST_LINKFLAGS)

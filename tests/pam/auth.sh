@@ -22,8 +22,7 @@ grep -q 'Verification code:' "$T/out"; ok $? "the prompt is shown"
 ok $? "the accepted step is recorded"
 
 log_mark
-wrong=$(( ($(code_for alice "$(at 1)") + 1) % 1000000 ))
-wrong=$(printf '%06d' $wrong)
+wrong=$(other_code "$(code_for alice "$(at 1)")")
 pam_auth alice "$wrong" "$(at 1)"
 [ $? -ne 0 ]; ok $? "wrong code is refused"
 audit_ok 'event=auth result=denied reason=bad_code user=alice' "bad_code audit line"

@@ -9,3 +9,42 @@ tests_tools_qr_api_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 TESTS += tests/tools/qr.sh
 EXTRA_DIST += tests/tools/qr.sh
 EXTRA_DIST += tests/tools/rootns.sh
+
+# The access gate: its argument parser (cmocka), and end to end as a
+# non-root caller of the real setuid binary in a private mount namespace
+# (gate.sh, root only), with helpers: an argc == 0 exec, an LD_PRELOAD
+# marker library and a PAM module that dumps the privileged environment.
+check_PROGRAMS += tests/tools/gate-args.t tests/tools/exec-noargv
+TESTS += tests/tools/gate-args.t
+tests_tools_gate_args_t_SOURCES = tests/tools/test_gate_args.c tools/gate_args.c
+tests_tools_gate_args_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+tests_tools_gate_args_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_tools_gate_args_t_LDADD = $(CG_TEST_LIBS)
+tests_tools_gate_args_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+tests_tools_exec_noargv_SOURCES = tests/tools/exec-noargv.c
+tests_tools_exec_noargv_LDFLAGS = $(CG_TEST_LINKFLAGS)
+check_LTLIBRARIES += tests/tools/preload-marker.la tests/tools/pam_envdump.la
+tests_tools_preload_marker_la_SOURCES = tests/tools/preload-marker.c
+tests_tools_preload_marker_la_CFLAGS = $(WARN_CFLAGS) -Wno-missing-prototypes
+tests_tools_preload_marker_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_tools_pam_envdump_la_SOURCES = tests/tools/pam_envdump.c
+tests_tools_pam_envdump_la_CFLAGS = $(WARN_CFLAGS)
+tests_tools_pam_envdump_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_tools_pam_envdump_la_LIBADD = $(PAM_LIBS)
+TESTS += tests/tools/gate.sh
+EXTRA_DIST += tests/tools/gate.sh
+
+# credgate-enroll: its import parsers (cmocka), then the tool end to end
+# (root sandbox of rootns.sh; skipped when not root).
+check_PROGRAMS += tests/tools/enroll-parse.t
+TESTS += tests/tools/enroll-parse.t
+tests_tools_enroll_parse_t_SOURCES = tests/tools/test_enroll_parse.c \
+	tools/enroll_ga.c tools/enroll_oath.c
+tests_tools_enroll_parse_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+tests_tools_enroll_parse_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_tools_enroll_parse_t_LDADD = $(CG_TEST_LIBS)
+tests_tools_enroll_parse_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+ENROLL_TESTS = tests/tools/enroll-add.sh tests/tools/enroll-user.sh \
+	tests/tools/enroll-import.sh tests/tools/enroll-check.sh
+TESTS += $(ENROLL_TESTS)
+EXTRA_DIST += $(ENROLL_TESTS) tests/tools/enroll-lib.sh

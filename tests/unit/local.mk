@@ -53,3 +53,22 @@ tests_unit_config_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_config_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_config_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# Roles and decisions (lib/policy.c), users and groups from nss_wrapper:
+# the program re-executes itself with libnss_wrapper.so preloaded.
+check_PROGRAMS += tests/unit/policy.t
+TESTS += tests/unit/policy.t
+tests_unit_policy_t_SOURCES = tests/unit/test_policy.c
+tests_unit_policy_t_CPPFLAGS = $(AM_CPPFLAGS) -DCG_ASAN_RUNTIME='"$(ASAN_RUNTIME)"'
+tests_unit_policy_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_policy_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_policy_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# The locked verify step (lib/verify.c): renameat and cg_totp_verify are
+# wrapped at link time to inject write failures and count judged codes.
+check_PROGRAMS += tests/unit/verify.t
+TESTS += tests/unit/verify.t
+tests_unit_verify_t_SOURCES = tests/unit/test_verify.c
+tests_unit_verify_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_verify_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_verify_t_LDFLAGS = $(CG_TEST_LINKFLAGS) \
+	-Wl,--wrap=renameat -Wl,--wrap=cg_totp_verify

@@ -60,6 +60,25 @@ static void test_small_buffer_never_cuts_an_escape(void **s)
 		assert_true(p[1] == 'x' && p[2] != '\0' && p[3] != '\0');
 }
 
+/* Tiny buffers: nothing is written past outsz (the canary bytes after
+ * it stay intact) and the result is always a terminated string. */
+static void test_tiny_buffer_stays_in_bounds(void **s)
+{
+	static const char *const values[] = { "alice", "a b", "\n\n\n", "-" };
+	(void)s;
+	for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+		for (size_t sz = 1; sz <= 12; sz++) {
+			char buf[32];
+
+			memset(buf, 'Z', sizeof(buf));
+			cg_audit_escape(values[v], buf, sz);
+			assert_non_null(memchr(buf, '\0', sz));
+			for (size_t i = sz; i < sizeof(buf); i++)
+				assert_int_equal(buf[i], 'Z');
+		}
+	}
+}
+
 static void test_format_line(void **s)
 {
 	struct cg_audit_field f[] = {
@@ -94,6 +113,7 @@ int main(void)
 		cmocka_unit_test(test_forging_is_impossible),
 		cmocka_unit_test(test_long_values_are_marked),
 		cmocka_unit_test(test_small_buffer_never_cuts_an_escape),
+		cmocka_unit_test(test_tiny_buffer_stays_in_bounds),
 		cmocka_unit_test(test_format_line),
 		cmocka_unit_test(test_format_drops_fields_that_do_not_fit),
 	};

@@ -33,11 +33,11 @@
 #define L_PERIOD "period 30\n"                      /* 5 */
 #define L_LAST "last_step -1\n"                     /* 6 */
 #define L_FAIL "failures 0\n"                       /* 7 */
-#define L_FIRST "first_failure 0\n"                 /* 8 */
+#define L_LASTF "last_failure 0\n"                 /* 8 */
 #define L_LOCKED "locked_until 0\n"                 /* 9 */
 #define L_AT "enrolled_at 1700000000\n"             /* 10 */
 #define L_BY "enrolled_by root\n"                   /* 11 */
-#define L_AFTER_SECRET L_ALG L_DIGITS L_PERIOD L_LAST L_FAIL L_FIRST \
+#define L_AFTER_SECRET L_ALG L_DIGITS L_PERIOD L_LAST L_FAIL L_LASTF \
 	L_LOCKED L_AT L_BY
 #define VALID L_HDR L_SECRET L_AFTER_SECRET
 
@@ -57,7 +57,7 @@ static void fill_state(struct cg_state *st)
 	st->totp.period = 60;
 	st->last_step = 56666666;
 	st->failures = 3;
-	st->first_failure = 1700000100;
+	st->last_failure = 1700000100;
 	st->locked_until = 1700000900;
 	st->enrolled_at = 1700000000;
 	strcpy(st->enrolled_by, "admin@EXAMPLE");
@@ -81,7 +81,7 @@ static void assert_states_equal(const struct cg_state *a,
 	assert_int_equal(a->totp.period, b->totp.period);
 	assert_true(a->last_step == b->last_step);
 	assert_int_equal(a->failures, b->failures);
-	assert_true(a->first_failure == b->first_failure);
+	assert_true(a->last_failure == b->last_failure);
 	assert_true(a->locked_until == b->locked_until);
 	assert_true(a->enrolled_at == b->enrolled_at);
 	assert_string_equal(a->enrolled_by, b->enrolled_by);
@@ -106,7 +106,7 @@ static void test_format_parse_round_trip(void **unused)
 	assert_string_equal(text,
 		"credgate-state 1\nsecret " SECRET_B32 "\nalgorithm sha256\n"
 		"digits 8\nperiod 60\nlast_step 56666666\nfailures 3\n"
-		"first_failure 1700000100\nlocked_until 1700000900\n"
+		"last_failure 1700000100\nlocked_until 1700000900\n"
 		"enrolled_at 1700000000\nenrolled_by admin@EXAMPLE\n"
 		"recovery " HASH1 "\nrecovery " HASH2 "\n"
 		"grace pts/3 1700000500\ngrace ssh:notty 0\n");
@@ -139,7 +139,7 @@ static void test_parse_keys_any_order_and_limits(void **unused)
 {
 	static const char ok[] = L_HDR L_BY L_AT
 		"last_step 9223372036854775807\nfailures 4294967295\n"
-		L_LOCKED L_FIRST L_PERIOD L_DIGITS L_ALG
+		L_LOCKED L_LASTF L_PERIOD L_DIGITS L_ALG
 		"secret JBSWY3DPEHPK3PXP\n";
 	struct cg_state st;
 	unsigned bad = 99;
@@ -169,7 +169,7 @@ static const struct bad_case bad_cases[] = {
 	{ "duplicate key", VALID "digits 6\n", 0, 12 },
 	{ "duplicate secret", L_HDR L_SECRET L_SECRET L_AFTER_SECRET, 0, 3 },
 	{ "missing key", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST L_FAIL
-	  L_FIRST L_LOCKED L_AT, 0, 11 },
+	  L_LASTF L_LOCKED L_AT, 0, 11 },
 	{ "only version", L_HDR, 0, 2 },
 	{ "secret bad char", L_HDR "secret AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ1\n"
 	  L_AFTER_SECRET, 0, 2 },
@@ -184,54 +184,54 @@ static const struct bad_case bad_cases[] = {
 	{ "secret with space", L_HDR "secret JBSWY3DP EHPK3PXP\n" L_AFTER_SECRET,
 	  0, 2 },
 	{ "algorithm upper case", L_HDR L_SECRET "algorithm SHA1\n" L_DIGITS
-	  L_PERIOD L_LAST L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 3 },
+	  L_PERIOD L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 3 },
 	{ "algorithm md5", L_HDR L_SECRET "algorithm md5\n" L_DIGITS L_PERIOD
-	  L_LAST L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 3 },
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 3 },
 	{ "digits 7", L_HDR L_SECRET L_ALG "digits 7\n" L_PERIOD L_LAST L_FAIL
-	  L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "digits leading zero", L_HDR L_SECRET L_ALG "digits 06\n" L_PERIOD
-	  L_LAST L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "digits plus sign", L_HDR L_SECRET L_ALG "digits +6\n" L_PERIOD
-	  L_LAST L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "period 45", L_HDR L_SECRET L_ALG L_DIGITS "period 45\n" L_LAST L_FAIL
-	  L_FIRST L_LOCKED L_AT L_BY, 0, 5 },
+	  L_LASTF L_LOCKED L_AT L_BY, 0, 5 },
 	{ "last_step -2", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD
-	  "last_step -2\n" L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 6 },
+	  "last_step -2\n" L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 6 },
 	{ "last_step -0", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD
-	  "last_step -0\n" L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 6 },
+	  "last_step -0\n" L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 6 },
 	{ "negative failures", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST
-	  "failures -1\n" L_FIRST L_LOCKED L_AT L_BY, 0, 7 },
+	  "failures -1\n" L_LASTF L_LOCKED L_AT L_BY, 0, 7 },
 	{ "failures overflow", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST
-	  "failures 4294967296\n" L_FIRST L_LOCKED L_AT L_BY, 0, 7 },
+	  "failures 4294967296\n" L_LASTF L_LOCKED L_AT L_BY, 0, 7 },
 	{ "int64 overflow", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST L_FAIL
-	  "first_failure 9223372036854775808\n" L_LOCKED L_AT L_BY, 0, 8 },
+	  "last_failure 9223372036854775808\n" L_LOCKED L_AT L_BY, 0, 8 },
 	{ "huge number", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST L_FAIL
-	  L_FIRST "locked_until 99999999999999999999999999\n" L_AT L_BY, 0, 9 },
+	  L_LASTF "locked_until 99999999999999999999999999\n" L_AT L_BY, 0, 9 },
 	{ "number with garbage", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED "enrolled_at 17e8\n" L_BY, 0, 10 },
+	  L_FAIL L_LASTF L_LOCKED "enrolled_at 17e8\n" L_BY, 0, 10 },
 	{ "enrolled_by path", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT "enrolled_by ../x\n", 0, 11 },
+	  L_FAIL L_LASTF L_LOCKED L_AT "enrolled_by ../x\n", 0, 11 },
 	{ "no trailing newline", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT "enrolled_by root", 0, 11 },
+	  L_FAIL L_LASTF L_LOCKED L_AT "enrolled_by root", 0, 11 },
 	{ "CR line ending", L_HDR L_SECRET L_ALG "digits 6\r\n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "tab separator", L_HDR L_SECRET L_ALG "digits\t6\n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "two spaces", L_HDR L_SECRET L_ALG "digits  6\n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "trailing space", L_HDR L_SECRET L_ALG "digits 6 \n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "empty value", L_HDR L_SECRET L_ALG "digits \n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "no separator", L_HDR L_SECRET L_ALG "digits6\n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 4 },
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "blank line", L_HDR L_SECRET "\n" L_AFTER_SECRET, 0, 3 },
 	{ "leading space", L_HDR L_SECRET " algorithm sha1\n" L_DIGITS L_PERIOD
-	  L_LAST L_FAIL L_FIRST L_LOCKED L_AT L_BY, 0, 3 },
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 3 },
 	{ "embedded NUL", L_HDR L_SECRET L_ALG "digits 6\0\n" L_PERIOD L_LAST
-	  L_FAIL L_FIRST L_LOCKED L_AT L_BY,
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY,
 	  sizeof(L_HDR L_SECRET L_ALG "digits 6\0\n" L_PERIOD L_LAST L_FAIL
-		 L_FIRST L_LOCKED L_AT L_BY) - 1, 4 },
+		 L_LASTF L_LOCKED L_AT L_BY) - 1, 4 },
 	{ "recovery short hex", VALID "recovery pbkdf2-sha256:20000:abc:def\n",
 	  0, 12 },
 	{ "recovery upper-case hex", VALID "recovery pbkdf2-sha256:20000:"

@@ -1,0 +1,616 @@
+/* Who may read what.  Role membership is asked of NSS every time (no
+ * cache: a user removed from an LDAP group loses access at once), and
+ * every answer that cannot be trusted counts against the user: an
+ * exclusion NSS cannot evaluate excludes, an inclusion it cannot evaluate
+ * does not include. */
+#include "config.h"
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "policy.h"
+
+#define NSS_BUF_START 4096
+#define NSS_BUF_MAX (4 * 1024 * 1024)   /* huge LDAP groups, but bounded */
+#define GROUPS_START 64
+#define GROUPS_MAX 65536                /* NGROUPS_MAX on Linux */
+
+enum lookup { LOOKUP_FOUND, LOOKUP_NOENT, LOOKUP_ERROR };
+
+/* "Not found" as the getpwnam_r(3) family may report it. */
+static bool nss_notfound(int rc)
+{
+	return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF ||
+	       rc == EPERM;
+}
+
+/* "Buffer too small": ERANGE, or -1 with errno ERANGE as nss_wrapper
+ * (and some NSS shims) report it. */
+static bool nss_range(int rc)
+{
+	return rc == ERANGE || (rc == -1 && errno == ERANGE);
+}
+
+/* getpwnam_r with a buffer grown on ERANGE.  On LOOKUP_FOUND the caller
+ * frees *buf (pw's strings live in it). */
+static enum lookup passwd_lookup(const char *name, struct passwd *pw,
+				 char **buf)
+{
+	struct passwd *res = NULL;
+	size_t sz = NSS_BUF_START;
+	char *b = NULL, *grown;
+	int rc;
+
+	for (;;) {
+		if ((grown = realloc(b, sz)) == NULL) {
+			free(b);
+			return LOOKUP_ERROR;
+		}
+		b = grown;
+		errno = 0;
+		rc = getpwnam_r(name, pw, b, sz, &res);
+		if (!nss_range(rc) || sz >= NSS_BUF_MAX)
+			break;
+		sz *= 2;
+	}
+	if (res != NULL) {
+		*buf = b;
+		return LOOKUP_FOUND;
+	}
+	free(b);
+	return nss_notfound(rc) ? LOOKUP_NOENT : LOOKUP_ERROR;
+}
+
+/* getgrnam_r, the same way. */
+static enum lookup group_lookup(const char *name, struct group *gr,
+				char **buf)
+{
+	struct group *res = NULL;
+	size_t sz = NSS_BUF_START;
+	char *b = NULL, *grown;
+	int rc;
+
+	for (;;) {
+		if ((grown = realloc(b, sz)) == NULL) {
+			free(b);
+			return LOOKUP_ERROR;
+		}
+		b = grown;
+		errno = 0;
+		rc = getgrnam_r(name, gr, b, sz, &res);
+		if (!nss_range(rc) || sz >= NSS_BUF_MAX)
+			break;
+		sz *= 2;
+	}
+	if (res != NULL) {
+		*buf = b;
+		return LOOKUP_FOUND;
+	}
+	free(b);
+	return nss_notfound(rc) ? LOOKUP_NOENT : LOOKUP_ERROR;
+}
+
+/* Every group of the user, primary first, the list grown until it fits. */
+static cg_err user_groups(const char *name, gid_t primary, gid_t **out,
+			  int *nout)
+{
+	gid_t *gids = NULL, *grown;
+	int n = GROUPS_START, want;
+
+	for (;;) {
+		grown = reallocarray(gids, (size_t)n, sizeof(*gids));
+		if (grown == NULL) {
+			free(gids);
+			return CG_E_NOMEM;
+		}
+		gids = grown;
+		want = n;
+		if (getgrouplist(name, primary, gids, &want) != -1)
+			break;
+		/* want is now the size needed (glibc); grow at least 2x. */
+		if (n >= GROUPS_MAX) {
+			free(gids);
+			return CG_E_TOOBIG;
+		}
+		n = want > n ? want : n * 2;
+		if (n > GROUPS_MAX)
+			n = GROUPS_MAX;
+	}
+	for (int i = 1; i < want; i++) {
+		if (gids[i] == primary) {
+			gids[i] = gids[0];
+			gids[0] = primary;
+			break;
+		}
+	}
+	*out = gids;
+	*nout = want;
+	return CG_OK;
+}
+
+cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out)
+{
+	struct passwd pw;
+	char *buf = NULL;
+	cg_err err;
+
+	if (user == NULL || out == NULL)
+		return CG_E_INVAL;
+	memset(out, 0, sizeof(*out));
+	switch (passwd_lookup(user, &pw, &buf)) {
+	case LOOKUP_NOENT:
+		return CG_E_NOENT;
+	case LOOKUP_ERROR:
+		return CG_E_IO;
+	case LOOKUP_FOUND:
+		break;
+	}
+	/* Match on the name NSS returns: a case-insensitive directory
+	 * answers "Alice" with the canonical "alice". */
+	if (strlen(pw.pw_name) >= sizeof(out->name)) {
+		err = CG_E_NAME;
+		goto out;
+	}
+	snprintf(out->name, sizeof(out->name), "%s", pw.pw_name);
+	out->uid = pw.pw_uid;
+	err = user_groups(pw.pw_name, pw.pw_gid, &out->gids, &out->ngids);
+out:
+	free(buf);
+	if (err != CG_OK)
+		memset(out, 0, sizeof(*out));
+	return err;
+}
+
+void cg_user_info_free(struct cg_user_info *u)
+{
+	if (u == NULL)
+		return;
+	free(u->gids);
+	memset(u, 0, sizeof(*u));
+}
+
+/* ---- one member entry -------------------------------------------- */
+
+enum member_match {
+	MATCH_NO,
+	MATCH_YES,
+	MATCH_UNKNOWN_GROUP,    /* never matches; worth telling the admin */
+	MATCH_NSS_ERROR,        /* could not tell */
+};
+
+static bool has_gid(const struct cg_user_info *u, gid_t gid)
+{
+	for (int i = 0; i < u->ngids; i++)
+		if (u->gids[i] == gid)
+			return true;
+	return false;
+}
+
+static bool listed_in(char **mem, const char *name)
+{
+	for (; mem != NULL && *mem != NULL; mem++)
+		if (strcmp(*mem, name) == 0)
+			return true;
+	return false;
+}
+
+static enum member_match group_match(const char *group,
+				     const struct cg_user_info *u)
+{
+	struct group gr;
+	char *buf = NULL;
+	bool yes;
+
+	switch (group_lookup(group, &gr, &buf)) {
+	case LOOKUP_NOENT:
+		return MATCH_UNKNOWN_GROUP;
+	case LOOKUP_ERROR:
+		return MATCH_NSS_ERROR;
+	case LOOKUP_FOUND:
+		break;
+	}
+	/* getgrouplist covers both; the member list is checked as well for
+	 * NSS back ends whose initgroups is incomplete. */
+	yes = has_gid(u, gr.gr_gid) || listed_in(gr.gr_mem, u->name);
+	free(buf);
+	return yes ? MATCH_YES : MATCH_NO;
+}
+
+/* A user entry matches by name.  An exclusion also matches any name
+ * with the excluded user's uid, so an alias (two passwd names, one uid)
+ * cannot walk around "!mallory". */
+static enum member_match user_match(const struct cg_member *m,
+				    const struct cg_user_info *u)
+{
+	struct passwd pw;
+	char *buf = NULL;
+	bool yes;
+
+	if (strcmp(m->name, u->name) == 0)
+		return MATCH_YES;
+	if (!m->exclude)
+		return MATCH_NO;
+	switch (passwd_lookup(m->name, &pw, &buf)) {
+	case LOOKUP_NOENT:
+		return MATCH_NO;
+	case LOOKUP_ERROR:
+		return MATCH_NSS_ERROR;
+	case LOOKUP_FOUND:
+		break;
+	}
+	yes = pw.pw_uid == u->uid;
+	free(buf);
+	return yes ? MATCH_YES : MATCH_NO;
+}
+
+static enum member_match member_match(const struct cg_member *m,
+				      const struct cg_user_info *u)
+{
+	return m->kind == CG_MEMBER_GROUP ? group_match(m->name, u) :
+					    user_match(m, u);
+}
+
+/* ---- one role ---------------------------------------------------- */
+
+enum role_match { ROLE_NOT_MEMBER, ROLE_MEMBER, ROLE_EXCLUDED };
+
+/* Append to a message, cutting silently when full. */
+static void appendf(char *buf, size_t sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t len;
+	va_list ap;
+
+	if (buf == NULL || sz == 0)
+		return;
+	len = strnlen(buf, sz);
+	if (len >= sz - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, sz - len, fmt, ap);
+	va_end(ap);
+}
+
+/* The decision's one line for humans; cut when it does not fit. */
+static void explainf(struct cg_decision *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void explainf(struct cg_decision *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->explain, sizeof(out->explain), fmt, ap);
+	va_end(ap);
+}
+
+static const char *member_prefix(const struct cg_member *m)
+{
+	if (m->exclude)
+		return m->kind == CG_MEMBER_GROUP ? "!%" : "!";
+	return m->kind == CG_MEMBER_GROUP ? "%" : "";
+}
+
+/* The first exclusion (or inclusion) entry of the role that matches the
+ * user.  An exclusion NSS cannot evaluate counts as matching: an error
+ * must never let an excluded user in.  notes collects unknown groups and
+ * lookup failures, for the admin. */
+static const struct cg_member *first_match(const struct cg_role *role,
+					   const struct cg_user_info *u,
+					   bool exclusions, char *notes,
+					   size_t notessz)
+{
+	for (size_t i = 0; i < role->nmembers; i++) {
+		const struct cg_member *m = &role->members[i];
+		enum member_match mm;
+
+		if (m->exclude != exclusions)
+			continue;
+		mm = member_match(m, u);
+		if (mm == MATCH_UNKNOWN_GROUP)
+			appendf(notes, notessz, "; %s%s is not a known group",
+				member_prefix(m), m->name);
+		else if (mm == MATCH_NSS_ERROR)
+			appendf(notes, notessz, "; %s%s: NSS lookup failed",
+				member_prefix(m), m->name);
+		if (mm == MATCH_YES || (mm == MATCH_NSS_ERROR && exclusions))
+			return m;
+	}
+	return NULL;
+}
+
+/* Exclusions first, whatever the order in the file: one that matches
+ * decides.  *which is the member that decided. */
+static enum role_match role_match(const struct cg_role *role,
+				  const struct cg_user_info *u,
+				  const struct cg_member **which,
+				  char *notes, size_t notessz)
+{
+	if ((*which = first_match(role, u, true, notes, notessz)) != NULL)
+		return ROLE_EXCLUDED;
+	if ((*which = first_match(role, u, false, notes, notessz)) != NULL)
+		return ROLE_MEMBER;
+	return ROLE_NOT_MEMBER;
+}
+
+static void describe_match(enum role_match rm, const struct cg_member *m,
+			   const char *notes, char *via, size_t viasz)
+{
+	if (via == NULL || viasz == 0)
+		return;
+	switch (rm) {
+	case ROLE_MEMBER:
+		snprintf(via, viasz, "%s %s%s",
+			 m->kind == CG_MEMBER_GROUP ? "group" : "user",
+			 member_prefix(m), m->name);
+		break;
+	case ROLE_EXCLUDED:
+		snprintf(via, viasz, "excluded by %s%s", member_prefix(m),
+			 m->name);
+		break;
+	case ROLE_NOT_MEMBER:
+		snprintf(via, viasz, "not a member");
+		break;
+	}
+	/* notes starts with "; " */
+	appendf(via, viasz, "%s", notes);
+}
+
+bool cg_role_has_member(const struct cg_role *role,
+			const struct cg_user_info *u, char *via, size_t viasz)
+{
+	const struct cg_member *m = NULL;
+	char notes[256] = "";
+	enum role_match rm;
+
+	if (via != NULL && viasz > 0)
+		via[0] = '\0';
+	if (role == NULL || u == NULL)
+		return false;
+	rm = role_match(role, u, &m, notes, sizeof(notes));
+	describe_match(rm, m, notes, via, viasz);
+	return rm == ROLE_MEMBER;
+}
+
+/* ---- decisions --------------------------------------------------- */
+
+/* What the roles of one request said; filled role by role. */
+struct tally {
+	const char *granted_by;
+	const struct cg_member *grant_member;
+	const char *excluded_by;
+	const struct cg_member *exclude_member;
+	char checked[256];      /* "mail, billing" */
+	char notes[256];        /* "; %nosuch is not a known group" */
+};
+
+static void tally_role(struct tally *t, const struct cg_role *role,
+		       const struct cg_user_info *u)
+{
+	const struct cg_member *m = NULL;
+
+	appendf(t->checked, sizeof(t->checked), "%s%s",
+		t->checked[0] != '\0' ? ", " : "", role->name);
+	switch (role_match(role, u, &m, t->notes, sizeof(t->notes))) {
+	case ROLE_MEMBER:
+		if (t->granted_by == NULL) {
+			t->granted_by = role->name;
+			t->grant_member = m;
+		}
+		break;
+	case ROLE_EXCLUDED:
+		if (t->excluded_by == NULL) {
+			t->excluded_by = role->name;
+			t->exclude_member = m;
+		}
+		break;
+	case ROLE_NOT_MEMBER:
+		break;
+	}
+}
+
+static void decision_init(struct cg_decision *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->granted = false;
+	out->reason = CG_POLICY_NOT_IN_ROLE;
+	out->role = NULL;
+}
+
+/* Turn the tally into the decision: for a credential (its name) or for
+ * role=NAME (credential NULL). */
+static void tally_decide(const struct tally *t, const struct cg_user_info *u,
+			 const char *credential, struct cg_decision *out)
+{
+	char subject[CG_NAME_MAX + 16] = "";
+
+	if (credential != NULL)
+		snprintf(subject, sizeof(subject), " grants %s", credential);
+	if (t->granted_by != NULL) {
+		const struct cg_member *m = t->grant_member;
+
+		out->granted = true;
+		out->reason = CG_POLICY_GRANTED;
+		out->role = t->granted_by;
+		if (m->kind == CG_MEMBER_GROUP)
+			explainf(out, "role %s%s: %s is a member via %%%s",
+				 t->granted_by, subject, u->name, m->name);
+		else
+			explainf(out, "role %s%s: %s is listed by name",
+				 t->granted_by, subject, u->name);
+		return;
+	}
+	if (t->excluded_by != NULL) {
+		out->reason = CG_POLICY_EXCLUDED;
+		out->role = t->excluded_by;
+		explainf(out, "role %s excludes %s (%s%s); roles checked: "
+			 "%s%s", t->excluded_by, u->name,
+			 member_prefix(t->exclude_member),
+			 t->exclude_member->name, t->checked, t->notes);
+		return;
+	}
+	out->reason = CG_POLICY_NOT_IN_ROLE;
+	if (credential != NULL)
+		explainf(out, "no role grants %s to %s; roles checked: %s%s",
+			 credential, u->name, t->checked, t->notes);
+	else
+		explainf(out, "%s holds none of the roles %s%s", u->name,
+			 t->checked, t->notes);
+}
+
+/* The name may come from a command line: quote it only if it is one a
+ * policy could define, which makes it printable. */
+static void set_no_credential(const char *credential, struct cg_decision *out)
+{
+	out->granted = false;
+	out->reason = CG_POLICY_NO_CREDENTIAL;
+	out->role = NULL;
+	if (cg_config_name_valid(credential))
+		explainf(out, "no credential %s in the policy", credential);
+	else
+		explainf(out, "not a valid credential name");
+}
+
+/* A role named but not defined is a mistake in the PAM stack or the
+ * policy: refuse the request whole rather than silently skip the name. */
+static cg_err check_roles_defined(const struct cg_config *cfg,
+				  const char *const *roles, size_t nroles,
+				  struct cg_decision *out)
+{
+	for (size_t i = 0; i < nroles; i++) {
+		if (cg_config_role(cfg, roles[i]) != NULL)
+			continue;
+		out->role = roles[i];
+		if (cg_config_name_valid(roles[i]))
+			explainf(out, "no [role %s] in the policy", roles[i]);
+		else
+			explainf(out, "not a valid role name");
+		return CG_E_NOENT;
+	}
+	return CG_OK;
+}
+
+cg_err cg_policy_decide_credential(const struct cg_config *cfg,
+				   const struct cg_user_info *u,
+				   const char *credential,
+				   struct cg_decision *out)
+{
+	const struct cg_credential *cred;
+	struct tally t;
+
+	if (cfg == NULL || u == NULL || credential == NULL || out == NULL)
+		return CG_E_INVAL;
+	decision_init(out);
+	if ((cred = cg_config_credential(cfg, credential)) == NULL) {
+		set_no_credential(credential, out);
+		return CG_OK;
+	}
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < cred->nroles; i++) {
+		const struct cg_role *role = cg_config_role(cfg, cred->roles[i]);
+
+		/* cg_config_validate saw to it that every role exists. */
+		if (role == NULL)
+			return CG_E_INVAL;
+		tally_role(&t, role, u);
+	}
+	tally_decide(&t, u, cred->name, out);
+	return CG_OK;
+}
+
+cg_err cg_policy_decide_roles(const struct cg_config *cfg,
+			      const struct cg_user_info *u,
+			      const char *const *roles, size_t nroles,
+			      struct cg_decision *out)
+{
+	struct tally t;
+	cg_err err;
+
+	if (cfg == NULL || u == NULL || (roles == NULL && nroles > 0) ||
+	    out == NULL)
+		return CG_E_INVAL;
+	decision_init(out);
+	if ((err = check_roles_defined(cfg, roles, nroles, out)) != CG_OK)
+		return err;
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < nroles; i++)
+		tally_role(&t, cg_config_role(cfg, roles[i]), u);
+	tally_decide(&t, u, NULL, out);
+	return CG_OK;
+}
+
+/* An unknown user is an answer, not an error. */
+static cg_err lookup_for_decision(const char *user, struct cg_user_info *u,
+				  struct cg_decision *out)
+{
+	cg_err err = cg_user_info_lookup(user, u);
+
+	if (err == CG_E_NOENT) {
+		out->reason = CG_POLICY_UNKNOWN_USER;
+		explainf(out, "user unknown to NSS");
+	}
+	return err;
+}
+
+cg_err cg_policy_check_credential(const struct cg_config *cfg,
+				  const char *user, const char *credential,
+				  struct cg_decision *out)
+{
+	struct cg_user_info u;
+	cg_err err;
+
+	if (cfg == NULL || user == NULL || credential == NULL || out == NULL)
+		return CG_E_INVAL;
+	decision_init(out);
+	/* An unknown credential is the answer whoever asks. */
+	if (cg_config_credential(cfg, credential) == NULL) {
+		set_no_credential(credential, out);
+		return CG_OK;
+	}
+	if ((err = lookup_for_decision(user, &u, out)) != CG_OK)
+		return err == CG_E_NOENT ? CG_OK : err;
+	err = cg_policy_decide_credential(cfg, &u, credential, out);
+	cg_user_info_free(&u);
+	return err;
+}
+
+cg_err cg_policy_check_roles(const struct cg_config *cfg, const char *user,
+			     const char *const *roles, size_t nroles,
+			     struct cg_decision *out)
+{
+	struct cg_user_info u;
+	cg_err err;
+
+	if (cfg == NULL || user == NULL || (roles == NULL && nroles > 0) ||
+	    out == NULL)
+		return CG_E_INVAL;
+	decision_init(out);
+	if ((err = check_roles_defined(cfg, roles, nroles, out)) != CG_OK)
+		return err;
+	if ((err = lookup_for_decision(user, &u, out)) != CG_OK)
+		return err == CG_E_NOENT ? CG_OK : err;
+	err = cg_policy_decide_roles(cfg, &u, roles, nroles, out);
+	cg_user_info_free(&u);
+	return err;
+}
+
+const char *cg_policy_reason_name(enum cg_policy_reason r)
+{
+	switch (r) {
+	case CG_POLICY_GRANTED:
+		return "granted";
+	case CG_POLICY_NO_CREDENTIAL:
+		return "no_such_credential";
+	case CG_POLICY_NOT_IN_ROLE:
+		return "not_in_role";
+	case CG_POLICY_EXCLUDED:
+		return "excluded";
+	case CG_POLICY_UNKNOWN_USER:
+		return "unknown_user";
+	}
+	return "unknown";
+}

@@ -1,0 +1,344 @@
+#!/bin/sh
+# pam_sm_acct_mgmt end to end: roles for a credential the gate names in
+# CREDGATE_CREDENTIAL, role=NAME stacks, policy errors, and the
+# per-credential auth options (require_totp, grace) -- each decision's
+# audit line asserted.  pamtester cannot set PAM environment variables,
+# so tests/helpers/pam-acct does, as the gate will.
+. "$abs_top_srcdir/tests/tap.sh"
+. "$abs_top_srcdir/tests/pam/lib.sh"
+with_private_syslog "$@"
+sandbox_init
+
+PAM_ACCT="$abs_top_builddir/tests/helpers/pam-acct"
+BASE=1800000015               # 15 s into a 30 s step
+at() { echo $((BASE + 30 * $1)); }
+
+# Users from lib.sh: alice bob carol dave eve mallory (uid = gid = 200N).
+# bob and mallory are in ops; carol's primary group is mailers; eve is a
+# contractor.
+cat >>"$T/group" <<EOF
+ops:x:3001:bob,mallory
+contractors:x:3002:eve
+mailers:x:2003:
+EOF
+
+POLICY_MAIN='
+[role mail]
+members = alice, %ops, !mallory
+
+[role billing]
+members = %mailers, dave
+
+[role admins]
+members = %ops, eve, !%contractors
+
+[role ghosts]
+members = %nosuchgroup
+
+[credential smtp]
+path = /etc/postfix/sasl_passwd
+roles = mail
+description = SMTP relay password
+
+[credential apikey]
+path = /srv/billing/api.key
+roles = billing, mail
+
+[credential haunted]
+path = /srv/ghost
+roles = ghosts
+
+[credential relaxed]
+path = /srv/relaxed
+roles = mail
+require_totp = no
+
+[credential graceful]
+path = /srv/graceful
+roles = mail
+grace = 5m'
+
+write_policy() {
+	write_config "$@" "$POLICY_MAIN"
+}
+write_policy
+
+# The gate's service: what tools/credgate runs (service name "credgate").
+write_service credgate "auth required $MODULE config=$CONF" \
+	"account required $MODULE config=$CONF"
+write_service ops-only "account required $MODULE config=$CONF role=admins"
+write_service mail-or-billing \
+	"account required $MODULE config=$CONF role=billing role=mail"
+write_service typo-role "account required $MODULE config=$CONF role=admin"
+write_service gate-plus-role "account required $MODULE config=$CONF role=billing"
+write_service plain "account required $MODULE config=$CONF" \
+	"account required pam_permit.so"
+write_service plain-alone "account required $MODULE config=$CONF"
+write_service badarg-acct "account required $MODULE config=$CONF role=../x"
+write_service other-svc "auth required $MODULE config=$CONF" \
+	"account required $MODULE config=$CONF"
+
+# gate CREDENTIAL USER INPUT EPOCH [SERVICE] OPS...: pam-acct with
+# CREDGATE_CREDENTIAL set (none when CREDENTIAL is "-").  Output in $T/out.
+gate() {
+	cred=$1 user=$2 input=$3 epoch=$4 svc=$5; shift 5
+	set -- "$svc" "$user" "$@"
+	[ "$cred" != - ] && set -- -e "CREDGATE_CREDENTIAL=$cred" "$@"
+	[ -n "${GATE_TTY:-}" ] && set -- -t "$GATE_TTY" "$@"
+	printf '%s\n' "$input" | AT_PRELOAD="$(preload)" at_time "$epoch" env \
+		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
+		PAM_WRAPPER_USE_SYSLOG=1 \
+		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+		"$PAM_ACCT" "$@" >"$T/out" 2>&1
+}
+
+# acct CREDENTIAL USER [SERVICE]: the account stage alone.
+acct() {
+	gate "$1" "$2" "" "$(at 0)" "${3:-credgate}" acct_mgmt
+}
+
+# pamtester's acct_mgmt, for stacks that need no PAM environment.
+pamtester_acct() {
+	env LD_PRELOAD="$(preload)" \
+		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
+		PAM_WRAPPER_USE_SYSLOG=1 \
+		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
+		"$PAMTESTER" -v "$1" "$2" acct_mgmt >"$T/out" 2>&1
+}
+
+out_has() { grep -q -- "$1" "$T/out"; }
+
+[ -x "$PAM_ACCT" ] || skip_all "pam-acct helper not built"
+
+# --- a credential named by the gate ------------------------------------------
+log_mark
+acct smtp alice
+ok $? "alice, listed by name in role mail, may read smtp"
+audit_ok 'pam_credgate\(credgate:account\): event=access result=granted reason=granted user=alice credential=smtp role=mail service=credgate' \
+	"granted audit line names credential and role"
+audit_ok 'detail="role mail grants smtp: alice is listed by name"' \
+	"the detail explains the grant"
+
+log_mark
+acct smtp bob
+ok $? "bob may read smtp through his supplementary group %ops"
+audit_ok 'result=granted reason=granted user=bob credential=smtp role=mail .*via %ops' \
+	"granted via %ops"
+
+log_mark
+acct smtp mallory
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "mallory is in %ops but excluded by !mallory: denied"
+audit_ok 'event=access result=denied reason=excluded user=mallory credential=smtp role=mail ' \
+	"excluded audit line"
+
+log_mark
+acct smtp dave
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "dave holds no role granting smtp: denied"
+audit_ok 'event=access result=denied reason=not_in_role user=dave credential=smtp service=credgate .*roles checked: mail' \
+	"not_in_role audit line lists the roles checked"
+
+log_mark
+acct apikey carol
+ok $? "carol may read apikey through her primary group %mailers"
+audit_ok 'result=granted reason=granted user=carol credential=apikey role=billing ' \
+	"granted by billing"
+acct apikey alice
+ok $? "a credential with two roles: alice gets apikey through mail"
+acct apikey eve
+[ $? -ne 0 ]; ok $? "eve holds neither role of apikey"
+
+log_mark
+acct nosuch alice
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "an unknown credential is denied"
+audit_ok 'event=access result=denied reason=no_such_credential user=alice credential=nosuch ' \
+	"no_such_credential audit line"
+
+log_mark
+acct 'bad name' alice
+[ $? -ne 0 ]; ok $? "a credential name that cannot exist is denied"
+audit_ok 'reason=no_such_credential user=alice credential="bad name" ' \
+	"... and logged quoted"
+
+log_mark
+acct haunted alice
+[ $? -ne 0 ]; ok $? "a role whose only group is unknown grants nobody"
+audit_ok 'reason=not_in_role user=alice credential=haunted .*nosuchgroup is not a known group' \
+	"the unknown group is named in the detail"
+
+log_mark
+acct smtp zed
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_USER_UNKNOWN'
+ok $? "a user NSS does not know is denied (PAM_USER_UNKNOWN)"
+audit_ok 'event=access result=denied reason=unknown_user user=zed credential=smtp ' \
+	"unknown_user audit line"
+
+# --- policy errors deny everybody ------------------------------------------------
+chmod 664 "$CONF"
+log_mark
+acct smtp alice
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_AUTH_ERR'
+ok $? "a group-writable policy denies even a granted user"
+audit_ok 'event=access result=denied reason=config_error user=alice credential=smtp .*credgate.conf: unsafe permissions' \
+	"config_error audit line names the file"
+chmod 644 "$CONF"
+
+echo "members = alice" >>"$CONF"      # after [credential graceful]
+line=$(wc -l <"$CONF")
+log_mark
+acct smtp alice
+[ $? -ne 0 ]; ok $? "a policy with an unknown key denies"
+audit_ok "reason=config_error .*credgate.conf:$line: unknown key" \
+	"config_error names file and line"
+write_policy
+
+mkdir -m 755 "$T/credgate.d"
+printf '[role mail]\nmembers = dave\n' >"$T/credgate.d/10-mail.conf"
+chmod 644 "$T/credgate.d/10-mail.conf"
+log_mark
+acct smtp alice
+[ $? -ne 0 ]; ok $? "a drop-in redefining a role denies"
+audit_ok 'reason=config_error .*credgate.d/10-mail.conf:1: duplicate section' \
+	"config_error names the drop-in and line"
+printf '[role auditors]\nmembers = dave\n\n[credential logs]\npath = /var/log/x\nroles = auditors\n' \
+	>"$T/credgate.d/10-mail.conf"
+acct logs dave
+ok $? "a credential and role from a drop-in grant"
+rm -r "$T/credgate.d"
+
+# --- role=NAME stacks (pamtester) ---------------------------------------------------
+log_mark
+pamtester_acct ops-only bob
+ok $? "role=admins: bob (via %ops) passes"
+audit_ok 'pam_credgate\(ops-only:account\): event=access result=granted reason=granted user=bob role=admins service=ops-only' \
+	"granted audit line for role=, no credential field"
+log_mark
+pamtester_acct ops-only eve
+[ $? -ne 0 ]; ok $? "role=admins: eve is listed but excluded by !%contractors"
+audit_ok 'result=denied reason=excluded user=eve role=admins .*!%contractors' \
+	"excluded by group"
+log_mark
+pamtester_acct ops-only alice
+[ $? -ne 0 ]; ok $? "role=admins: alice is not in the role"
+audit_ok 'result=denied reason=not_in_role user=alice service=ops-only' \
+	"not_in_role for role="
+pamtester_acct mail-or-billing alice
+ok $? "role=billing role=mail: one of them suffices (alice via mail)"
+pamtester_acct mail-or-billing dave
+ok $? "role=billing role=mail: dave via billing"
+pamtester_acct mail-or-billing eve
+[ $? -ne 0 ]; ok $? "role=billing role=mail: eve holds neither"
+
+log_mark
+pamtester_acct typo-role bob
+[ $? -ne 0 ]; ok $? "role= naming a role the policy lacks denies"
+audit_ok 'result=denied reason=config_error user=bob role=admin .*no \[role admin\]' \
+	"config_error names the unknown role"
+
+log_mark
+pamtester_acct badarg-acct alice
+[ $? -ne 0 ]; ok $? "a malformed role= argument denies"
+audit_ok 'event=access result=denied reason=bad_argument user=alice .*detail="role=\.\./x"' \
+	"bad_argument audit line"
+
+log_mark
+pamtester_acct plain alice
+ok $? "no role= and no credential: the module ignores (the stack decides)"
+[ -z "$(log_since | grep 'event=access')" ]; ok $? "... and logs no decision"
+pamtester_acct plain-alone alice
+[ $? -ne 0 ]; ok $? "... alone in a stack, PAM_IGNORE leaves libpam to deny"
+
+# Both: the credential check cannot widen what role= allows.
+log_mark
+acct smtp alice gate-plus-role
+[ $? -ne 0 ]; ok $? "role=billing and CREDGATE_CREDENTIAL=smtp: alice (not billing) denied"
+audit_ok 'result=denied reason=not_in_role user=alice credential=smtp ' \
+	"denied on the role= check"
+acct apikey carol gate-plus-role
+ok $? "carol holds billing and apikey: granted"
+
+# --- through authentication and account together ------------------------------------
+enroll alice
+enroll dave
+t=$(at 10)
+log_mark
+gate smtp alice "$(code_for alice "$t")" "$t" credgate authenticate acct_mgmt
+ok $? "authenticate + acct_mgmt: right code and a granting role"
+audit_ok 'event=auth result=granted reason=code user=alice credential=smtp ' \
+	"auth line carries the credential"
+audit_ok 'event=access result=granted reason=granted user=alice credential=smtp role=mail' \
+	"access granted line"
+
+t=$(at 11)
+gate smtp dave "$(code_for dave "$t")" "$t" credgate authenticate acct_mgmt
+[ $? -ne 0 ] && out_has 'authenticate: PAM_SUCCESS' && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "right code but no role: authenticated, then denied by the account stage"
+
+t=$(at 12)
+log_mark
+gate smtp alice 000000 "$t" credgate authenticate acct_mgmt
+[ $? -ne 0 ] && ! out_has 'acct_mgmt:'
+ok $? "wrong code: denied before the account stage"
+audit_ok 'event=auth result=denied reason=bad_code user=alice credential=smtp' \
+	"bad_code line"
+
+t=$(at 13)
+log_mark
+gate nosuch alice "$(code_for alice "$t")" "$t" credgate authenticate acct_mgmt
+[ $? -ne 0 ] && out_has 'authenticate: PAM_SUCCESS' && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "unknown credential: normal TOTP authentication, then denied"
+audit_ok 'event=access result=denied reason=no_such_credential user=alice credential=nosuch' \
+	"no_such_credential after authentication"
+
+# --- require_totp = no ---------------------------------------------------------------------
+t=$(at 20)
+log_mark
+gate relaxed alice "" "$t" credgate authenticate acct_mgmt
+ok $? "require_totp = no: authenticated without a code"
+! out_has 'Verification code'; ok $? "... and without a prompt"
+audit_ok 'event=auth result=granted reason=totp_not_required user=alice credential=relaxed service=credgate' \
+	"totp_not_required audit line"
+gate relaxed dave "" "$t" credgate authenticate acct_mgmt
+[ $? -ne 0 ] && out_has 'authenticate: PAM_SUCCESS' && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "require_totp = no does not waive the role check"
+gate relaxed carol "" "$t" credgate authenticate
+ok $? "require_totp = no: a user who is not enrolled needs no code either"
+log_mark
+gate relaxed alice "" "$t" other-svc authenticate
+[ $? -ne 0 ] && out_has 'Verification code'
+ok $? "outside the gate's service the credential does not waive TOTP"
+audit_ok 'event=auth result=denied .*user=alice credential=relaxed service=other-svc' \
+	"... and the code is checked as usual"
+
+# --- per-credential grace -----------------------------------------------------------------
+GATE_TTY=/dev/pts/5
+t=$(at 30)
+gate graceful alice "$(code_for alice "$t")" "$t" credgate authenticate
+ok $? "code accepted on pts/5"
+log_mark
+gate graceful alice "" "$((t + 200))" credgate authenticate
+ok $? "grace = 5m for this credential: no code 200 s later on the same terminal"
+audit_ok 'event=auth result=granted reason=grace user=alice credential=graceful' \
+	"grace audit line"
+gate smtp alice "" "$((t + 200))" credgate authenticate
+[ $? -ne 0 ]; ok $? "another credential (default grace 0) needs a code"
+gate graceful alice "" "$((t + 200))" other-svc authenticate
+[ $? -ne 0 ]; ok $? "outside the gate's service the credential's grace does not apply"
+gate graceful alice "" "$((t + 301))" credgate authenticate
+[ $? -ne 0 ]; ok $? "after 5 minutes the code is needed again"
+
+write_policy "grace = 600"
+t=$(at 50)
+gate smtp alice "$(code_for alice "$t")" "$t" credgate authenticate
+sed -i 's/^grace = 5m$/grace = 0/' "$CONF"
+gate graceful alice "" "$((t + 60))" credgate authenticate
+[ $? -ne 0 ]; ok $? "a credential's grace = 0 overrides a longer default"
+gate smtp alice "" "$((t + 60))" credgate authenticate
+ok $? "... while other credentials keep the default grace"
+GATE_TTY=
+write_policy
+
+done_testing

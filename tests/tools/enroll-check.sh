@@ -1,0 +1,126 @@
+#!/bin/sh
+# credgate-enroll check-config: like visudo -c, "FILE: OK" and exit 0, or
+# "FILE:LINE: message" and exit 1, for the main file, its drop-ins and
+# the state directory it names.
+. "$abs_top_srcdir/tests/tap.sh"
+. "$abs_top_srcdir/tests/tools/enroll-lib.sh"
+rootns_enter "$@"
+enroll_sandbox
+
+C=$W/check
+mkdir -m 755 "$C"
+
+# conf NAME LINES..: a policy file (root's, 0644) from its lines.
+conf() {
+	f=$C/$1; shift
+	: >"$f"
+	for l in "$@"; do printf '%s\n' "$l" >>"$f"; done
+	chmod 644 "$f"
+}
+# check_fails FILE LINE PATTERN DESC: exit 1, stderr is FILE:LINE: ...PATTERN
+# (CHECK names the file to check when the error is in another one)
+check_fails() {
+	run_tool "$TOOL" check-config "${CHECK:-$1}"
+	want="$1:$2: "
+	[ "$2" = 0 ] && want="$1: "
+	first=$(head -n 1 "$W/err")
+	case $first in
+	"$want"*"$3"*) ok_msg=yes ;;
+	*) ok_msg=no ;;
+	esac
+	if [ "$TOOL_RC" -eq 1 ] && [ $ok_msg = yes ]; then
+		pass "$4"
+	else
+		fail "$4"
+		diag "exit $TOOL_RC, want 1 and '$want...$3'" "stderr: $(cat "$W/err")"
+	fi
+}
+
+DEF="[defaults]"
+SD="state_dir = $STATE"
+
+conf good.conf "$DEF" "$SD" "self_enroll = yes" "" "[role mail]" \
+	"members = alice, %ops, !mallory" "" "[credential smtp]" \
+	"path = /etc/postfix/sasl_passwd" "roles = mail" \
+	"description = SMTP relay password"
+run_tool "$TOOL" check-config "$C/good.conf"
+expect_rc 0 "a good policy: exit 0"
+[ "$(sed -n 1p "$W/out")" = "$C/good.conf: OK" ]
+ok $? "prints FILE: OK"
+[ "$(sed -n 2p "$W/out")" = "$STATE: OK (state directory)" ]
+ok $? "and checks the state directory"
+(cd "$C" && "$TOOL" check-config good.conf >"$W/out" 2>&1)
+ok $? "a relative FILE is read from the working directory"
+run_tool "$TOOL" --config "$C/good.conf" check-config
+expect_rc 0 "--config FILE works the same"
+run_tool "$TOOL" check-config
+expect_rc 0 "without FILE the default configuration is checked"
+grep -q "^$CONF: OK$" "$W/out"
+ok $? "and named"
+
+conf key.conf "$DEF" "$SD" "windwo = 2"
+check_fails "$C/key.conf" 3 "unknown key 'windwo'" "an unknown key: its line"
+conf range.conf "$DEF" "window = 99" "$SD"
+check_fails "$C/range.conf" 2 "out of range" "a value out of range: its line"
+conf bool.conf "# comment" "$DEF" "$SD" "self_enroll = maybe"
+check_fails "$C/bool.conf" 4 "expected yes or no" "a bad boolean: its line"
+conf section.conf "$DEF" "$SD" "" "[rolle mail]" "members = alice"
+check_fails "$C/section.conf" 4 "unknown section" "an unknown section: its line"
+conf rel.conf "$DEF" "state_dir = var/lib/credgate"
+check_fails "$C/rel.conf" 2 "absolute path" "a relative state_dir: its line"
+conf role.conf "$DEF" "$SD" "[credential smtp]" "path = /etc/x" \
+	"description = d" "roles = mail, billing" "" "[role mail]" "members = bob"
+check_fails "$C/role.conf" 6 "billing" "an undefined role: the line of roles ="
+conf member.conf "$DEF" "$SD" "[role ops]" "members = alice, , bob"
+check_fails "$C/member.conf" 4 "empty item" "a stray comma: its line"
+conf dup.conf "$DEF" "$SD" "[role ops]" "members = a" "[role ops]" "members = b"
+check_fails "$C/dup.conf" 5 "duplicate section" "a role defined twice: the second line"
+conf junk.conf "$DEF" "$SD" "just some words"
+check_fails "$C/junk.conf" 3 "expected 'key = value'" "a line that is no setting: its line"
+
+# A drop-in: the error names the drop-in and its line.
+mkdir -m 755 "$C/credgate.d"
+conf main.conf "$DEF" "$SD" "[role mail]" "members = alice"
+printf '[credential api]\npath = /etc/api.key\nroles = mail\n[role mail]\nmembers = bob\n' \
+	>"$C/credgate.d/10-api.conf"
+chmod 644 "$C/credgate.d/10-api.conf"
+CHECK=$C/main.conf check_fails "$C/credgate.d/10-api.conf" 4 "duplicate section" \
+	"an error in a drop-in: the drop-in's file and line"
+unset CHECK
+rm -r "$C/credgate.d"
+
+# File-level problems: named without a line.
+conf gw.conf "$DEF" "$SD"
+chmod 664 "$C/gw.conf"
+check_fails "$C/gw.conf" 0 "unsafe permissions" "a group-writable file"
+ln -s "$C/good.conf" "$C/link.conf"
+check_fails "$C/link.conf" 0 "symbolic link" "a symbolic link"
+check_fails "$C/none.conf" 0 "no such file" "a missing file"
+conf owner.conf "$DEF" "$SD"
+chown alice "$C/owner.conf"
+check_fails "$C/owner.conf" 0 "wrong owner" "a file not owned by root"
+
+# The state directory.
+conf nostate.conf "$DEF" "state_dir = $W/nostate"
+run_tool "$TOOL" check-config "$C/nostate.conf"
+expect_rc 1 "a missing state directory: exit 1"
+grep -q "^$W/nostate: state directory does not exist" "$W/err"
+ok $? "says the state directory does not exist"
+mkdir -m 755 "$W/openstate"
+conf open.conf "$DEF" "state_dir = $W/openstate"
+run_tool "$TOOL" check-config "$C/open.conf"
+expect_rc 1 "a state directory others can read: exit 1"
+grep -q "^$W/openstate: state directory unsafe permissions (must be mode 0700)" "$W/err"
+ok $? "says so"
+mkdir -m 700 "$W/alicestate"
+chown alice "$W/alicestate"
+conf alice.conf "$DEF" "state_dir = $W/alicestate"
+run_tool "$TOOL" check-config "$C/alice.conf"
+expect_rc 1 "a state directory not owned by root: exit 1"
+grep -q "wrong owner (must be root)" "$W/err"
+ok $? "says so"
+
+run_tool "$TOOL" check-config a b
+expect_rc 2 "two files: usage error"
+
+done_testing

@@ -1,0 +1,151 @@
+/* The gate's argument parser (tools/gate_args.c): every command, every
+ * refusal, and that names are validated by the parser itself, before the
+ * gate looks anything up with privilege. */
+#include "config.h"
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "gate_args.h"
+
+#define ARGV(...) ((char *[]){ "credgate", __VA_ARGS__, NULL })
+#define ARGC(v) ((int)(sizeof(v) / sizeof(v[0])) - 1)
+#define PARSE(a, ...) parse(a, ARGV(__VA_ARGS__), \
+			     ARGC(((char *[]){ "credgate", __VA_ARGS__, NULL })))
+
+static bool parse(struct gate_args *a, char **argv, int argc)
+{
+	bool ok = gate_args_parse(argc, argv, a);
+	if (!ok) {
+		assert_non_null(a->error);
+		assert_int_equal(a->cmd, GATE_CMD_NONE);
+	}
+	return ok;
+}
+
+static void test_commands(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_true(PARSE(&a, "list"));
+	assert_int_equal(a.cmd, GATE_CMD_LIST);
+	assert_null(a.config);
+	assert_true(PARSE(&a, "cat", "smtp"));
+	assert_int_equal(a.cmd, GATE_CMD_CAT);
+	assert_string_equal(a.credential, "smtp");
+	assert_true(PARSE(&a, "check", "alice", "billing-api"));
+	assert_int_equal(a.cmd, GATE_CMD_CHECK);
+	assert_string_equal(a.user, "alice");
+	assert_string_equal(a.credential, "billing-api");
+	assert_true(PARSE(&a, "--help"));
+	assert_int_equal(a.cmd, GATE_CMD_HELP);
+	assert_true(PARSE(&a, "help"));
+	assert_int_equal(a.cmd, GATE_CMD_HELP);
+	assert_true(PARSE(&a, "-V"));
+	assert_int_equal(a.cmd, GATE_CMD_VERSION);
+	assert_true(PARSE(&a, "--config", "/etc/x.conf", "--version"));
+	assert_int_equal(a.cmd, GATE_CMD_VERSION);
+}
+
+static void test_run(void **state)
+{
+	struct gate_args a;
+	char **v = ARGV("run", "smtp", "--", "mail", "-s", "--", "x");
+	(void)state;
+
+	assert_true(parse(&a, v, 8));
+	assert_int_equal(a.cmd, GATE_CMD_RUN);
+	assert_null(a.env_var);
+	assert_int_equal(a.ncommand, 4);
+	assert_ptr_equal(a.command, v + 4);
+	assert_null(a.command[a.ncommand]);
+	assert_true(PARSE(&a, "run", "smtp", "--env", "SMTP_PASS", "--", "x"));
+	assert_string_equal(a.env_var, "SMTP_PASS");
+	assert_string_equal(a.command[0], "x");
+	assert_true(PARSE(&a, "run", "smtp", "--env=_x1", "--", "x"));
+	assert_string_equal(a.env_var, "_x1");
+	/* the command's own options are its business */
+	assert_true(PARSE(&a, "run", "smtp", "--", "--env", "LD_PRELOAD"));
+	assert_null(a.env_var);
+}
+
+static void test_config(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_true(PARSE(&a, "--config", "/etc/c.conf", "list"));
+	assert_string_equal(a.config, "/etc/c.conf");
+	assert_true(PARSE(&a, "--config=/etc/c.conf", "cat", "x"));
+	assert_string_equal(a.config, "/etc/c.conf");
+	assert_false(PARSE(&a, "--config", "relative.conf", "list"));
+	assert_false(PARSE(&a, "--config=", "list"));
+	assert_false(PARSE(&a, "--config"));
+	assert_false(PARSE(&a, "--config", "/a", "--config", "/b", "list"));
+	/* global options go before the command */
+	assert_false(PARSE(&a, "list", "--config", "/etc/c.conf"));
+}
+
+static void test_refused(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_false(gate_args_parse(0, (char *[]){ NULL }, &a));
+	assert_non_null(a.error);
+	assert_false(PARSE(&a, "--bogus", "list"));
+	assert_false(PARSE(&a, "-"));
+	assert_false(PARSE(&a, "nosuch"));
+	assert_false(PARSE(&a, "list", "extra"));
+	assert_false(PARSE(&a, "cat"));
+	assert_false(PARSE(&a, "cat", "a", "b"));
+	assert_false(PARSE(&a, "check", "alice"));
+	assert_false(PARSE(&a, "run", "smtp"));
+	assert_false(PARSE(&a, "run", "smtp", "cmd"));
+	assert_false(PARSE(&a, "run", "smtp", "--"));
+	assert_false(PARSE(&a, "run", "smtp", "--", ""));
+	assert_false(PARSE(&a, "run", "smtp", "--env", "--", "x"));
+	assert_false(PARSE(&a, "run", "smtp", "--env", "A", "--env", "B", "--", "x"));
+	assert_false(PARSE(&a, "run", "smtp", "--env"));
+}
+
+static void test_names(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_false(PARSE(&a, "cat", "../etc/shadow"));
+	assert_false(PARSE(&a, "cat", "/etc/shadow"));
+	assert_false(PARSE(&a, "cat", ""));
+	assert_false(PARSE(&a, "cat", "-x"));
+	assert_false(PARSE(&a, "cat", ".hidden"));
+	assert_false(PARSE(&a, "cat", "a\nb"));
+	assert_false(PARSE(&a, "cat", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	assert_false(PARSE(&a, "run", "a b", "--", "x"));
+	assert_false(PARSE(&a, "check", "al/ice", "smtp"));
+	assert_false(PARSE(&a, "check", "-alice", "smtp"));
+	assert_false(PARSE(&a, "check", "alice", "sm tp"));
+	assert_false(PARSE(&a, "run", "smtp", "--env", "LD_PRELOAD", "--", "x"));
+	assert_false(PARSE(&a, "run", "smtp", "--env", "1X", "--", "x"));
+	assert_false(PARSE(&a, "run", "smtp", "--env", "A=B", "--", "x"));
+	assert_false(PARSE(&a, "run", "smtp", "--env", "", "--", "x"));
+	assert_true(gate_env_name_valid("SMTP_PASSWORD"));
+	assert_false(gate_env_name_valid("LD_LIBRARY_PATH"));
+	assert_false(gate_env_name_valid(
+		"A12345678901234567890123456789012345678901234567890123456789012345"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/* The locked read-verify-record step (lib/verify.c): verdicts, replay,
+ * lock-out, and above all that no guess is judged unless its failure is
+ * already on disk.  renameat(2) (how every state update lands) and
+ * cg_totp_verify are wrapped at link time (-Wl,--wrap) to fail writes on
+ * demand and to count how often a code was actually judged. */
+#include "config.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "conf.h"
+#include "state.h"
+#include "verify.h"
+
+#define USER "alice"
+#define NOW ((time_t)1800000015)
+
+/* ---- link-time wraps -------------------------------------------------- */
+
+int __real_renameat(int, const char *, int, const char *);
+int __wrap_renameat(int, const char *, int, const char *);
+cg_err __real_cg_totp_verify(const struct cg_totp *, const char *, uint64_t,
+			     unsigned, uint64_t *);
+cg_err __wrap_cg_totp_verify(const struct cg_totp *, const char *, uint64_t,
+			     unsigned, uint64_t *);
+
+static unsigned renames;        /* renameat calls so far */
+static unsigned fail_rename_at; /* fail the Nth call (1-based), 0 never */
+static bool fail_all_renames;
+static unsigned judged;         /* cg_totp_verify calls so far */
+static cg_err totp_fault;       /* returned instead of judging, if set */
+
+int __wrap_renameat(int olddirfd, const char *oldpath, int newdirfd,
+		    const char *newpath)
+{
+	renames++;
+	if (fail_all_renames || renames == fail_rename_at) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return __real_renameat(olddirfd, oldpath, newdirfd, newpath);
+}
+
+cg_err __wrap_cg_totp_verify(const struct cg_totp *t, const char *code,
+			     uint64_t center, unsigned window,
+			     uint64_t *matched_step)
+{
+	judged++;
+	if (totp_fault != CG_OK)
+		return totp_fault;
+	return __real_cg_totp_verify(t, code, center, window, matched_step);
+}
+
+/* ---- fixture ---------------------------------------------------------- */
+
+static char dir[64];
+static struct cg_store store;
+static struct cg_defaults defs;
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static void fresh_state(struct cg_state *st)
+{
+	cg_state_init(st);
+	for (size_t i = 0; i < 20; i++)
+		st->totp.secret[i] = (uint8_t)(i * 7 + 1);
+	st->totp.secret_len = 20;
+	st->enrolled_at = 1700000000;
+}
+
+static int setup(void **s)
+{
+	struct cg_state st;
+
+	(void)s;
+	renames = fail_rename_at = judged = 0;
+	fail_all_renames = false;
+	totp_fault = CG_OK;
+	snprintf(dir, sizeof(dir), "/tmp/cg-verify.XXXXXX");
+	if (mkdtemp(dir) == NULL || cg_store_open(dir, &store) != CG_OK)
+		return -1;
+	fresh_state(&st);
+	if (cg_state_create(&store, USER, &st) != CG_OK)
+		return -1;
+	cg_state_wipe(&st);
+	memset(&defs, 0, sizeof(defs));
+	defs.window = 1;
+	defs.max_failures = 3;
+	defs.failure_window = 300;
+	defs.lockout = 900;
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	(void)s;
+	cg_store_close(&store);
+	return nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void code_at(time_t t, char out[CG_CODE_MAX + 1])
+{
+	struct cg_state st;
+
+	fresh_state(&st);
+	assert_int_equal(cg_totp_code(&st.totp, cg_totp_step(&st.totp, t),
+				      out, CG_CODE_MAX + 1), CG_OK);
+	cg_state_wipe(&st);
+}
+
+static void wrong_code_at(time_t t, char out[CG_CODE_MAX + 1])
+{
+	code_at(t, out);
+	out[0] = out[0] == '9' ? '0' : (char)(out[0] + 1);
+}
+
+static void read_back(struct cg_state *st)
+{
+	assert_int_equal(cg_state_read(&store, USER, st, NULL), CG_OK);
+}
+
+static enum cg_verdict attempt(const char *code, time_t t)
+{
+	struct cg_verify_result res;
+
+	cg_verify_and_record(&store, USER, &defs, code, NULL, t, &res);
+	return res.verdict;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_good_bad_replay(void **s)
+{
+	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
+	struct cg_state st;
+
+	(void)s;
+	code_at(NOW, good);
+	wrong_code_at(NOW, bad);
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
+	read_back(&st);
+	assert_int_equal(st.failures, 1);
+	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
+	read_back(&st);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(st.last_failure, 0);
+	assert_int_equal(st.last_step, NOW / 30);
+	assert_int_equal(attempt(good, NOW + 1), CG_DENIED_REPLAY);
+	read_back(&st);
+	assert_int_equal(st.failures, 1);
+	cg_state_wipe(&st);
+}
+
+static void test_lockout_not_judged(void **s)
+{
+	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
+	struct cg_state st;
+
+	(void)s;
+	wrong_code_at(NOW, bad);
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_NOW_LOCKED);
+	read_back(&st);
+	assert_int_equal(st.locked_until, NOW + 900);
+	judged = 0;
+	code_at(NOW + 60, good);
+	assert_int_equal(attempt(good, NOW + 60), CG_DENIED_LOCKED);
+	assert_int_equal(judged, 0);
+	code_at(NOW + 900, good);
+	assert_int_equal(attempt(good, NOW + 900), CG_GRANTED_CODE);
+	cg_state_wipe(&st);
+}
+
+/* The state cannot be written: no guess may be judged, however many. */
+static void test_unwritable_state_judges_nothing(void **s)
+{
+	char bad[CG_CODE_MAX + 1];
+	struct cg_state st;
+
+	(void)s;
+	wrong_code_at(NOW, bad);
+	fail_all_renames = true;
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(attempt(bad, NOW), CG_DENIED_STATE_ERROR);
+	fail_all_renames = false;
+	assert_int_equal(judged, 0);
+	read_back(&st);
+	assert_int_equal(st.failures, 0);
+	cg_state_wipe(&st);
+}
+
+/* A right code whose success cannot be written is denied, and the
+ * attempt stays counted as a failure (written before judging). */
+static void test_unrecorded_success_is_a_counted_failure(void **s)
+{
+	char good[CG_CODE_MAX + 1];
+	struct cg_state st;
+
+	(void)s;
+	code_at(NOW, good);
+	fail_rename_at = 2;     /* 1: the counted attempt, 2: the success */
+	assert_int_equal(attempt(good, NOW), CG_DENIED_STATE_ERROR);
+	assert_int_equal(judged, 1);
+	read_back(&st);
+	assert_int_equal(st.failures, 1);
+	assert_int_equal(st.last_step, -1);
+	cg_state_wipe(&st);
+	fail_rename_at = 0;
+	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
+}
+
+/* The code cannot be computed (OpenSSL refuses): a state error, logged
+ * as such by the caller, and not held against the user. */
+static void test_crypto_failure_is_not_a_bad_code(void **s)
+{
+	char good[CG_CODE_MAX + 1];
+	struct cg_verify_result res;
+	struct cg_state st;
+
+	(void)s;
+	code_at(NOW, good);
+	totp_fault = CG_E_CRYPTO;
+	for (int i = 0; i < 5; i++) {
+		cg_verify_and_record(&store, USER, &defs, good, NULL, NOW,
+				     &res);
+		assert_int_equal(res.verdict, CG_DENIED_STATE_ERROR);
+		assert_int_equal(res.err, CG_E_CRYPTO);
+	}
+	totp_fault = CG_OK;
+	read_back(&st);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(st.locked_until, 0);
+	cg_state_wipe(&st);
+	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_good_bad_replay, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lockout_not_judged, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unwritable_state_judges_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unrecorded_success_is_a_counted_failure, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_crypto_failure_is_not_a_bad_code, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
+}

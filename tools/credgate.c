@@ -1,0 +1,241 @@
+/* credgate: the access gate.  Setuid root; see credgate(1) and DESIGN.md
+ * rule 7.  main() hardens the process before anything else, validates
+ * every name on the command line before any lookup, identifies the
+ * caller by the real uid only, loads the policy (refusing it unless root
+ * owns it), then dispatches. */
+#include "config.h"
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "audit.h"
+#include "gate.h"
+#include "policy.h"
+#include "privguard.h"
+
+static const char usage_text[] =
+	"usage: credgate [--config FILE] list\n"
+	"       credgate [--config FILE] cat NAME\n"
+	"       credgate [--config FILE] run NAME [--env VAR] -- COMMAND [ARGS...]\n"
+	"       credgate [--config FILE] check USER NAME\n"
+	"       credgate --help | --version\n";
+
+static const char help_text[] =
+	"\n"
+	"  list          the credentials you may read, with descriptions\n"
+	"  cat NAME      authenticate (TOTP code), then write NAME to stdout\n"
+	"  run NAME -- COMMAND [ARGS...]\n"
+	"                authenticate, then run COMMAND as you, without\n"
+	"                privileges, with the credential in a sealed in-memory\n"
+	"                file named by $CREDGATE_FILE (with --env VAR: in $VAR)\n"
+	"  check USER NAME   (root) why USER may or may not read NAME\n"
+	"  --config FILE (root) use this policy instead of " CG_DEFAULT_CONFIG "\n"
+	"\n"
+	"Exit status: 0 ok, 1 denied, 2 usage, 3 policy error, 4 credential file\n"
+	"refused, 5 other error; run: the command's status, 126/127 if it cannot\n"
+	"be run.  See credgate(1).\n";
+
+void gate_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("credgate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void gate_audit(const struct gate *g, bool granted, const char *reason,
+		const char *detail)
+{
+	struct cg_audit_field f[9];
+	size_t n = 0;
+
+	f[n++] = (struct cg_audit_field){ "event", "access" };
+	f[n++] = (struct cg_audit_field){ "result", granted ? "granted" : "denied" };
+	f[n++] = (struct cg_audit_field){ "reason", reason };
+	f[n++] = (struct cg_audit_field){ "user", g->caller.name };
+	if (g->args.credential != NULL)
+		f[n++] = (struct cg_audit_field){ "credential", g->args.credential };
+	f[n++] = (struct cg_audit_field){ "service", CG_GATE_SERVICE };
+	f[n++] = (struct cg_audit_field){ "tty", g->caller.tty };
+	f[n++] = (struct cg_audit_field){ "rhost", NULL };
+	if (detail != NULL)
+		f[n++] = (struct cg_audit_field){ "detail", detail };
+	cg_audit_log(granted ? LOG_NOTICE : LOG_WARNING, f, n);
+}
+
+/* The caller's controlling terminal, "pts/0" style, from the kernel's
+ * tty_nr in /proc/self/stat — not from stdin or stderr, which the caller
+ * may point at another of their terminals: the module's grace period is
+ * keyed by this name, and must belong to the session that typed a code. */
+static void find_tty(char *out, size_t sz)
+{
+	char buf[1024], name[32];
+	unsigned long tty_nr = 0;
+	unsigned major, minor;
+	struct stat st;
+	const char *p;
+	FILE *f;
+	size_t n;
+
+	out[0] = '\0';
+	if ((f = fopen("/proc/self/stat", "re")) == NULL)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after the command name (which may hold anything): state
+	 * ppid pgrp session tty_nr. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %lu", &tty_nr) != 1 || tty_nr == 0)
+		return;
+	major = (unsigned)((tty_nr >> 8) & 0xfff);
+	minor = (unsigned)((tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00));
+	if (major >= 136 && major <= 143)
+		snprintf(name, sizeof(name), "pts/%u", (major - 136) * 256 + minor);
+	else if (major == 4 && minor < 64)
+		snprintf(name, sizeof(name), "tty%u", minor);
+	else
+		return;
+	/* Keep the name only if /dev really has that device under it. */
+	snprintf(buf, sizeof(buf), "/dev/%s", name);
+	if (stat(buf, &st) != 0 || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) != major || minor(st.st_rdev) != minor ||
+	    strlen(name) >= sz)
+		return;
+	memcpy(out, name, strlen(name) + 1);
+}
+
+/* Who called: the real uid through NSS.  $USER, $LOGNAME and PAM_RUSER
+ * are the caller's to forge; getuid() is not. */
+static bool identify_caller(struct gate_caller *c)
+{
+	struct passwd *pw;
+
+	c->uid = getuid();
+	if ((pw = getpwuid(c->uid)) == NULL || !cg_user_name_valid(pw->pw_name) ||
+	    strlen(pw->pw_name) >= sizeof(c->name))
+		return false;
+	snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);
+	find_tty(c->tty, sizeof(c->tty));
+	return true;
+}
+
+static int load_policy(struct gate *g)
+{
+	const char *path = g->args.config != NULL ? g->args.config : CG_DEFAULT_CONFIG;
+	struct cg_diag diag;
+	char msg[PATH_MAX + 300];
+
+	memset(&diag, 0, sizeof(diag));
+	if (cg_config_load(path, &g->cfg, &diag) == CG_OK)
+		return GATE_EXIT_OK;
+	cg_diag_format(&diag, msg, sizeof(msg));
+	gate_audit(g, false, "config_error", msg);
+	/* The policy may be private: only root sees where it is broken. */
+	if (cg_priv_caller_is_root())
+		gate_err("policy error: %s", msg);
+	else
+		gate_err("the policy cannot be used (the reason is in the system "
+			 "log); access is denied");
+	return GATE_EXIT_CONFIG;
+}
+
+/* cat and run: PAM, then the gate's own decision on its own policy (both
+ * must grant: the module's stack may name another file), then delivery. */
+static int deliver(struct gate *g)
+{
+	const struct cg_credential *c;
+	struct cg_decision d;
+	cg_err e;
+	int ret;
+
+	if (geteuid() != 0) {
+		gate_err("not installed setuid root; cannot read credentials");
+		return GATE_EXIT_ERROR;
+	}
+	if ((ret = gate_pam_authorize(g)) != GATE_EXIT_OK)
+		return ret;
+	e = cg_policy_check_credential(g->cfg, g->caller.name,
+				       g->args.credential, &d);
+	if (e != CG_OK) {
+		gate_audit(g, false, "nss_error", cg_strerror(e));
+		gate_err("cannot resolve your groups: %s", cg_strerror(e));
+		return GATE_EXIT_ERROR;
+	}
+	if (!d.granted ||
+	    (c = cg_config_credential(g->cfg, g->args.credential)) == NULL) {
+		gate_audit(g, false, cg_policy_reason_name(d.reason), d.explain);
+		gate_err("access denied");
+		return GATE_EXIT_DENIED;
+	}
+	if (g->args.cmd == GATE_CMD_CAT)
+		return gate_cmd_cat(g, c);
+	return gate_cmd_run(g, c);
+}
+
+static int dispatch(struct gate *g)
+{
+	int ret;
+
+	if (!identify_caller(&g->caller)) {
+		gate_err("cannot identify the calling user (uid %u)",
+			 (unsigned)g->caller.uid);
+		return GATE_EXIT_ERROR;
+	}
+	if ((ret = load_policy(g)) != GATE_EXIT_OK)
+		return ret;
+	switch (g->args.cmd) {
+	case GATE_CMD_LIST:
+		return gate_cmd_list(g);
+	case GATE_CMD_CHECK:
+		return gate_cmd_check(g);
+	case GATE_CMD_CAT:
+	case GATE_CMD_RUN:
+		return deliver(g);
+	default:
+		return GATE_EXIT_USAGE;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct gate g;
+	int ret;
+
+	cg_priv_init(argc, argv);
+	memset(&g, 0, sizeof(g));
+	cg_audit_open("credgate");
+	if (!gate_args_parse(argc, argv, &g.args)) {
+		gate_err("%s", g.args.error);
+		fputs(usage_text, stderr);
+		return GATE_EXIT_USAGE;
+	}
+	if (g.args.cmd == GATE_CMD_HELP) {
+		fputs(usage_text, stdout);
+		fputs(help_text, stdout);
+		return GATE_EXIT_OK;
+	}
+	if (g.args.cmd == GATE_CMD_VERSION) {
+		puts("credgate " PACKAGE_VERSION);
+		return GATE_EXIT_OK;
+	}
+	if (g.args.config != NULL && !cg_priv_caller_is_root()) {
+		gate_err("--config is only honoured for root");
+		return GATE_EXIT_USAGE;
+	}
+	if (g.args.cmd == GATE_CMD_CHECK && !cg_priv_caller_is_root()) {
+		gate_err("check is only for root");
+		return GATE_EXIT_USAGE;
+	}
+	ret = dispatch(&g);
+	cg_config_free(g.cfg);
+	return ret;
+}

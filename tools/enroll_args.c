@@ -1,0 +1,315 @@
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "enroll.h"
+#include "wipe.h"
+
+/* Keep in step with man/credgate-enroll.8. */
+static const char usage_text[] =
+"Usage: " ENROLL_PROG " [--config FILE] COMMAND [OPTIONS] [ARGS]\n"
+"\n"
+"Enroll users for credgate's TOTP second factor and manage enrollments.\n"
+"\n"
+"Commands:\n"
+"  add [USER]             new secret: show the otpauth:// URI and QR code,\n"
+"                         confirm a code from the app, print recovery codes\n"
+"  list                   enrolled users\n"
+"  status [USER]          one user's enrollment\n"
+"  revoke USER            remove the enrollment\n"
+"  unlock USER            end a lock-out after too many failures\n"
+"  recovery USER          new recovery codes; the old ones stop working\n"
+"  import [USER] SOURCE   take over a secret from another TOTP module\n"
+"  check-config [FILE]    validate the configuration and the state directory\n"
+"\n"
+"Options of add:\n"
+"  --algorithm sha1|sha256|sha512  HMAC of the codes (default sha1)\n"
+"  --digits 6|8           code length (default 6)\n"
+"  --period 30|60         seconds per code (default 30)\n"
+"  --issuer NAME          issuer shown by the app (default: [defaults] issuer\n"
+"                         of the configuration, else the host name)\n"
+"  --label NAME           account name shown by the app (default: USER)\n"
+"  --qr utf8|ansiutf8|ansi|none  QR code on the terminal (default utf8 when\n"
+"                         standard output is a terminal, else none)\n"
+"  --qr-png FILE          also write the QR code as PNG (mode 0600)\n"
+"  --qr-svg FILE          also write the QR code as SVG (mode 0600)\n"
+"  --no-confirm           activate without asking for a code (root only)\n"
+"  --force                replace an existing enrollment\n"
+"  --recovery-codes N     number of recovery codes, 0-20 (default 10)\n"
+"\n"
+"Sources of import (exactly one):\n"
+"  --uri URI              an otpauth://totp/ URI; \"-\" reads it from standard\n"
+"                         input (an argument is visible to other users)\n"
+"  --google-authenticator FILE  a ~/.google_authenticator file; its scratch\n"
+"                         codes become recovery codes\n"
+"  --oath-usersfile FILE  pam_oath's usersfile (its HOTP/T30 or T60 line)\n"
+"  --force                replace an existing enrollment\n"
+"\n"
+"Option of recovery:\n"
+"  --recovery-codes N     number of codes, 0-20 (default 10)\n"
+"\n"
+"Other options:\n"
+"  --config FILE          configuration file (real uid 0 only; default\n"
+"                         " CG_DEFAULT_CONFIG ")\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Only root may act on other users.  Another user may run add and import\n"
+"for themself when self_enroll = yes and they are not enrolled yet, or\n"
+"with --force after giving their current code; and status for themself.\n"
+"\n"
+"Exit status: 0 success, 1 error, 2 usage error, 3 permission denied,\n"
+"4 unknown or not enrolled user, 5 already enrolled (use --force),\n"
+"6 not confirmed (wrong code or end of input; nothing was written).\n";
+
+enum {
+	OPT_CONFIG = 256, OPT_ALGORITHM, OPT_DIGITS, OPT_PERIOD, OPT_ISSUER,
+	OPT_LABEL, OPT_QR, OPT_QR_PNG, OPT_QR_SVG, OPT_NO_CONFIRM, OPT_FORCE,
+	OPT_RECOVERY, OPT_URI, OPT_GA, OPT_OATH,
+};
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "algorithm", required_argument, NULL, OPT_ALGORITHM },
+	{ "digits", required_argument, NULL, OPT_DIGITS },
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "issuer", required_argument, NULL, OPT_ISSUER },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "qr", required_argument, NULL, OPT_QR },
+	{ "qr-png", required_argument, NULL, OPT_QR_PNG },
+	{ "qr-svg", required_argument, NULL, OPT_QR_SVG },
+	{ "no-confirm", no_argument, NULL, OPT_NO_CONFIRM },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "recovery-codes", required_argument, NULL, OPT_RECOVERY },
+	{ "uri", required_argument, NULL, OPT_URI },
+	{ "google-authenticator", required_argument, NULL, OPT_GA },
+	{ "oath-usersfile", required_argument, NULL, OPT_OATH },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define BIT(o) (1u << ((o) - OPT_CONFIG))
+#define ADD_OPTS (BIT(OPT_ALGORITHM) | BIT(OPT_DIGITS) | BIT(OPT_PERIOD) | \
+	BIT(OPT_ISSUER) | BIT(OPT_LABEL) | BIT(OPT_QR) | BIT(OPT_QR_PNG) | \
+	BIT(OPT_QR_SVG) | BIT(OPT_NO_CONFIRM) | BIT(OPT_FORCE) | \
+	BIT(OPT_RECOVERY))
+#define IMPORT_OPTS (BIT(OPT_URI) | BIT(OPT_GA) | BIT(OPT_OATH) | BIT(OPT_FORCE))
+
+/* Each command: its name, the options it takes, how many arguments. */
+static const struct {
+	enum enroll_cmd cmd;
+	const char *name;
+	unsigned opts;
+	int min_args, max_args;
+} commands[] = {
+	{ CMD_ADD, "add", ADD_OPTS, 0, 1 },
+	{ CMD_LIST, "list", 0, 0, 0 },
+	{ CMD_STATUS, "status", 0, 0, 1 },
+	{ CMD_REVOKE, "revoke", 0, 1, 1 },
+	{ CMD_UNLOCK, "unlock", 0, 1, 1 },
+	{ CMD_RECOVERY, "recovery", BIT(OPT_RECOVERY), 1, 1 },
+	{ CMD_IMPORT, "import", IMPORT_OPTS, 0, 1 },
+	{ CMD_CHECK_CONFIG, "check-config", 0, 0, 1 },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const char *enroll_cmd_name(enum enroll_cmd cmd)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].cmd == cmd)
+			return commands[i].name;
+	return "-";
+}
+
+/* Decimal digits only, no sign, no blanks, at most max. */
+static bool parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	unsigned long v = 0;
+
+	if (*s == '\0' || strlen(s) > 9)
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static bool parse_qr(const char *s, enum enroll_qr *out)
+{
+	static const struct { const char *name; enum enroll_qr qr; } styles[] = {
+		{ "utf8", QR_UTF8 }, { "ansiutf8", QR_ANSIUTF8 },
+		{ "ansi", QR_ANSI }, { "none", QR_NONE },
+	};
+
+	for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+		if (strcmp(s, styles[i].name) == 0) {
+			*out = styles[i].qr;
+			return true;
+		}
+	return false;
+}
+
+static int bad_value(const char *opt, const char *expect)
+{
+	enroll_err("--%s: expected %s", opt, expect);
+	return ENROLL_EXIT_USAGE;
+}
+
+/* Copy the URI and wipe argv's copy: it holds a secret and would stay
+ * readable in /proc/PID/cmdline for the life of the process. */
+static int take_uri(struct enroll_opts *o, char *arg)
+{
+	free(o->uri);
+	if ((o->uri = strdup(arg)) == NULL) {
+		enroll_err("out of memory");
+		return ENROLL_EXIT_ERROR;
+	}
+	cg_wipe(arg, strlen(arg));
+	return 0;
+}
+
+/* One option into o; 0 or an exit status. */
+static int set_option(struct enroll_opts *o, int opt, const char *name,
+		      char *val)
+{
+	switch (opt) {
+	case OPT_CONFIG: o->config = val; break;
+	case OPT_ALGORITHM:
+		if (cg_alg_parse(val, &o->alg) != CG_OK)
+			return bad_value(name, "sha1, sha256 or sha512");
+		break;
+	case OPT_DIGITS:
+		if (!parse_uint(val, 8, &o->digits) || !cg_digits_valid(o->digits))
+			return bad_value(name, "6 or 8");
+		break;
+	case OPT_PERIOD:
+		if (!parse_uint(val, 60, &o->period) || !cg_period_valid(o->period))
+			return bad_value(name, "30 or 60");
+		break;
+	case OPT_ISSUER: o->issuer = val; break;
+	case OPT_LABEL: o->label = val; break;
+	case OPT_QR:
+		if (!parse_qr(val, &o->qr))
+			return bad_value(name, "utf8, ansiutf8, ansi or none");
+		break;
+	case OPT_QR_PNG: o->qr_png = val; break;
+	case OPT_QR_SVG: o->qr_svg = val; break;
+	case OPT_NO_CONFIRM: o->no_confirm = true; break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_RECOVERY:
+		if (!parse_uint(val, CG_RECOVERY_MAX, &o->recovery_count))
+			return bad_value(name, "a number from 0 to 20");
+		break;
+	case OPT_URI: return take_uri(o, val);
+	case OPT_GA: o->ga_file = val; break;
+	case OPT_OATH: o->oath_file = val; break;
+	}
+	return 0;
+}
+
+static int find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The options seen must all belong to the command; arguments counted. */
+static int check_command(struct enroll_opts *o, unsigned seen, int nargs,
+			 char **args)
+{
+	int ci;
+
+	if (nargs == 0) {
+		enroll_err("no command given (try --help)");
+		return ENROLL_EXIT_USAGE;
+	}
+	if ((ci = find_command(args[0])) < 0) {
+		enroll_err("unknown command (try --help)");
+		return ENROLL_EXIT_USAGE;
+	}
+	o->cmd = commands[ci].cmd;
+	for (size_t i = 0; long_opts[i].name != NULL; i++) {
+		int v = long_opts[i].val;
+
+		if (v > OPT_CONFIG && (seen & BIT(v)) &&
+		    !(commands[ci].opts & BIT(v))) {
+			enroll_err("option --%s does not apply to %s",
+				   long_opts[i].name, commands[ci].name);
+			return ENROLL_EXIT_USAGE;
+		}
+	}
+	if (nargs - 1 < commands[ci].min_args ||
+	    nargs - 1 > commands[ci].max_args) {
+		enroll_err("wrong number of arguments for %s (try --help)",
+			   commands[ci].name);
+		return ENROLL_EXIT_USAGE;
+	}
+	o->arg = nargs > 1 ? args[1] : NULL;
+	if (o->cmd == CMD_IMPORT &&
+	    (o->uri != NULL) + (o->ga_file != NULL) + (o->oath_file != NULL) != 1) {
+		enroll_err("import needs exactly one of --uri, "
+			   "--google-authenticator, --oath-usersfile");
+		return ENROLL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int help_or_version(int opt)
+{
+	if (opt == 'h')
+		fputs(usage_text, stdout);
+	else
+		printf("%s (%s) %s\n", ENROLL_PROG, PACKAGE_NAME,
+		       PACKAGE_VERSION);
+	return fflush(stdout) == 0 ? ENROLL_EXIT_OK : ENROLL_EXIT_ERROR;
+}
+
+int enroll_parse_args(int argc, char **argv, struct enroll_opts *o,
+		      bool *stop)
+{
+	unsigned seen = 0;
+	int opt, idx, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->alg = CG_ALG_SHA1;
+	o->digits = 6;
+	o->period = 30;
+	o->qr = QR_DEFAULT;
+	o->recovery_count = CG_RECOVERY_DEFAULT_COUNT;
+	*stop = false;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hV", long_opts, &idx)) != -1) {
+		if (opt == 'h' || opt == 'V') {
+			*stop = true;
+			return help_or_version(opt);
+		}
+		if (opt == '?' || opt == ':') {
+			enroll_err(opt == '?' ? "unknown option (try --help)" :
+				   "option needs a value (try --help)");
+			return ENROLL_EXIT_USAGE;
+		}
+		if (seen & BIT(opt)) {
+			enroll_err("option --%s given twice", long_opts[idx].name);
+			return ENROLL_EXIT_USAGE;
+		}
+		seen |= BIT(opt);
+		if ((rc = set_option(o, opt, long_opts[idx].name, optarg)) != 0)
+			return rc;
+	}
+	return check_command(o, seen, argc - optind, argv + optind);
+}
+
+void enroll_opts_free(struct enroll_opts *o)
+{
+	cg_free_string(o->uri);
+	o->uri = NULL;
+}

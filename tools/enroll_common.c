@@ -1,0 +1,195 @@
+#include "config.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include "enroll.h"
+#include "wipe.h"
+
+void enroll_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(ENROLL_PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int enroll_abs_path(const char *path, char *out, size_t sz)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, sz, "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)) != NULL)
+		n = snprintf(out, sz, "%s/%s", cwd, path);
+	else
+		n = -1;
+	if (n < 0 || (size_t)n >= sz) {
+		enroll_err("path too long or working directory unknown");
+		return ENROLL_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int enroll_load_config(struct enroll_ctx *c, const char *path)
+{
+	struct cg_diag diag;
+	char msg[PATH_MAX + 300], abs[PATH_MAX];
+	int rc;
+
+	if ((rc = enroll_abs_path(path, abs, sizeof(abs))) != 0)
+		return rc;
+	memset(&diag, 0, sizeof(diag));
+	if (cg_config_load(abs, &c->cfg, &diag) != CG_OK) {
+		cg_diag_format(&diag, msg, sizeof(msg));
+		enroll_err("%s", msg);
+		return ENROLL_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int enroll_open_store(struct enroll_ctx *c)
+{
+	char dir[PATH_MAX];
+	cg_err e;
+
+	if ((e = cg_store_open(c->cfg->defaults.state_dir, &c->store)) != CG_OK) {
+		cg_audit_escape(c->cfg->defaults.state_dir, dir, sizeof(dir));
+		enroll_err("state directory %s: %s%s", dir, cg_strerror(e),
+			   e == CG_E_IO && errno == EACCES ?
+			   " (permission denied: is " ENROLL_PROG
+			   " installed setuid root?)" : "");
+		return ENROLL_EXIT_ERROR;
+	}
+	return 0;
+}
+
+void enroll_ctx_release(struct enroll_ctx *c)
+{
+	cg_store_close(&c->store);
+	cg_config_free(c->cfg);
+	c->cfg = NULL;
+}
+
+void enroll_audit(const struct enroll_ctx *c, const char *event,
+		  const char *result, const char *reason,
+		  const struct cg_audit_field *extra, size_t nextra)
+{
+	struct cg_audit_field f[16];
+	size_t n = 0;
+
+	f[n++] = (struct cg_audit_field){ "event", event };
+	f[n++] = (struct cg_audit_field){ "result", result };
+	if (reason != NULL)
+		f[n++] = (struct cg_audit_field){ "reason", reason };
+	f[n++] = (struct cg_audit_field){ "user", c->target };
+	f[n++] = (struct cg_audit_field){ "by", c->caller };
+	for (size_t i = 0; i < nextra && n < sizeof(f) / sizeof(f[0]); i++)
+		f[n++] = extra[i];
+	cg_audit_log(strcmp(result, "ok") == 0 ? LOG_NOTICE : LOG_WARNING,
+		     f, n);
+}
+
+bool enroll_read_line(const char *prompt, char *buf, size_t sz)
+{
+	size_t n = 0;
+	int ch;
+	bool too_long = false;
+
+	fputs(prompt, stderr);
+	fflush(stderr);
+	/* getc on an unbuffered stdin (main sets it): no more than this
+	 * line is read, and no copy of it is left in a stdio buffer. */
+	while ((ch = getc(stdin)) != EOF && ch != '\n') {
+		if (n + 1 < sz)
+			buf[n++] = (char)ch;
+		else
+			too_long = true;
+	}
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	if (ch == EOF && n == 0)
+		return false;
+	return !too_long;
+}
+
+cg_err enroll_store_state(struct enroll_ctx *c, const struct cg_state *st,
+			  bool force, bool *replaced)
+{
+	struct cg_state_lock lock = { -1 };
+	struct cg_state old;
+	cg_err e;
+
+	*replaced = false;
+	cg_state_init(&old);
+	if ((e = cg_state_lock(&c->store, c->target, CG_LOCK_TIMEOUT_MS,
+			       &lock)) != CG_OK)
+		goto out;
+	/* Decide under the lock: whoever enrolled in the meantime wins
+	 * unless we were told to replace. */
+	e = cg_state_read(&c->store, c->target, &old, NULL);
+	if (e == CG_E_NOENT) {
+		e = cg_state_create(&c->store, c->target, st);
+	} else if (e != CG_OK && e != CG_E_PARSE) {
+		goto out;          /* cannot tell what is there: touch nothing */
+	} else if (!force) {
+		e = CG_E_EXISTS;   /* a damaged state file is still a state */
+	} else {
+		e = cg_state_write(&c->store, c->target, st);
+		*replaced = e == CG_OK;
+	}
+out:
+	cg_state_wipe(&old);
+	cg_state_unlock(&lock);
+	return e;
+}
+
+cg_err enroll_read_state(struct enroll_ctx *c, struct cg_state *st,
+			 unsigned *bad_line)
+{
+	return cg_state_read(&c->store, c->target, st, bad_line);
+}
+
+void enroll_state_error(const struct enroll_ctx *c, cg_err e, unsigned line)
+{
+	if (e == CG_E_NOENT)
+		enroll_err("%s: not enrolled", c->target);
+	else if (line > 0)
+		enroll_err("state of %s: line %u: %s", c->target, line,
+			   cg_strerror(e));
+	else
+		enroll_err("state of %s: %s", c->target, cg_strerror(e));
+}
+
+void enroll_print_recovery(char (*codes)[CG_RECOVERY_CODE_SIZE], size_t n)
+{
+	if (n == 0) {
+		printf("No recovery codes.\n");
+		return;
+	}
+	printf("\nRecovery codes: each works once in place of a code. They are "
+	       "shown only now;\nkeep them somewhere safe, away from the "
+	       "authenticator:\n\n");
+	for (size_t i = 0; i < n; i++)
+		printf("    %s\n", codes[i]);
+	printf("\n");
+}
+
+void enroll_format_time(int64_t t, char *buf, size_t sz)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sz, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, sz, "-");
+}

@@ -1,0 +1,96 @@
+/* list and check: what the policy says, without authenticating. */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "gate.h"
+#include "policy.h"
+#include "state.h"
+
+/* The credentials the caller may read (after authenticating), with
+ * their descriptions: what sudo -l is to sudo.  Paths are not shown. */
+int gate_cmd_list(const struct gate *g)
+{
+	struct cg_user_info u;
+	int width = 0, ret = GATE_EXIT_OK;
+	cg_err e;
+
+	memset(&u, 0, sizeof(u));
+	if ((e = cg_user_info_lookup(g->caller.name, &u)) != CG_OK) {
+		gate_err("cannot resolve your groups: %s", cg_strerror(e));
+		return GATE_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < g->cfg->ncredentials; i++) {
+		int n = (int)strlen(g->cfg->credentials[i].name);
+		width = n > width ? n : width;
+	}
+	for (size_t i = 0; i < g->cfg->ncredentials; i++) {
+		const struct cg_credential *c = &g->cfg->credentials[i];
+		struct cg_decision d;
+
+		if ((e = cg_policy_decide_credential(g->cfg, &u, c->name, &d)) != CG_OK) {
+			gate_err("cannot decide for %s: %s", c->name, cg_strerror(e));
+			ret = GATE_EXIT_ERROR;
+			break;
+		}
+		if (!d.granted)
+			continue;
+		if (c->description != NULL)
+			printf("%-*s  %s\n", width, c->name, c->description);
+		else
+			printf("%s\n", c->name);
+	}
+	cg_user_info_free(&u);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		gate_err("writing the list failed");
+		ret = GATE_EXIT_ERROR;
+	}
+	return ret;
+}
+
+/* Whether the user could authenticate at all: enrolled, locked out. */
+static void print_enrollment(const struct gate *g, const char *user)
+{
+	struct cg_store store = { -1 };
+	struct cg_state st;
+	cg_err e;
+
+	cg_state_init(&st);
+	e = cg_store_open(g->cfg->defaults.state_dir, &store);
+	if (e == CG_OK)
+		e = cg_state_read(&store, user, &st, NULL);
+	if (e == CG_E_NOENT)
+		printf("enrollment: %s is not enrolled\n", user);
+	else if (e != CG_OK)
+		printf("enrollment: state of %s unusable: %s\n", user, cg_strerror(e));
+	else if (st.locked_until > time(NULL))
+		printf("enrollment: enrolled, locked out until %lld\n",
+		       (long long)st.locked_until);
+	else
+		printf("enrollment: enrolled\n");
+	cg_state_wipe(&st);
+	cg_store_close(&store);
+}
+
+/* Root only: why USER may or may not read NAME. */
+int gate_cmd_check(const struct gate *g)
+{
+	const struct cg_credential *c;
+	struct cg_decision d;
+	cg_err e;
+
+	e = cg_policy_check_credential(g->cfg, g->args.user, g->args.credential, &d);
+	if (e != CG_OK) {
+		gate_err("cannot decide: %s", cg_strerror(e));
+		return GATE_EXIT_ERROR;
+	}
+	printf("decision: %s (%s)\n", d.granted ? "granted" : "denied",
+	       cg_policy_reason_name(d.reason));
+	printf("because: %s\n", d.explain);
+	if ((c = cg_config_credential(g->cfg, g->args.credential)) != NULL) {
+		printf("credential: %s, path %s, %s\n", c->name, c->path,
+		       c->require_totp ? "TOTP required" : "TOTP not required");
+		print_enrollment(g, g->args.user);
+	}
+	return d.granted ? GATE_EXIT_OK : GATE_EXIT_DENIED;
+}
