@@ -122,10 +122,11 @@ static char *prompt(const struct gate_conv_io *io, const char *text, bool echo)
 		echo_off(io->in_fd, old);
 	write_text(io->out_fd, text, false);
 	answer = read_line(io->in_fd);
-	if (hide) {
+	if (hide)
 		echo_restore(old);
+	/* Nothing echoed the answer's newline: end the prompt's line. */
+	if (hide || !io->is_tty)
 		write_text(io->out_fd, "", true);
-	}
 	return answer;
 }
 

@@ -13,6 +13,7 @@ int gate_cmd_list(const struct gate *g)
 {
 	struct cg_user_info u;
 	int width = 0, ret = GATE_EXIT_OK;
+	size_t shown = 0;
 	cg_err e;
 
 	memset(&u, 0, sizeof(u));
@@ -35,12 +36,17 @@ int gate_cmd_list(const struct gate *g)
 		}
 		if (!d.granted)
 			continue;
+		shown++;
 		if (c->description != NULL)
 			printf("%-*s  %s\n", width, c->name, c->description);
 		else
 			printf("%s\n", c->name);
 	}
 	cg_user_info_free(&u);
+	/* Like sudo -l, say so rather than print nothing (on stderr, so a
+	 * script reading the list still gets an empty one). */
+	if (ret == GATE_EXIT_OK && shown == 0)
+		gate_err("no credential is granted to %s", g->caller.name);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		gate_err("writing the list failed");
 		ret = GATE_EXIT_ERROR;
