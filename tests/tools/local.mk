@@ -1,7 +1,6 @@
 # QR codes (lib/qr.h): API and exact terminal shape (cmocka), then
 # decoding by zbarimg and the file-safety rules (shell, via qr-render).
-check_PROGRAMS += tests/tools/qr-api.t
-TESTS += tests/tools/qr-api.t
+CMOCKA_TESTS += tests/tools/qr-api.t
 tests_tools_qr_api_t_SOURCES = tests/tools/test_qr_api.c
 tests_tools_qr_api_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_tools_qr_api_t_LDADD = $(CG_TEST_LIBS)
@@ -14,8 +13,8 @@ EXTRA_DIST += tests/tools/rootns.sh
 # non-root caller of the real setuid binary in a private mount namespace
 # (gate.sh, root only), with helpers: an argc == 0 exec, an LD_PRELOAD
 # marker library and a PAM module that dumps the privileged environment.
-check_PROGRAMS += tests/tools/gate-args.t tests/tools/exec-noargv
-TESTS += tests/tools/gate-args.t
+CMOCKA_TESTS += tests/tools/gate-args.t
+check_PROGRAMS += tests/tools/exec-noargv
 tests_tools_gate_args_t_SOURCES = tests/tools/test_gate_args.c tools/gate_args.c
 tests_tools_gate_args_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 tests_tools_gate_args_t_CFLAGS = $(CG_TEST_CFLAGS)
@@ -36,8 +35,7 @@ EXTRA_DIST += tests/tools/gate.sh
 
 # credgate-enroll: its import parsers (cmocka), then the tool end to end
 # (root sandbox of rootns.sh; skipped when not root).
-check_PROGRAMS += tests/tools/enroll-parse.t
-TESTS += tests/tools/enroll-parse.t
+CMOCKA_TESTS += tests/tools/enroll-parse.t
 tests_tools_enroll_parse_t_SOURCES = tests/tools/test_enroll_parse.c \
 	tools/enroll_ga.c tools/enroll_oath.c
 tests_tools_enroll_parse_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools

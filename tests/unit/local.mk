@@ -1,36 +1,31 @@
 
-check_PROGRAMS += tests/unit/audit.t
-TESTS += tests/unit/audit.t
+CMOCKA_TESTS += tests/unit/audit.t
 tests_unit_audit_t_SOURCES = tests/unit/test_audit.c
 tests_unit_audit_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_audit_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_audit_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
-check_PROGRAMS += tests/unit/safefile.t
-TESTS += tests/unit/safefile.t
+CMOCKA_TESTS += tests/unit/safefile.t
 tests_unit_safefile_t_SOURCES = tests/unit/test_safefile.c
 tests_unit_safefile_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_safefile_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_safefile_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
-check_PROGRAMS += tests/unit/state.t
-TESTS += tests/unit/state.t
+CMOCKA_TESTS += tests/unit/state.t
 tests_unit_state_t_SOURCES = tests/unit/test_state.c
 tests_unit_state_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_state_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_state_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
-check_PROGRAMS += tests/unit/recovery.t
-TESTS += tests/unit/recovery.t
+CMOCKA_TESTS += tests/unit/recovery.t
 tests_unit_recovery_t_SOURCES = tests/unit/test_recovery.c
 tests_unit_recovery_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_recovery_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_recovery_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
 # OTP core: base32, HOTP/TOTP, otpauth URIs; cross-checked against oathtool.
-check_PROGRAMS += tests/unit/base32.t tests/unit/otp.t tests/unit/otpauth.t
-TESTS += tests/unit/base32.t tests/unit/otp.t tests/unit/otpauth.t \
-	tests/unit/oathtool-crosscheck.sh
+CMOCKA_TESTS += tests/unit/base32.t tests/unit/otp.t tests/unit/otpauth.t
+TESTS += tests/unit/oathtool-crosscheck.sh
 EXTRA_DIST += tests/unit/oathtool-crosscheck.sh
 tests_unit_base32_t_SOURCES = tests/unit/test_base32.c
 tests_unit_base32_t_CFLAGS = $(CG_TEST_CFLAGS)
@@ -46,8 +41,7 @@ tests_unit_otpauth_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_otpauth_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
 # Policy parser: valid policies, a table of broken ones, the loader's file checks.
-check_PROGRAMS += tests/unit/config.t
-TESTS += tests/unit/config.t
+CMOCKA_TESTS += tests/unit/config.t
 tests_unit_config_t_SOURCES = tests/unit/test_config.c
 tests_unit_config_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_config_t_LDADD = $(CG_TEST_LIBS)
@@ -55,8 +49,7 @@ tests_unit_config_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
 # Roles and decisions (lib/policy.c), users and groups from nss_wrapper:
 # the program re-executes itself with libnss_wrapper.so preloaded.
-check_PROGRAMS += tests/unit/policy.t
-TESTS += tests/unit/policy.t
+CMOCKA_TESTS += tests/unit/policy.t
 tests_unit_policy_t_SOURCES = tests/unit/test_policy.c
 tests_unit_policy_t_CPPFLAGS = $(AM_CPPFLAGS) -DCG_ASAN_RUNTIME='"$(ASAN_RUNTIME)"'
 tests_unit_policy_t_CFLAGS = $(CG_TEST_CFLAGS)
@@ -65,8 +58,7 @@ tests_unit_policy_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
 # The locked verify step (lib/verify.c): renameat and cg_totp_verify are
 # wrapped at link time to inject write failures and count judged codes.
-check_PROGRAMS += tests/unit/verify.t
-TESTS += tests/unit/verify.t
+CMOCKA_TESTS += tests/unit/verify.t
 tests_unit_verify_t_SOURCES = tests/unit/test_verify.c
 tests_unit_verify_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_verify_t_LDADD = $(CG_TEST_LIBS)
