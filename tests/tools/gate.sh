@@ -371,12 +371,23 @@ ok $? "run: the gate reads only the code's line; the rest is the command's"
 # (this test's tree is mounted back at its own path), an empty cwd.
 cat >"$T/nofile.sh" <<'EOF'
 set -u
-RT=$1 T=$2 GATE=$3 CODE=$4 CWD=$5
-exec 9<"$RT"
-mount -t tmpfs cg-tmp /tmp && mkdir -p "$RT" &&
-	mount --no-canonicalize --rbind /proc/self/fd/9 "$RT" || exit 99
-exec 9<&-
-mount -t tmpfs cg-vartmp /var/tmp && mount -t tmpfs cg-shm /dev/shm || exit 99
+RT=$1 T=$2 GATE=$3 CODE=$4 CWD=$5 KEEP=$6
+# Fresh tmpfs on /tmp, /var/tmp and /dev/shm, but the trees the test
+# needs (the sandbox, the build and source trees, which may well live
+# under /tmp) are bind-mounted back at their own paths.
+mount -t tmpfs cg-hold /mnt || exit 99
+i=0
+for d in $KEEP; do
+	i=$((i + 1)); mkdir "/mnt/$i" && mount --rbind "$d" "/mnt/$i" || exit 99
+done
+mount -t tmpfs cg-tmp /tmp && mount -t tmpfs cg-vartmp /var/tmp &&
+	mount -t tmpfs cg-shm /dev/shm || exit 99
+i=0
+for d in $KEEP; do
+	i=$((i + 1))
+	case $d in /tmp/*|/var/tmp/*|/dev/shm/*) ;; *) continue ;; esac
+	mkdir -p "$d" && mount --rbind "/mnt/$i" "$d" || exit 99
+done
 snap() { find /tmp /var/tmp /dev/shm "$CWD" -xdev | sort; }
 snap >"$T/before"
 cd "$CWD" || exit 99
@@ -388,7 +399,8 @@ snap >"$T/after"
 EOF
 mkdir -m 777 "$PUB/cwd"
 fresh alice
-unshare -m --propagation private sh "$T/nofile.sh" "$RT" "$T" "$GATE" "$(now_code alice)" "$PUB/cwd"
+unshare -m --propagation private sh "$T/nofile.sh" "$RT" "$T" "$GATE" "$(now_code alice)" "$PUB/cwd" \
+	"$RT $abs_top_builddir $abs_top_srcdir"
 RC=$(cat "$T/rc" 2>/dev/null || echo 99)
 rc_is 0 "run: in a private /tmp"
 [ "$(cat "$T/out")" = read ]; ok $? "run: the command read the credential"
