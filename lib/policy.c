@@ -35,14 +35,36 @@ static bool nss_range(int rc)
 	return rc == ERANGE || (rc == -1 && errno == ERANGE);
 }
 
-/* getpwnam_r with a buffer grown on ERANGE.  On LOOKUP_FOUND the caller
- * frees *buf (pw's strings live in it). */
-static enum lookup passwd_lookup(const char *name, struct passwd *pw,
-				 char **buf)
+/* One getXXnam_r call, typed generically so one loop serves both. */
+typedef int (*nss_get_fn)(const char *name, void *ent, char *buf, size_t sz,
+			  bool *found);
+
+static int passwd_get(const char *name, void *ent, char *buf, size_t sz,
+		      bool *found)
 {
 	struct passwd *res = NULL;
+	int rc = getpwnam_r(name, ent, buf, sz, &res);
+	*found = res != NULL;
+	return rc;
+}
+
+static int group_get(const char *name, void *ent, char *buf, size_t sz,
+		     bool *found)
+{
+	struct group *res = NULL;
+	int rc = getgrnam_r(name, ent, buf, sz, &res);
+	*found = res != NULL;
+	return rc;
+}
+
+/* A getXXnam_r lookup with a buffer grown on ERANGE.  On LOOKUP_FOUND the
+ * caller frees *buf (the entry's strings live in it). */
+static enum lookup nss_lookup(nss_get_fn get, const char *name, void *ent,
+			      char **buf)
+{
 	size_t sz = NSS_BUF_START;
 	char *b = NULL, *grown;
+	bool found = false;
 	int rc;
 
 	for (;;) {
@@ -52,12 +74,12 @@ static enum lookup passwd_lookup(const char *name, struct passwd *pw,
 		}
 		b = grown;
 		errno = 0;
-		rc = getpwnam_r(name, pw, b, sz, &res);
+		rc = get(name, ent, b, sz, &found);
 		if (!nss_range(rc) || sz >= NSS_BUF_MAX)
 			break;
 		sz *= 2;
 	}
-	if (res != NULL) {
+	if (found) {
 		*buf = b;
 		return LOOKUP_FOUND;
 	}
@@ -65,33 +87,16 @@ static enum lookup passwd_lookup(const char *name, struct passwd *pw,
 	return nss_notfound(rc) ? LOOKUP_NOENT : LOOKUP_ERROR;
 }
 
-/* getgrnam_r, the same way. */
+static enum lookup passwd_lookup(const char *name, struct passwd *pw,
+				 char **buf)
+{
+	return nss_lookup(passwd_get, name, pw, buf);
+}
+
 static enum lookup group_lookup(const char *name, struct group *gr,
 				char **buf)
 {
-	struct group *res = NULL;
-	size_t sz = NSS_BUF_START;
-	char *b = NULL, *grown;
-	int rc;
-
-	for (;;) {
-		if ((grown = realloc(b, sz)) == NULL) {
-			free(b);
-			return LOOKUP_ERROR;
-		}
-		b = grown;
-		errno = 0;
-		rc = getgrnam_r(name, gr, b, sz, &res);
-		if (!nss_range(rc) || sz >= NSS_BUF_MAX)
-			break;
-		sz *= 2;
-	}
-	if (res != NULL) {
-		*buf = b;
-		return LOOKUP_FOUND;
-	}
-	free(b);
-	return nss_notfound(rc) ? LOOKUP_NOENT : LOOKUP_ERROR;
+	return nss_lookup(group_get, name, gr, buf);
 }
 
 /* Every group of the user, primary first, the list grown until it fits. */

@@ -10,3 +10,14 @@ pam_module_pam_credgate_la_CFLAGS = $(AM_CFLAGS)
 pam_module_pam_credgate_la_LIBADD = lib/libcredgate.la $(PAM_LIBS)
 pam_module_pam_credgate_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^pam_sm_'
+
+# PAM loads the .so; a libtool archive next to it is only clutter there.
+install-data-hook: pam-credgate-remove-la
+pam-credgate-remove-la:
+	rm -f '$(DESTDIR)$(pamdir)/pam_credgate.la'
+.PHONY: pam-credgate-remove-la
+# ... so libtool's uninstall, which goes by the .la, needs help with the .so.
+uninstall-hook: pam-credgate-uninstall-so
+pam-credgate-uninstall-so:
+	rm -f '$(DESTDIR)$(pamdir)/pam_credgate.so'
+.PHONY: pam-credgate-uninstall-so

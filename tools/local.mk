@@ -20,17 +20,22 @@ credgateconfdir = $(sysconfdir)/credgate
 dist_credgateconf_DATA = etc/credgate.conf.example
 credgatestatedir = $(localstatedir)/lib/credgate/users
 
+# Both tools are setuid root: chown needs root (a DESTDIR/fakeroot build
+# as root gets it too); as another user only the mode is set, with a
+# warning saying what to run.
 install-exec-hook: credgate-install-setuid
 credgate-install-setuid:
-	@f='$(DESTDIR)$(bindir)/credgate$(EXEEXT)'; \
-	if test "`id -u`" = 0; then \
-	  echo " chown root:root $$f && chmod 4755 $$f"; \
-	  chown root:root "$$f" && chmod 4755 "$$f"; \
-	else \
-	  echo " chmod 4755 $$f"; chmod 4755 "$$f"; \
-	  echo "WARNING: $$f is not owned by root (chown needs root): as root run" >&2; \
-	  echo "WARNING:   chown root:root $$f && chmod 4755 $$f" >&2; \
-	fi
+	@for f in '$(DESTDIR)$(bindir)/credgate$(EXEEXT)' \
+	          '$(DESTDIR)$(sbindir)/credgate-enroll$(EXEEXT)'; do \
+	  if test "`id -u`" = 0; then \
+	    echo " chown root:root $$f && chmod 4755 $$f"; \
+	    chown root:root "$$f" && chmod 4755 "$$f" || exit 1; \
+	  else \
+	    echo " chmod 4755 $$f"; chmod 4755 "$$f" || exit 1; \
+	    echo "WARNING: $$f is not owned by root (chown needs root): as root run" >&2; \
+	    echo "WARNING:   chown root:root $$f && chmod 4755 $$f" >&2; \
+	  fi; \
+	done
 
 install-data-hook: credgate-install-data
 credgate-install-data:
@@ -58,8 +63,8 @@ credgate-uninstall:
 .PHONY: credgate-install-setuid credgate-install-data credgate-uninstall
 
 # credgate-enroll: enrollment and admin tool, installed setuid root so that
-# users may enroll themselves (self_enroll = yes); its chmod is a
-# prerequisite of the shared install-exec-hook, as the gate's is.
+# users may enroll themselves (self_enroll = yes): see
+# credgate-install-setuid above.
 sbin_PROGRAMS += tools/credgate-enroll
 tools_credgate_enroll_SOURCES = \
 	tools/credgate-enroll.c tools/enroll.h \
@@ -70,16 +75,3 @@ tools_credgate_enroll_SOURCES = \
 tools_credgate_enroll_LDFLAGS = $(AM_LDFLAGS) -Wl,-z,relro,-z,now
 tools_credgate_enroll_LDADD = lib/libcredgate_tools.la $(CRYPTO_LIBS)
 
-install-exec-hook: credgate-enroll-install-setuid
-credgate-enroll-install-setuid:
-	@f='$(DESTDIR)$(sbindir)/credgate-enroll$(EXEEXT)'; \
-	if test "`id -u`" = 0; then \
-	  echo " chown root:root $$f && chmod 4755 $$f"; \
-	  chown root:root "$$f" && chmod 4755 "$$f"; \
-	else \
-	  echo " chmod 4755 $$f"; chmod 4755 "$$f"; \
-	  echo "WARNING: $$f is not owned by root (chown needs root): as root run" >&2; \
-	  echo "WARNING:   chown root:root $$f && chmod 4755 $$f" >&2; \
-	fi
-
-.PHONY: credgate-enroll-install-setuid

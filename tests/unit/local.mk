@@ -64,3 +64,4 @@ tests_unit_verify_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_verify_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_verify_t_LDFLAGS = $(CG_TEST_LINKFLAGS) \
 	-Wl,--wrap=renameat -Wl,--wrap=cg_totp_verify
+EXTRA_DIST += tests/unit/table_test.h

@@ -12,29 +12,7 @@
 #include "otp.h"
 
 #define MAX_TESTS 128
-static struct CMUnitTest tests[MAX_TESTS];
-static size_t ntests;
-
-static void add_test(const char *name, CMUnitTestFunction fn, void *state)
-{
-	if (ntests >= MAX_TESTS) {
-		fprintf(stderr, "too many tests\n");
-		return;
-	}
-	tests[ntests].name = name;
-	tests[ntests].test_func = fn;
-	tests[ntests].setup_func = NULL;
-	tests[ntests].teardown_func = NULL;
-	tests[ntests].initial_state = state;
-	ntests++;
-}
-
-static void expect_err(cg_err got, cg_err want)
-{
-	if (got != want)
-		fail_msg("got %d (%s), want %d (%s)", (int)got,
-		    cg_strerror(got), (int)want, cg_strerror(want));
-}
+#include "table_test.h"
 
 /* RFC 4226 Appendix D and RFC 6238 Appendix B seeds (ASCII digits). */
 static const char seed20[] = "12345678901234567890";

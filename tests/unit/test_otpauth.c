@@ -16,29 +16,7 @@
 #include "wipe.h"
 
 #define MAX_TESTS 200
-static struct CMUnitTest tests[MAX_TESTS];
-static size_t ntests;
-
-static void add_test(const char *name, CMUnitTestFunction fn, void *state)
-{
-	if (ntests >= MAX_TESTS) {
-		fprintf(stderr, "too many tests\n");
-		return;
-	}
-	tests[ntests].name = name;
-	tests[ntests].test_func = fn;
-	tests[ntests].setup_func = NULL;
-	tests[ntests].teardown_func = NULL;
-	tests[ntests].initial_state = state;
-	ntests++;
-}
-
-static void expect_err(cg_err got, cg_err want)
-{
-	if (got != want)
-		fail_msg("got %d (%s), want %d (%s)", (int)got,
-		    cg_strerror(got), (int)want, cg_strerror(want));
-}
+#include "table_test.h"
 
 /* Canonical base32 (upper case, unpadded) of the parsed secret. */
 static void secret_b32(const struct cg_otpauth *o, char *out, size_t outsz)
