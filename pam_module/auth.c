@@ -109,6 +109,12 @@ static int load_policy(struct auth_txn *t)
 			 t->cfg->defaults.state_dir, cg_strerror(e));
 		return deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
 	}
+	cg_pam_debug(&t->ctx, "debug: config %s: state_dir %s, window %u, "
+		     "max_failures %u per %u s, lockout %u s, grace %u s",
+		     t->args.config, t->cfg->defaults.state_dir,
+		     t->cfg->defaults.window, t->cfg->defaults.max_failures,
+		     t->cfg->defaults.failure_window, t->cfg->defaults.lockout,
+		     t->cfg->defaults.grace);
 	return PAM_SUCCESS;
 }
 
@@ -167,6 +173,8 @@ static int verify(struct auth_txn *t, const char *user)
 	}
 	cg_verify_and_record(&t->store, user, &t->cfg->defaults, t->code,
 			     t->ctx.tty, time(NULL), &res);
+	cg_pam_debug(&t->ctx, "debug: state of %s: verdict %s",
+		     user, cg_verdict_reason(res.verdict));
 	if (res.verdict == CG_DENIED_STATE_ERROR)
 		state_error_detail(user, res.err, res.bad_line, msg, sizeof(msg));
 	else if (res.verdict == CG_GRANTED_RECOVERY)

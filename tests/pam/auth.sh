@@ -121,6 +121,17 @@ ok $? "nullok: a user who is not enrolled is ignored"
 pam_auth alice 000000 "$(at 101)" nullok-test
 [ $? -ne 0 ]; ok $? "nullok: an enrolled user still needs a right code"
 
+# --- debug -----------------------------------------------------------------
+write_service debug-test "auth required $MODULE config=$CONF debug"
+log_mark
+pam_auth alice "$(code_for alice "$(at 105)")" "$(at 105)" debug-test
+ok $? "debug: the login works as usual"
+audit_ok 'pam_credgate\(debug-test:auth\): debug: config .*credgate.conf: state_dir .*window 1' \
+	"debug: the configuration in use is logged"
+audit_ok 'debug: state of alice: verdict code' "debug: the verdict is logged"
+log_since | grep -q "$(code_for alice "$(at 105)")"; [ $? -ne 0 ]
+ok $? "debug: the code is not logged"
+
 # --- bad arguments and files ------------------------------------------------------
 write_service badarg-test "auth required $MODULE config=$CONF frobnicate"
 log_mark
