@@ -143,7 +143,9 @@ static int reexec_under_nss_wrapper(char **argv)
 	setenv("NSS_WRAPPER_GROUP", path, 1);
 	setenv("LD_PRELOAD", preload, 1);
 	setenv(CHILD_ENV, dir, 1);
-	execv("/proc/self/exe", argv);
+	/* argv[0], not /proc/self/exe: under valgrind the latter is
+	 * valgrind's own tool binary. */
+	execv(argv[0], argv);
 	perror("test_policy: execv");
 	remove_sandbox(dir);
 	return 99;
