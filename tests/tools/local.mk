@@ -38,7 +38,7 @@ EXTRA_DIST += tests/tools/gate.sh
 CMOCKA_TESTS += tests/tools/enroll-parse.t
 tests_tools_enroll_parse_t_SOURCES = tests/tools/test_enroll_parse.c \
 	tools/enroll_ga.c tools/enroll_oath.c
-tests_tools_enroll_parse_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+tests_tools_enroll_parse_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdir)/tests/unit
 tests_tools_enroll_parse_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_tools_enroll_parse_t_LDADD = $(CG_TEST_LIBS)
 tests_tools_enroll_parse_t_LDFLAGS = $(CG_TEST_LINKFLAGS)

@@ -15,22 +15,7 @@
 #include "enroll.h"
 
 #define MAX_TESTS 64
-static struct CMUnitTest tests[MAX_TESTS];
-static size_t ntests;
-
-static void add_test(const char *name, CMUnitTestFunction fn, void *state)
-{
-	if (ntests >= MAX_TESTS) {
-		fprintf(stderr, "too many tests\n");
-		return;
-	}
-	tests[ntests].name = name;
-	tests[ntests].test_func = fn;
-	tests[ntests].setup_func = NULL;
-	tests[ntests].teardown_func = NULL;
-	tests[ntests].initial_state = state;
-	ntests++;
-}
+#include "table_test.h"
 
 /* RFC 6238's SHA1 test secret "12345678901234567890". */
 #define B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
