@@ -1,8 +1,12 @@
+/* Audit lines: escaping, the one event line of every decision, and where
+ * it is sent (see audit.h for the format). */
 #include "config.h"
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include "audit.h"
+#include "cg_macros.h"
 
 static int plain_char(unsigned char c)
 {
@@ -100,15 +104,71 @@ void cg_audit_format(const struct cg_audit_field *fields, size_t n,
 	}
 }
 
-void cg_audit_open(const char *ident)
+/* The documented key order; NULL members are left out. */
+#define EV(m) { #m, offsetof(struct cg_audit_event, m) }
+static const struct {
+	const char *key;
+	size_t offset;
+} event_keys[] = {
+	EV(event), EV(result), EV(action), EV(reason), EV(id), EV(user),
+	EV(by), EV(by_login), EV(approver), EV(credential), EV(role),
+	EV(path), EV(readable_by), EV(old_fp), EV(new_fp), EV(size),
+	EV(service), EV(tty), EV(rhost), EV(detail),
+};
+#undef EV
+
+bool cg_audit_add(struct cg_audit_event *ev, const char *key,
+		  const char *value)
 {
-	openlog(ident, LOG_PID, LOG_AUTHPRIV);
+	if (ev->nextra >= CG_ARRAY_SIZE(ev->extra))
+		return false;
+	ev->extra[ev->nextra++] = (struct cg_audit_field){ key, value };
+	return true;
 }
 
-void cg_audit_log(int priority, const struct cg_audit_field *fields, size_t n)
+void cg_audit_event_format(const struct cg_audit_event *ev, char *out,
+			   size_t outsz)
+{
+	struct cg_audit_field f[CG_ARRAY_SIZE(event_keys) + CG_AUDIT_EXTRA_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < CG_ARRAY_SIZE(event_keys); i++) {
+		const char *v = *(const char *const *)(const void *)
+			((const char *)ev + event_keys[i].offset);
+		if (v != NULL)
+			f[n++] = (struct cg_audit_field){ event_keys[i].key, v };
+	}
+	for (size_t i = 0; i < ev->nextra && i < CG_AUDIT_EXTRA_MAX; i++)
+		f[n++] = ev->extra[i];
+	cg_audit_format(f, n, out, outsz);
+}
+
+int cg_audit_priority(const struct cg_audit_event *ev)
+{
+	if (ev->priority != 0)
+		return ev->priority;
+	if (ev->result != NULL && (strcmp(ev->result, "granted") == 0 ||
+				   strcmp(ev->result, "ok") == 0))
+		return LOG_NOTICE;
+	return LOG_WARNING;
+}
+
+static void syslog_sink(void *ctx, int priority, const char *line)
+{
+	(void)ctx;
+	syslog(LOG_AUTHPRIV | priority, "%s", line);
+}
+
+void cg_audit_emit(const struct cg_audit_event *ev, cg_audit_sink *sink,
+		   void *ctx)
 {
 	char line[CG_AUDIT_LINE_MAX];
 
-	cg_audit_format(fields, n, line, sizeof(line));
-	syslog(LOG_AUTHPRIV | priority, "%s", line);
+	cg_audit_event_format(ev, line, sizeof(line));
+	(sink != NULL ? sink : syslog_sink)(ctx, cg_audit_priority(ev), line);
+}
+
+void cg_audit_open(const char *ident)
+{
+	openlog(ident, LOG_PID, LOG_AUTHPRIV);
 }

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include "conf.h"
 #include "conf_int.h"
+#include "cg_macros.h"
 
 enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL };
 
@@ -194,7 +195,7 @@ static cg_err set_bool(struct parser *p, const char *key, const char *value,
 	static const char *const no[] = { "no", "false", "0" };
 	struct esc e;
 
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(yes); i++) {
 		if (strcasecmp(value, yes[i]) == 0) {
 			*dst = true;
 			return CG_OK;
@@ -615,13 +616,13 @@ static const struct key_def *section_keys(enum section_kind sec, size_t *n)
 {
 	switch (sec) {
 	case SEC_DEFAULTS:
-		*n = sizeof(defaults_keys) / sizeof(defaults_keys[0]);
+		*n = CG_ARRAY_SIZE(defaults_keys);
 		return defaults_keys;
 	case SEC_ROLE:
-		*n = sizeof(role_keys) / sizeof(role_keys[0]);
+		*n = CG_ARRAY_SIZE(role_keys);
 		return role_keys;
 	case SEC_CREDENTIAL:
-		*n = sizeof(credential_keys) / sizeof(credential_keys[0]);
+		*n = CG_ARRAY_SIZE(credential_keys);
 		return credential_keys;
 	default:
 		*n = 0;

@@ -12,6 +12,7 @@
 #include <openssl/params.h>
 #include "otp.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 struct alg_info {
 	const char *name;     /* our name, as in config and state files */
@@ -23,7 +24,7 @@ static const struct alg_info algs[] = {
 	[CG_ALG_SHA256] = { "sha256", "SHA2-256" },
 	[CG_ALG_SHA512] = { "sha512", "SHA2-512" },
 };
-#define N_ALGS (sizeof algs / sizeof algs[0])
+#define N_ALGS CG_ARRAY_SIZE(algs)
 
 static bool alg_valid(cg_alg alg)
 {

@@ -10,6 +10,7 @@
 #include "base32.h"
 #include "otpauth.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 /* Algorithm names as the format spells them, indexed by cg_alg. */
 static const char *const uri_alg_names[] = {
@@ -407,7 +408,7 @@ static const struct {
 	{ "digits", param_digits },
 	{ "period", param_period },
 };
-#define N_PARAMS (sizeof params / sizeof params[0])
+#define N_PARAMS CG_ARRAY_SIZE(params)
 #define SEEN_SECRET 1u   /* bit of params[0] */
 #define SEEN_ISSUER 2u   /* bit of params[1] */
 

@@ -1,3 +1,4 @@
+/* The module's audit lines and debug lines, sent through pam_syslog. */
 #include "config.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,30 +26,30 @@ void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh)
 	ctx->debug = false;
 }
 
+static void pam_sink(void *ctx, int priority, const char *line)
+{
+	/* pam_syslog logs to LOG_AUTHPRIV with the "pam_credgate(service:type)" prefix. */
+	pam_syslog(ctx, priority, "%s", line);
+}
+
 void cg_pam_audit(const struct cg_pam_ctx *ctx, const char *event,
 		  bool granted, const char *reason, const char *role,
 		  const char *detail)
 {
-	struct cg_audit_field f[10];
-	char line[CG_AUDIT_LINE_MAX];
-	size_t n = 0;
+	struct cg_audit_event ev = {
+		.event = event,
+		.result = granted ? "granted" : "denied",
+		.reason = cg_audit_or_none(reason),
+		.user = cg_audit_or_none(ctx->user),
+		.credential = ctx->credential,
+		.role = role,
+		.service = cg_audit_or_none(ctx->service),
+		.tty = cg_audit_or_none(ctx->tty),
+		.rhost = cg_audit_or_none(ctx->rhost),
+		.detail = detail,
+	};
 
-	f[n++] = (struct cg_audit_field){ "event", event };
-	f[n++] = (struct cg_audit_field){ "result", granted ? "granted" : "denied" };
-	f[n++] = (struct cg_audit_field){ "reason", reason };
-	f[n++] = (struct cg_audit_field){ "user", ctx->user };
-	if (ctx->credential != NULL)
-		f[n++] = (struct cg_audit_field){ "credential", ctx->credential };
-	if (role != NULL)
-		f[n++] = (struct cg_audit_field){ "role", role };
-	f[n++] = (struct cg_audit_field){ "service", ctx->service };
-	f[n++] = (struct cg_audit_field){ "tty", ctx->tty };
-	f[n++] = (struct cg_audit_field){ "rhost", ctx->rhost };
-	if (detail != NULL)
-		f[n++] = (struct cg_audit_field){ "detail", detail };
-	cg_audit_format(f, n, line, sizeof(line));
-	/* pam_syslog logs to LOG_AUTHPRIV with the "pam_credgate(service:type)" prefix. */
-	pam_syslog(ctx->pamh, granted ? LOG_NOTICE : LOG_WARNING, "%s", line);
+	cg_audit_emit(&ev, pam_sink, ctx->pamh);
 }
 
 void cg_pam_debug(const struct cg_pam_ctx *ctx, const char *fmt, ...)

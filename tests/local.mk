@@ -10,7 +10,8 @@ T_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/cmocka-tap.sh
 AM_TESTS_ENVIRONMENT = \
 	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
 	abs_top_srcdir='$(abs_top_srcdir)'; export abs_top_srcdir; \
-	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT;
+	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
+	CC='$(CC)'; export CC;
 EXTRA_DIST += tests/cmocka-tap.sh tests/tap.sh
 
 CG_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)

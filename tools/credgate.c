@@ -54,21 +54,19 @@ void gate_err(const char *fmt, ...)
 void gate_audit(const struct gate *g, bool granted, const char *reason,
 		const char *detail)
 {
-	struct cg_audit_field f[9];
-	size_t n = 0;
+	struct cg_audit_event ev = {
+		.event = "access",
+		.result = granted ? "granted" : "denied",
+		.reason = cg_audit_or_none(reason),
+		.user = cg_audit_or_none(g->caller.name),
+		.credential = g->args.credential,
+		.service = CG_GATE_SERVICE,
+		.tty = cg_audit_or_none(g->caller.tty),
+		.rhost = "",
+		.detail = detail,
+	};
 
-	f[n++] = (struct cg_audit_field){ "event", "access" };
-	f[n++] = (struct cg_audit_field){ "result", granted ? "granted" : "denied" };
-	f[n++] = (struct cg_audit_field){ "reason", reason };
-	f[n++] = (struct cg_audit_field){ "user", g->caller.name };
-	if (g->args.credential != NULL)
-		f[n++] = (struct cg_audit_field){ "credential", g->args.credential };
-	f[n++] = (struct cg_audit_field){ "service", CG_GATE_SERVICE };
-	f[n++] = (struct cg_audit_field){ "tty", g->caller.tty };
-	f[n++] = (struct cg_audit_field){ "rhost", NULL };
-	if (detail != NULL)
-		f[n++] = (struct cg_audit_field){ "detail", detail };
-	cg_audit_log(granted ? LOG_NOTICE : LOG_WARNING, f, n);
+	cg_audit_emit(&ev, NULL, NULL);
 }
 
 /* The caller's controlling terminal, "pts/0" style, from the kernel's

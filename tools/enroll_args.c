@@ -5,6 +5,7 @@
 #include <string.h>
 #include "enroll.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 /* Keep in step with man/credgate-enroll.8. */
 static const char usage_text[] =
@@ -113,7 +114,7 @@ static const struct {
 	{ CMD_IMPORT, "import", IMPORT_OPTS, 0, 1 },
 	{ CMD_CHECK_CONFIG, "check-config", 0, 0, 1 },
 };
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define NCOMMANDS CG_ARRAY_SIZE(commands)
 
 const char *enroll_cmd_name(enum enroll_cmd cmd)
 {
@@ -148,7 +149,7 @@ static bool parse_qr(const char *s, enum enroll_qr *out)
 		{ "ansi", QR_ANSI }, { "none", QR_NONE },
 	};
 
-	for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(styles); i++)
 		if (strcmp(s, styles[i].name) == 0) {
 			*out = styles[i].qr;
 			return true;

@@ -83,19 +83,17 @@ void enroll_audit(const struct enroll_ctx *c, const char *event,
 		  const char *result, const char *reason,
 		  const struct cg_audit_field *extra, size_t nextra)
 {
-	struct cg_audit_field f[16];
-	size_t n = 0;
+	struct cg_audit_event ev = {
+		.event = event,
+		.result = result,
+		.reason = reason,
+		.user = cg_audit_or_none(c->target),
+		.by = cg_audit_or_none(c->caller),
+	};
 
-	f[n++] = (struct cg_audit_field){ "event", event };
-	f[n++] = (struct cg_audit_field){ "result", result };
-	if (reason != NULL)
-		f[n++] = (struct cg_audit_field){ "reason", reason };
-	f[n++] = (struct cg_audit_field){ "user", c->target };
-	f[n++] = (struct cg_audit_field){ "by", c->caller };
-	for (size_t i = 0; i < nextra && n < sizeof(f) / sizeof(f[0]); i++)
-		f[n++] = extra[i];
-	cg_audit_log(strcmp(result, "ok") == 0 ? LOG_NOTICE : LOG_WARNING,
-		     f, n);
+	for (size_t i = 0; i < nextra; i++)
+		cg_audit_add(&ev, extra[i].key, extra[i].value);
+	cg_audit_emit(&ev, NULL, NULL);
 }
 
 bool enroll_read_line(const char *prompt, char *buf, size_t sz)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include "enroll.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 #define OATH_LINE_MAX 4096
 #define OATH_FIELDS 7
@@ -25,7 +26,7 @@ static bool parse_type(const char *s, unsigned *digits, unsigned *period)
 
 	*period = 0;
 	*digits = 6;
-	for (size_t i = 0; i < sizeof(event) / sizeof(event[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(event); i++)
 		if (strcmp(s, event[i]) == 0) {
 			*digits = s[strlen(s) - 1] == '7' ? 7 :
 				  s[strlen(s) - 1] == '8' ? 8 : 6;

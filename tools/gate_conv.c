@@ -9,6 +9,7 @@
 #include <security/pam_appl.h>
 #include "gate_conv.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 /* The terminal settings to restore if a signal arrives with echo off. */
 static struct termios saved_tio;
@@ -25,7 +26,7 @@ static void restore_and_reraise(int sig)
 /* Not SIGTSTP: a stopped job keeps echo off and its shell restores the
  * terminal; a resumed gate then still reads with echo off. */
 static const int echo_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NSIG_ECHO (sizeof(echo_signals) / sizeof(echo_signals[0]))
+#define NSIG_ECHO CG_ARRAY_SIZE(echo_signals)
 
 static void echo_off(int fd, struct sigaction *old)
 {

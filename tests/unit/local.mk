@@ -25,8 +25,8 @@ tests_unit_recovery_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
 # OTP core: base32, HOTP/TOTP, otpauth URIs; cross-checked against oathtool.
 CMOCKA_TESTS += tests/unit/base32.t tests/unit/otp.t tests/unit/otpauth.t
-TESTS += tests/unit/oathtool-crosscheck.sh
-EXTRA_DIST += tests/unit/oathtool-crosscheck.sh
+TESTS += tests/unit/oathtool-crosscheck.sh tests/unit/macros-compile.sh
+EXTRA_DIST += tests/unit/oathtool-crosscheck.sh tests/unit/macros-compile.sh
 tests_unit_base32_t_SOURCES = tests/unit/test_base32.c
 tests_unit_base32_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_base32_t_LDADD = $(CG_TEST_LIBS)

@@ -6,8 +6,11 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <syslog.h>
 #include <cmocka.h>
 #include "audit.h"
+#include "cg_macros.h"
+#include "wipe.h"
 
 static void check_escape(const char *in, const char *want)
 {
@@ -106,6 +109,110 @@ static void test_format_drops_fields_that_do_not_fit(void **s)
 	assert_string_equal(line, "event=auth result=ok");
 }
 
+/* The module's documented line, byte for byte (pam_credgate(8)). */
+static void test_event_module_line(void **s)
+{
+	struct cg_audit_event ev = {
+		.event = "auth", .result = "denied", .reason = "bad_code",
+		.user = "alice", .service = "sshd", .tty = "pts/0",
+		.rhost = "10.0.0.7",
+	};
+	char line[CG_AUDIT_LINE_MAX];
+	(void)s;
+	cg_audit_event_format(&ev, line, sizeof(line));
+	assert_string_equal(line, "event=auth result=denied reason=bad_code "
+			    "user=alice service=sshd tty=pts/0 rhost=10.0.0.7");
+	assert_int_equal(cg_audit_priority(&ev), LOG_WARNING);
+}
+
+/* The gate's line: credential between user and service, an always-
+ * present rhost written "-", detail last. */
+static void test_event_gate_line(void **s)
+{
+	struct cg_audit_event ev = {
+		.event = "access", .result = "granted",
+		.reason = cg_audit_or_none(NULL), .user = "alice",
+		.credential = "smtp", .service = "credgate", .tty = "pts/3",
+		.rhost = "", .detail = "delivered 42 bytes",
+	};
+	char line[CG_AUDIT_LINE_MAX];
+	(void)s;
+	cg_audit_event_format(&ev, line, sizeof(line));
+	assert_string_equal(line, "event=access result=granted reason=- "
+			    "user=alice credential=smtp service=credgate "
+			    "tty=pts/3 rhost=- detail=\"delivered 42 bytes\"");
+	assert_int_equal(cg_audit_priority(&ev), LOG_NOTICE);
+}
+
+/* credgate-enroll's line: no reason when there is none, by= after
+ * user=, then the command's own fields in the order given. */
+static void test_event_enroll_line_with_extras(void **s)
+{
+	struct cg_audit_event ev = {
+		.event = "enroll", .result = "ok", .reason = "new",
+		.user = "bob", .by = "root",
+	};
+	char line[CG_AUDIT_LINE_MAX];
+	(void)s;
+	assert_true(cg_audit_add(&ev, "algorithm", "sha1"));
+	assert_true(cg_audit_add(&ev, "digits", "6"));
+	cg_audit_event_format(&ev, line, sizeof(line));
+	assert_string_equal(line, "event=enroll result=ok reason=new user=bob "
+			    "by=root algorithm=sha1 digits=6");
+	ev.reason = NULL;
+	cg_audit_event_format(&ev, line, sizeof(line));
+	assert_string_equal(line, "event=enroll result=ok user=bob by=root "
+			    "algorithm=sha1 digits=6");
+}
+
+/* Extras are bounded: the ninth is refused, nothing overflows. */
+static void test_event_extras_are_bounded(void **s)
+{
+	struct cg_audit_event ev = { .event = "x" };
+	char line[CG_AUDIT_LINE_MAX];
+	(void)s;
+	for (size_t i = 0; i < CG_AUDIT_EXTRA_MAX; i++)
+		assert_true(cg_audit_add(&ev, "k", "v"));
+	assert_false(cg_audit_add(&ev, "overflow", "v"));
+	assert_int_equal(ev.nextra, CG_AUDIT_EXTRA_MAX);
+	cg_audit_event_format(&ev, line, sizeof(line));
+	assert_null(strstr(line, "overflow"));
+}
+
+/* Every named member appears, in the documented order. */
+static void test_event_key_order(void **s)
+{
+	struct cg_audit_event ev = {
+		.event = "a", .result = "b", .action = "c", .reason = "d",
+		.id = "e", .user = "f", .by = "g", .by_login = "h",
+		.approver = "i", .credential = "j", .role = "k", .path = "l",
+		.readable_by = "m", .old_fp = "n", .new_fp = "o", .size = "p",
+		.service = "q", .tty = "r", .rhost = "s", .detail = "t",
+		.priority = LOG_ERR,
+	};
+	char line[CG_AUDIT_LINE_MAX];
+	(void)s;
+	cg_audit_event_format(&ev, line, sizeof(line));
+	assert_string_equal(line, "event=a result=b action=c reason=d id=e "
+			    "user=f by=g by_login=h approver=i credential=j "
+			    "role=k path=l readable_by=m old_fp=n new_fp=o "
+			    "size=p service=q tty=r rhost=s detail=t");
+	assert_int_equal(cg_audit_priority(&ev), LOG_ERR);
+}
+
+static void test_array_helpers(void **s)
+{
+	char buf[17];
+	int nums[5];
+	(void)s;
+	assert_int_equal(CG_ARRAY_SIZE(buf), 17);
+	assert_int_equal(CG_ARRAY_SIZE(nums), 5);
+	memset(buf, 'x', sizeof(buf));
+	cg_wipe_array(buf);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +223,12 @@ int main(void)
 		cmocka_unit_test(test_tiny_buffer_stays_in_bounds),
 		cmocka_unit_test(test_format_line),
 		cmocka_unit_test(test_format_drops_fields_that_do_not_fit),
+		cmocka_unit_test(test_event_module_line),
+		cmocka_unit_test(test_event_gate_line),
+		cmocka_unit_test(test_event_enroll_line_with_extras),
+		cmocka_unit_test(test_event_extras_are_bounded),
+		cmocka_unit_test(test_event_key_order),
+		cmocka_unit_test(test_array_helpers),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
