@@ -6,7 +6,6 @@ lib_libcredgate_la_SOURCES = \
 	lib/wipe.c lib/wipe.h \
 	lib/base32.c lib/base32.h \
 	lib/otp.c lib/otp.h \
-	lib/otpauth.c lib/otpauth.h \
 	lib/secret.c lib/secret.h \
 	lib/safefile.c lib/safefile.h \
 	lib/audit.c lib/audit.h \
@@ -15,14 +14,18 @@ lib_libcredgate_la_SOURCES = \
 	lib/verify.c lib/verify.h \
 	lib/state.c lib/state_text.c lib/state.h \
 	lib/recovery.c lib/recovery.h
-lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) -fPIC
+# -ffunction-sections lets the module's link (--gc-sections) drop what
+# only the tools call: sshd and sudo load nothing they never run.
+lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) -fPIC \
+	-ffunction-sections -fdata-sections
 lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS)
 
-# What only the tools need: QR drawing (libqrencode, libpng), output files
-# written as the caller, setuid hardening.  Kept out of libcredgate so the
+# What only the tools need: otpauth URIs, QR drawing (libqrencode, libpng),
+# output files written as the caller, setuid hardening.  Kept out of libcredgate so the
 # PAM module does not load them into sshd, sudo and su on every login.
 noinst_LTLIBRARIES += lib/libcredgate_tools.la
 lib_libcredgate_tools_la_SOURCES = \
+	lib/otpauth.c lib/otpauth.h \
 	lib/outfile.c lib/outfile.h \
 	lib/qr.c lib/qr.h \
 	lib/privguard.c lib/privguard.h

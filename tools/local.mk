@@ -3,14 +3,21 @@
 # below).  install-exec-hook, install-data-hook and uninstall-hook are
 # shared by both tools: each adds its own target as a prerequisite,
 # neither gives them a recipe.
-bin_PROGRAMS += tools/credgate
-tools_credgate_SOURCES = \
-	tools/credgate.c tools/gate.h \
+# Everything but main() is a convenience library (pam_u2f's pattern), so
+# unit tests and fuzz targets link the same objects instead of compiling
+# tools/*.c again.
+noinst_LTLIBRARIES += tools/libgate.la
+tools_libgate_la_SOURCES = \
+	tools/gate.h \
 	tools/gate_args.c tools/gate_args.h \
 	tools/gate_conv.c tools/gate_conv.h \
 	tools/gate_pam.c tools/gate_deliver.c tools/gate_query.c
+tools_libgate_la_LIBADD = lib/libcredgate_tools.la $(PAM_LIBS) $(CRYPTO_LIBS)
+
+bin_PROGRAMS += tools/credgate
+tools_credgate_SOURCES = tools/credgate.c
 tools_credgate_LDFLAGS = $(AM_LDFLAGS) -Wl,-z,relro,-z,now
-tools_credgate_LDADD = lib/libcredgate_tools.la $(PAM_LIBS) $(CRYPTO_LIBS)
+tools_credgate_LDADD = tools/libgate.la
 
 # Its PAM service, and an example policy (also installed as the policy
 # when there is none yet; uninstall removes that only while unchanged).
@@ -65,13 +72,17 @@ credgate-uninstall:
 # credgate-enroll: enrollment and admin tool, installed setuid root so that
 # users may enroll themselves (self_enroll = yes): see
 # credgate-install-setuid above.
-sbin_PROGRAMS += tools/credgate-enroll
-tools_credgate_enroll_SOURCES = \
-	tools/credgate-enroll.c tools/enroll.h \
+noinst_LTLIBRARIES += tools/libenroll.la
+tools_libenroll_la_SOURCES = \
+	tools/enroll.h \
 	tools/enroll_args.c tools/enroll_common.c tools/enroll_self.c \
 	tools/enroll_add.c tools/enroll_show.c tools/enroll_admin.c \
 	tools/enroll_import.c tools/enroll_ga.c tools/enroll_oath.c \
 	tools/enroll_check.c
+tools_libenroll_la_LIBADD = lib/libcredgate_tools.la $(CRYPTO_LIBS)
+
+sbin_PROGRAMS += tools/credgate-enroll
+tools_credgate_enroll_SOURCES = tools/credgate-enroll.c
 tools_credgate_enroll_LDFLAGS = $(AM_LDFLAGS) -Wl,-z,relro,-z,now
-tools_credgate_enroll_LDADD = lib/libcredgate_tools.la $(CRYPTO_LIBS)
+tools_credgate_enroll_LDADD = tools/libenroll.la
 

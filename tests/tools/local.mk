@@ -15,10 +15,10 @@ EXTRA_DIST += tests/tools/rootns.sh
 # marker library and a PAM module that dumps the privileged environment.
 CMOCKA_TESTS += tests/tools/gate-args.t
 check_PROGRAMS += tests/tools/exec-noargv
-tests_tools_gate_args_t_SOURCES = tests/tools/test_gate_args.c tools/gate_args.c
+tests_tools_gate_args_t_SOURCES = tests/tools/test_gate_args.c
 tests_tools_gate_args_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 tests_tools_gate_args_t_CFLAGS = $(CG_TEST_CFLAGS)
-tests_tools_gate_args_t_LDADD = $(CG_TEST_LIBS)
+tests_tools_gate_args_t_LDADD = tools/libgate.la $(CG_TEST_LIBS)
 tests_tools_gate_args_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 tests_tools_exec_noargv_SOURCES = tests/tools/exec-noargv.c
 tests_tools_exec_noargv_LDFLAGS = $(CG_TEST_LINKFLAGS)
@@ -36,11 +36,10 @@ EXTRA_DIST += tests/tools/gate.sh
 # credgate-enroll: its import parsers (cmocka), then the tool end to end
 # (root sandbox of rootns.sh; skipped when not root).
 CMOCKA_TESTS += tests/tools/enroll-parse.t
-tests_tools_enroll_parse_t_SOURCES = tests/tools/test_enroll_parse.c \
-	tools/enroll_ga.c tools/enroll_oath.c
+tests_tools_enroll_parse_t_SOURCES = tests/tools/test_enroll_parse.c
 tests_tools_enroll_parse_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdir)/tests/unit
 tests_tools_enroll_parse_t_CFLAGS = $(CG_TEST_CFLAGS)
-tests_tools_enroll_parse_t_LDADD = $(CG_TEST_LIBS)
+tests_tools_enroll_parse_t_LDADD = tools/libenroll.la $(CG_TEST_LIBS)
 tests_tools_enroll_parse_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 ENROLL_TESTS = tests/tools/enroll-add.sh tests/tools/enroll-user.sh \
 	tests/tools/enroll-import.sh tests/tools/enroll-check.sh
