@@ -131,6 +131,13 @@ struct cg_config {
 cg_err cg_config_load(const char *path, struct cg_config **out,
 		      struct cg_diag *diag);
 
+/* cg_config_load for callers that only report: on failure msg holds the
+ * "file:line: message" an admin reads (cg_diag_format), ready for an
+ * audit line or stderr.  One definition of "load, then explain". */
+#define CG_CONFIG_MSG_MAX (PATH_MAX + 300)
+cg_err cg_config_load_explained(const char *path, struct cg_config **out,
+				char *msg, size_t msgsz);
+
 /* Parse one buffer as if read from `file` into cfg (used by the loader
  * and by the fuzz target).  Cross-references (roles of credentials) are
  * checked by cg_config_validate once every file is read.  On failure cfg

@@ -280,3 +280,17 @@ out:
 	cg_config_free(cfg);
 	return err;
 }
+
+cg_err cg_config_load_explained(const char *path, struct cg_config **out,
+				char *msg, size_t msgsz)
+{
+	struct cg_diag diag;
+	cg_err e;
+
+	memset(&diag, 0, sizeof(diag));
+	if (msgsz > 0)
+		msg[0] = '\0';
+	if ((e = cg_config_load(path, out, &diag)) != CG_OK)
+		cg_diag_format(&diag, msg, msgsz);
+	return e;
+}

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "conf_int.h"
 #include "cg_macros.h"
+#include "number.h"
 
 enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL };
 
@@ -84,11 +85,6 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static char *trim(char *s)
 {
 	size_t n;
@@ -130,21 +126,14 @@ enum num_result { NUM_OK, NUM_SYNTAX, NUM_RANGE };
 
 /* Decimal digits, and for a duration one optional suffix s, m or h. */
 static enum num_result parse_number(const char *s, bool duration,
-				    unsigned long long *out)
+				    uint64_t *out)
 {
-	unsigned long long n = 0, mult = 1;
-	bool overflow = false;
+	uint64_t n = 0, mult = 1;
+	cg_err e = cg_dec_prefix(s, &s, &n);
+	bool overflow = e == CG_E_RANGE;
 
-	if (!is_digit(*s))
+	if (e == CG_E_INVAL)
 		return NUM_SYNTAX;
-	for (; is_digit(*s); s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (n > (ULLONG_MAX - d) / 10)
-			overflow = true;
-		else
-			n = n * 10 + d;
-	}
 	if (duration && *s != '\0' && s[1] == '\0') {
 		switch (*s) {
 		case 's': mult = 1; break;
@@ -156,7 +145,7 @@ static enum num_result parse_number(const char *s, bool duration,
 	}
 	if (*s != '\0')
 		return NUM_SYNTAX;
-	if (overflow || n > ULLONG_MAX / mult)
+	if (overflow || n > UINT64_MAX / mult)
 		return NUM_RANGE;
 	*out = n * mult;
 	return NUM_OK;
@@ -166,7 +155,7 @@ static cg_err set_number(struct parser *p, const char *key, const char *value,
 			 bool duration, unsigned min, unsigned max,
 			 unsigned *dst)
 {
-	unsigned long long n = 0;
+	uint64_t n = 0;
 	struct esc e;
 
 	switch (parse_number(value, duration, &n)) {

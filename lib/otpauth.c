@@ -11,6 +11,7 @@
 #include "otpauth.h"
 #include "wipe.h"
 #include "cg_macros.h"
+#include "hex.h"
 
 /* Algorithm names as the format spells them, indexed by cg_alg. */
 static const char *const uri_alg_names[] = {
@@ -192,17 +193,6 @@ struct parse_ctx {
 	unsigned seen;         /* bit per entry of params[] */
 };
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0..n) into dst as a NUL-terminated string.  In the
  * query, plus_space makes '+' a space.  CG_E_TOOBIG if dst is short. */
 static cg_err pct_decode(const char *s, size_t n, bool plus_space,
@@ -215,8 +205,8 @@ static cg_err pct_decode(const char *s, size_t n, bool plus_space,
 		int hi, lo;
 
 		if (c == '%') {
-			if (n - i < 3 || (hi = hex_value(s[i + 1])) < 0 ||
-			    (lo = hex_value(s[i + 2])) < 0)
+			if (n - i < 3 || (hi = cg_hex_value(s[i + 1])) < 0 ||
+			    (lo = cg_hex_value(s[i + 2])) < 0)
 				return CG_E_URI_ENCODING;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;

@@ -33,13 +33,11 @@ static int deny(const struct acct_txn *t, const char *reason,
 
 static int load_policy(struct acct_txn *t)
 {
-	struct cg_diag diag;
-	char msg[PATH_MAX + 300];
+	char msg[CG_CONFIG_MSG_MAX];
 
-	memset(&diag, 0, sizeof(diag));
-	if (cg_config_load(t->args.config, &t->cfg, &diag) == CG_OK)
+	if (cg_config_load_explained(t->args.config, &t->cfg, msg,
+				     sizeof(msg)) == CG_OK)
 		return PAM_SUCCESS;
-	cg_diag_format(&diag, msg, sizeof(msg));
 	return deny(t, "config_error", NULL, msg, PAM_AUTH_ERR);
 }
 

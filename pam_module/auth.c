@@ -94,15 +94,12 @@ static int deny_after_prompt(struct auth_txn *t, const char *reason,
 
 static int load_policy(struct auth_txn *t)
 {
-	struct cg_diag diag;
-	char msg[PATH_MAX + 300];
+	char msg[CG_CONFIG_MSG_MAX];
 	cg_err e;
 
-	memset(&diag, 0, sizeof(diag));
-	if ((e = cg_config_load(t->args.config, &t->cfg, &diag)) != CG_OK) {
-		cg_diag_format(&diag, msg, sizeof(msg));
+	if (cg_config_load_explained(t->args.config, &t->cfg, msg,
+				     sizeof(msg)) != CG_OK)
 		return deny_after_prompt(t, "config_error", msg, PAM_AUTH_ERR);
-	}
 	e = cg_store_open(t->cfg->defaults.state_dir, &t->store);
 	if (e != CG_OK) {
 		snprintf(msg, sizeof(msg), "%s: %s",

@@ -129,13 +129,10 @@ static bool identify_caller(struct gate_caller *c)
 static int load_policy(struct gate *g)
 {
 	const char *path = g->args.config != NULL ? g->args.config : CG_DEFAULT_CONFIG;
-	struct cg_diag diag;
-	char msg[PATH_MAX + 300];
+	char msg[CG_CONFIG_MSG_MAX];
 
-	memset(&diag, 0, sizeof(diag));
-	if (cg_config_load(path, &g->cfg, &diag) == CG_OK)
+	if (cg_config_load_explained(path, &g->cfg, msg, sizeof(msg)) == CG_OK)
 		return GATE_EXIT_OK;
-	cg_diag_format(&diag, msg, sizeof(msg));
 	gate_audit(g, false, "config_error", msg);
 	/* The policy may be private: only root sees where it is broken. */
 	if (cg_priv_caller_is_root())

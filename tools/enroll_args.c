@@ -6,6 +6,7 @@
 #include "enroll.h"
 #include "wipe.h"
 #include "cg_macros.h"
+#include "number.h"
 
 /* Keep in step with man/credgate-enroll.8. */
 static const char usage_text[] =
@@ -127,19 +128,7 @@ const char *enroll_cmd_name(enum enroll_cmd cmd)
 /* Decimal digits only, no sign, no blanks, at most max. */
 static bool parse_uint(const char *s, unsigned max, unsigned *out)
 {
-	unsigned long v = 0;
-
-	if (*s == '\0' || strlen(s) > 9)
-		return false;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	if (v > max)
-		return false;
-	*out = (unsigned)v;
-	return true;
+	return cg_dec_unsigned(s, max, false, out);
 }
 
 static bool parse_qr(const char *s, enum enroll_qr *out)

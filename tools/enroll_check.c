@@ -28,16 +28,13 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 			   CG_DEFAULT_CONFIG;
 	char file[PATH_MAX], shown[PATH_MAX];
 	struct cg_store store = { -1 };
-	struct cg_diag diag;
-	char msg[PATH_MAX + 300];
+	char msg[CG_CONFIG_MSG_MAX];
 	int rc;
 	cg_err e;
 
 	if ((rc = enroll_abs_path(path, file, sizeof(file))) != 0)
 		return rc;
-	memset(&diag, 0, sizeof(diag));
-	if (cg_config_load(file, &c->cfg, &diag) != CG_OK) {
-		cg_diag_format(&diag, msg, sizeof(msg));
+	if (cg_config_load_explained(file, &c->cfg, msg, sizeof(msg)) != CG_OK) {
 		fprintf(stderr, "%s\n", msg);
 		return ENROLL_EXIT_ERROR;
 	}

@@ -41,15 +41,12 @@ int enroll_abs_path(const char *path, char *out, size_t sz)
 
 int enroll_load_config(struct enroll_ctx *c, const char *path)
 {
-	struct cg_diag diag;
-	char msg[PATH_MAX + 300], abs[PATH_MAX];
+	char msg[CG_CONFIG_MSG_MAX], abs[PATH_MAX];
 	int rc;
 
 	if ((rc = enroll_abs_path(path, abs, sizeof(abs))) != 0)
 		return rc;
-	memset(&diag, 0, sizeof(diag));
-	if (cg_config_load(abs, &c->cfg, &diag) != CG_OK) {
-		cg_diag_format(&diag, msg, sizeof(msg));
+	if (cg_config_load_explained(abs, &c->cfg, msg, sizeof(msg)) != CG_OK) {
 		enroll_err("%s", msg);
 		return ENROLL_EXIT_ERROR;
 	}

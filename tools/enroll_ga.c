@@ -17,6 +17,7 @@
 #include "base32.h"
 #include "enroll.h"
 #include "wipe.h"
+#include "number.h"
 
 #define GA_LINE_MAX 1024
 
@@ -40,18 +41,15 @@ static cg_err fail(struct ga_parse *p, const char *msg)
 static bool next_number(const char **s, unsigned long long *v, bool *end)
 {
 	const char *q = *s + strspn(*s, " \t");
-	unsigned digits = 0;
+	uint64_t n;
 
 	*end = *q == '\0';
 	if (*end)
 		return false;
-	for (*v = 0; *q >= '0' && *q <= '9'; q++, digits++) {
-		if (digits >= 18)
-			return false;
-		*v = *v * 10 + (unsigned long long)(*q - '0');
-	}
-	if (digits == 0 || (*q != '\0' && *q != ' ' && *q != '\t'))
+	if (cg_dec_prefix(q, &q, &n) != CG_OK ||
+	    (*q != '\0' && *q != ' ' && *q != '\t'))
 		return false;
+	*v = n;
 	*s = q;
 	return true;
 }

@@ -14,6 +14,7 @@
 #include "enroll.h"
 #include "wipe.h"
 #include "cg_macros.h"
+#include "hex.h"
 
 #define OATH_LINE_MAX 4096
 #define OATH_FIELDS 7
@@ -47,30 +48,14 @@ static bool parse_type(const char *s, unsigned *digits, unsigned *period)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool parse_hex(const char *s, struct cg_totp *t)
 {
 	size_t n = strlen(s);
 
 	if (n % 2 != 0 || n / 2 < CG_SECRET_MIN || n / 2 > CG_SECRET_MAX)
 		return false;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		t->secret[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (!cg_hex_decode(s, n / 2, false, t->secret))
+		return false;
 	t->secret_len = n / 2;
 	return true;
 }

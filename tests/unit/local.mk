@@ -65,3 +65,10 @@ tests_unit_verify_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_verify_t_LDFLAGS = $(CG_TEST_LINKFLAGS) \
 	-Wl,--wrap=renameat -Wl,--wrap=cg_totp_verify
 EXTRA_DIST += tests/unit/table_test.h
+
+# The one decimal parser and the one hex codec.
+CMOCKA_TESTS += tests/unit/number.t
+tests_unit_number_t_SOURCES = tests/unit/test_number.c
+tests_unit_number_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_number_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_number_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
