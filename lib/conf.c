@@ -8,6 +8,7 @@
 #include <string.h>
 #include "conf.h"
 #include "conf_int.h"
+#include "username.h"
 
 struct cg_config *cg_config_new(void)
 {
@@ -118,7 +119,7 @@ bool cg_config_name_valid(const char *name)
 
 bool cg_conf_member_name_valid(const char *name)
 {
-	return name_valid(name, CG_CONF_MEMBER_MAX, "_.@\\-");
+	return cg_user_name_valid(name);
 }
 
 /* Required keys of a role: a role nobody can hold is a mistake. */

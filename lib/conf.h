@@ -32,8 +32,8 @@
  * - Lists (members, roles): comma-separated, blanks around items ignored,
  *   no empty item (so no trailing comma).
  * - members: "user", "%group", "!user", "!%group"; user and group names
- *   are 1..255 bytes of [A-Za-z0-9_.@\\-], not starting with '.' or '-'
- *   (the user-name rule of state.h).  '!' excludes and always wins.
+ *   follow the one user-name rule of username.h (1..240 bytes of
+ *   [A-Za-z0-9_.@\\-], not starting with '.' or '-').  '!' excludes and always wins.
  *
  * Ranges: window 0..10, max_failures 1..1000, failure_window 1..86400 s,
  * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at

@@ -7,8 +7,6 @@
 #include <stddef.h>
 #include "conf.h"
 
-/* User and group names in "members" (incl. NUL), as CG_USER_MAX. */
-#define CG_CONF_MEMBER_MAX 256
 /* Room for one user-supplied value quoted in a message. */
 #define CG_CONF_ESC_MAX 72
 

@@ -4,6 +4,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/cg_error.c lib/cg_error.h \
 	lib/cg_macros.h \
 	lib/number.c lib/number.h lib/hex.c lib/hex.h \
+	lib/username.c lib/username.h \
 	lib/wipe.c lib/wipe.h \
 	lib/base32.c lib/base32.h \
 	lib/otp.c lib/otp.h \

@@ -21,23 +21,6 @@ _Static_assert(CG_USER_NAME_LEN + 6 <= NAME_MAX, "lock file name");
 /* Lock file name ".USER.lock" */
 #define LOCK_NAME_SIZE (CG_USER_NAME_LEN + 7)
 
-bool cg_user_name_valid(const char *user)
-{
-	size_t n = 0;
-
-	if (user == NULL || user[0] == '.' || user[0] == '-')
-		return false;
-	for (const char *p = user; *p != '\0'; p++, n++) {
-		char c = *p;
-
-		if (n >= CG_USER_NAME_LEN ||
-		    !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || strchr("_.@-\\", c) != NULL))
-			return false;
-	}
-	return n > 0;
-}
-
 cg_err cg_store_open(const char *state_dir, struct cg_store *out)
 {
 	out->dirfd = -1;

@@ -37,6 +37,7 @@
 #include <time.h>
 #include "cg_error.h"
 #include "otp.h"
+#include "username.h"
 
 #define CG_STATE_VERSION 1
 #define CG_STATE_MAX_BYTES (64 * 1024)
@@ -80,13 +81,8 @@ struct cg_state_lock {
 	int fd;
 };
 
-/* User names accepted for state files: 1..CG_USER_NAME_LEN bytes of
- * [A-Za-z0-9_.@-] (and '\\' for DOMAIN\\user), not starting with '.' or
- * '-'.  Anything else is refused before any file is touched.  The length
- * limit keeps the temp name ".USER.XXXXXX" and the lock name ".USER.lock"
- * within NAME_MAX. */
-#define CG_USER_NAME_LEN 240
-bool cg_user_name_valid(const char *user);
+/* User names accepted for state files: cg_user_name_valid (username.h).
+ * Anything else is refused before any file is touched. */
 
 cg_err cg_store_open(const char *state_dir, struct cg_store *out);
 void cg_store_close(struct cg_store *store);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "conf.h"
+#include "username.h"
 
 #define MAIN "/etc/credgate/credgate.conf"
 #define DROP "/etc/credgate/credgate.d/50-extra.conf"
@@ -314,6 +315,30 @@ static void test_lexical_edges(void **state)
 	cfg = parse_ok("[role abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
 		       "VWXYZ0123456789_]\nmembers = x\n", NULL);
 	assert_int_equal(strlen(cfg->roles[0].name), CG_NAME_MAX - 1);
+	cg_config_free(cfg);
+}
+
+/* Members follow the store's one user-name rule (username.h): the
+ * longest name the store can hold is accepted, one byte more refused. */
+static void test_member_name_length(void **state)
+{
+	char text[CG_USER_NAME_LEN + 64];
+	struct cg_config *cfg = cg_config_new();
+	struct cg_diag diag;
+	size_t pre = strlen("[role a]\nmembers = ");
+
+	(void)state;
+	snprintf(text, sizeof(text), "[role a]\nmembers = ");
+	memset(text + pre, 'u', CG_USER_NAME_LEN);
+	text[pre + CG_USER_NAME_LEN] = '\0';
+	assert_true(cg_user_name_valid(text + pre));
+	cg_config_free(parse_ok(text, NULL));
+	strcat(text, "u");
+	assert_false(cg_user_name_valid(text + pre));
+	assert_non_null(cfg);
+	assert_int_equal(parse_two(cfg, text, strlen(text), NULL, &diag),
+			 CG_E_PARSE);
+	assert_int_equal(diag.line, 2);
 	cg_config_free(cfg);
 }
 
@@ -1003,6 +1028,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	FIX(test_dropin_parse_error),
 	FIX(test_validate_after_all_files),
 	FIX(test_load_wrong_owner),
+	FIX(test_member_name_length),
 };
 
 #define NFIXED (sizeof(fixed_tests) / sizeof(fixed_tests[0]))
