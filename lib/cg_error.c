@@ -1,3 +1,5 @@
+/* The messages of cg_err codes (see cg_error.h): one table, so every
+ * caller explains a refusal with the same words. */
 #include "config.h"
 #include <stddef.h>
 #include "cg_error.h"

@@ -8,7 +8,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/wipe.c lib/wipe.h \
 	lib/base32.c lib/base32.h \
 	lib/otp.c lib/otp.h \
-	lib/secret.c lib/secret.h \
+	lib/random.c lib/random.h \
 	lib/safefile.c lib/safefile.h \
 	lib/audit.c lib/audit.h \
 	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf.h lib/conf_int.h \

@@ -1,3 +1,5 @@
+/* Writing a private file at a path a person named (--qr-png FILE), with
+ * the caller's own filesystem identity (see outfile.h). */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+/* Hardening of the setuid-root tools (DESIGN.md rule 7): environment,
+ * fds, core dumps, argc 0, and dropping privileges (see privguard.h). */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* Drawing an otpauth:// URI as a QR code: terminal, PNG, SVG (qr.h). */
 #include "config.h"
 #include <errno.h>
 #include <png.h>

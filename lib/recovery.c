@@ -9,7 +9,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 #include "recovery.h"
-#include "secret.h"
+#include "random.h"
 #include "wipe.h"
 
 #define RECOVERY_PREFIX "pbkdf2-sha256:"

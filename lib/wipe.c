@@ -1,3 +1,4 @@
+/* Wiping and constant-time comparison of memory that held secrets. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>

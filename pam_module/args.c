@@ -1,3 +1,5 @@
+/* The module's arguments from the /etc/pam.d line; an unknown or
+ * malformed one makes the module deny (see args.h). */
 #include "config.h"
 #include <string.h>
 #include "args.h"

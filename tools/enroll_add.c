@@ -1,3 +1,5 @@
+/* credgate-enroll add: a new secret, its URI and QR code, a confirmed
+ * first code, recovery codes, then one locked write. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +8,7 @@
 #include "base32.h"
 #include "enroll.h"
 #include "otpauth.h"
-#include "secret.h"
+#include "random.h"
 #include "wipe.h"
 
 /* --issuer, else [defaults] issuer, else the host name. */

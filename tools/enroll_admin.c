@@ -1,3 +1,5 @@
+/* credgate-enroll list, status, revoke, unlock and recovery: the
+ * administrator's commands on existing enrollments. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* credgate-enroll's command line and --help text. */
 #include "config.h"
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,5 @@
+/* credgate-enroll check-config: the policy and the state directory
+ * checked like visudo -c. */
 #include "config.h"
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,5 @@
+/* What the credgate-enroll commands share: config and store, audit
+ * lines, prompts, locked writes of a user's state. */
 #include "config.h"
 #include <errno.h>
 #include <stdarg.h>

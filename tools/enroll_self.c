@@ -1,3 +1,5 @@
+/* A user re-enrolling themself: who may write, and proof of the current
+ * code before an enrollment is replaced. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* Showing an enrollment's otpauth:// URI and QR codes (terminal, PNG,
+ * SVG), written with the caller's own identity. */
 #include "config.h"
 #include <errno.h>
 #include <stdio.h>

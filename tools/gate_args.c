@@ -1,3 +1,4 @@
+/* The gate's command line, parsed without side effects (gate_args.h). */
 #include "config.h"
 #include <limits.h>
 #include <string.h>

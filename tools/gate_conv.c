@@ -1,3 +1,4 @@
+/* The gate's PAM conversation on the controlling terminal (gate_conv.h). */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+/* One PAM transaction of the gate: pam_authenticate, then pam_acct_mgmt,
+ * for the caller and the credential named. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>

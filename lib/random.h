@@ -1,6 +1,6 @@
-/* Secrets from the OpenSSL CSPRNG. */
-#ifndef CG_SECRET_H
-#define CG_SECRET_H
+/* Random bytes from the OpenSSL CSPRNG, for secrets, salts and ids. */
+#ifndef CG_RANDOM_H
+#define CG_RANDOM_H
 #include <stddef.h>
 #include <stdint.h>
 #include "cg_error.h"

@@ -1,6 +1,7 @@
+/* Random bytes from the OpenSSL CSPRNG (see random.h). */
 #include "config.h"
 #include <openssl/rand.h>
-#include "secret.h"
+#include "random.h"
 #include "wipe.h"
 
 cg_err cg_random_bytes(uint8_t *out, size_t n)
