@@ -38,6 +38,11 @@ static const char *const messages[CG_E__COUNT] = {
 	[CG_E_EXISTS] = "already exists",
 	[CG_E_NAME] = "invalid name",
 	[CG_E_NOTMINE] = "file belongs to another user",
+	[CG_E_UNAVAILABLE] = "state store unavailable",
+	[CG_E_CONFLICT] = "state changed concurrently, retries exhausted",
+	[CG_E_UNSEAL] = "sealed state failed authentication "
+			"(wrong host key, another user's state, or tampered)",
+	[CG_E_KEY] = "host key missing or unusable",
 };
 
 const char *cg_strerror(cg_err err)

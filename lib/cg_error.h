@@ -43,6 +43,10 @@ typedef enum {
 	CG_E_EXISTS,          /* already exists */
 	CG_E_NAME,            /* unsafe name (user, credential) */
 	CG_E_NOTMINE,         /* refused: file belongs to another user */
+	CG_E_UNAVAILABLE,     /* the state store cannot be reached */
+	CG_E_CONFLICT,        /* state changed under a compare-and-set */
+	CG_E_UNSEAL,          /* sealed data failed authentication */
+	CG_E_KEY,             /* host key missing or unusable */
 	CG_E__COUNT
 } cg_err;
 

@@ -14,7 +14,8 @@ lib_libcredgate_la_SOURCES = \
 	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf.h lib/conf_int.h \
 	lib/policy.c lib/policy.h \
 	lib/verify.c lib/verify.h \
-	lib/state.c lib/state_text.c lib/state.h \
+	lib/state_text.c lib/state.h \
+	lib/store.c lib/store.h lib/store_backend.h lib/store_files.c \
 	lib/recovery.c lib/recovery.h
 # -ffunction-sections lets the module's link (--gc-sections) drop what
 # only the tools call: sshd and sudo load nothing they never run.

@@ -2,6 +2,8 @@
  * privileged process trusts.  See safefile.h for the rules. */
 #include "config.h"
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>	/* renameat */
@@ -154,6 +156,16 @@ cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
 	return finish_open(fd, forbidden, fd_out, st_out);
 }
 
+/* Files we create belong to root:root when we run as root.  A setuid
+ * program runs with the caller's group as its effective gid, and a file
+ * it creates would take that group ("-rw------- root alice"). */
+static cg_err own_by_root_group(int fd)
+{
+	if (geteuid() == 0 && getegid() != 0 && fchown(fd, 0, 0) == -1)
+		return CG_E_IO;
+	return CG_OK;
+}
+
 cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		      mode_t forbidden, int *fd_out, struct stat *st_out)
 {
@@ -167,6 +179,10 @@ cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		    O_NONBLOCK, 0600);
 	if (fd == -1)
 		return open_errno_to_err();
+	if ((flags & O_CREAT) != 0 && own_by_root_group(fd) != CG_OK) {
+		close_keep_errno(fd);
+		return CG_E_IO;
+	}
 	return finish_open(fd, forbidden, fd_out, st_out);
 }
 
@@ -253,8 +269,8 @@ cg_err cg_write_all(int fd, const void *buf, size_t len)
 
 /* Create ".NAME.XXXXXX" next to NAME with O_EXCL; tmp holds its name.
  * NAME has been checked to be at most CG_ATOMIC_NAME_MAX bytes. */
-static cg_err temp_create(int dirfd, const char *name, char tmp[NAME_MAX + 1],
-			  int *fd_out)
+static cg_err temp_create_random(int dirfd, const char *name,
+				 char tmp[NAME_MAX + 1], int *fd_out)
 {
 	static const char alphabet[64] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -287,6 +303,38 @@ static cg_err temp_create(int dirfd, const char *name, char tmp[NAME_MAX + 1],
 	return CG_E_IO;	/* errno is EEXIST */
 }
 
+/* Create the caller's fixed temp name `fixed` (the caller's lock makes it
+ * exclusively theirs), removing what a killed writer left there first. */
+static cg_err temp_create_fixed(int dirfd, const char *fixed,
+				char tmp[NAME_MAX + 1], int *fd_out)
+{
+	int fd;
+
+	if (unlinkat(dirfd, fixed, 0) == -1 && errno != ENOENT)
+		return CG_E_IO;
+	fd = openat(dirfd, fixed, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd == -1)
+		return CG_E_IO;
+	memcpy(tmp, fixed, strlen(fixed) + 1);
+	*fd_out = fd;
+	return CG_OK;
+}
+
+static cg_err temp_create(int dirfd, const char *name, const char *fixed,
+			  char tmp[NAME_MAX + 1], int *fd_out)
+{
+	cg_err err;
+
+	err = fixed != NULL ? temp_create_fixed(dirfd, fixed, tmp, fd_out) :
+	    temp_create_random(dirfd, name, tmp, fd_out);
+	if (err == CG_OK && (err = own_by_root_group(*fd_out)) != CG_OK) {
+		close_keep_errno(*fd_out);
+		(void)unlinkat(dirfd, tmp, 0);
+	}
+	return err;
+}
+
 /* Give the temp file its mode and contents, durably. */
 static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode)
 {
@@ -316,19 +364,16 @@ static cg_err temp_install(int dirfd, const char *tmp, const char *name,
 	return unlinkat(dirfd, tmp, 0) == -1 ? CG_E_IO : CG_OK;
 }
 
-static cg_err atomic_write(int dirfd, const char *name, const void *data,
-			   size_t len, mode_t mode, bool replace)
+static cg_err atomic_write_unmasked(int dirfd, const char *name,
+				    const char *fixed, const void *data,
+				    size_t len, mode_t mode, bool replace)
 {
 	char tmp[NAME_MAX + 1];
 	bool have_tmp = false;
 	cg_err err;
 	int fd = -1, rc;
 
-	if (!name_is_component(name) || strlen(name) > CG_ATOMIC_NAME_MAX)
-		return CG_E_NAME;
-	if ((mode & ~(mode_t)0777) != 0 || (data == NULL && len > 0))
-		return CG_E_INVAL;
-	if ((err = temp_create(dirfd, name, tmp, &fd)) != CG_OK)
+	if ((err = temp_create(dirfd, name, fixed, tmp, &fd)) != CG_OK)
 		return err;
 	have_tmp = true;
 	if ((err = temp_fill(fd, data, len, mode)) != CG_OK)
@@ -355,16 +400,65 @@ out:
 	return err;
 }
 
+/* Every signal that can be blocked stays pending while we write, so no
+ * handler (or default action) runs between creating the temp file and
+ * removing or renaming it.  SIGXFSZ is raised by the write itself when the
+ * caller set RLIMIT_FSIZE low: the write then fails with EFBIG and we
+ * clean up; a SIGXFSZ that became pending during our write was ours and
+ * is taken back, so its default action cannot kill the process later. */
+static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
+			   const void *data, size_t len, mode_t mode,
+			   bool replace)
+{
+	const struct timespec zero = { 0, 0 };
+	sigset_t all, old, pending, xfsz;
+	bool xfsz_before;
+	cg_err err;
+	int saved;
+
+	if (!name_is_component(name) || strlen(name) > CG_ATOMIC_NAME_MAX)
+		return CG_E_NAME;
+	if (fixed != NULL && (!name_is_component(fixed) || fixed[0] != '.'))
+		return CG_E_NAME;
+	if ((mode & ~(mode_t)0777) != 0 || (data == NULL && len > 0))
+		return CG_E_INVAL;
+	sigfillset(&all);
+	sigemptyset(&xfsz);
+	sigaddset(&xfsz, SIGXFSZ);
+	if (pthread_sigmask(SIG_BLOCK, &all, &old) != 0)
+		return CG_E_IO;
+	xfsz_before = sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGXFSZ) == 1;
+	err = atomic_write_unmasked(dirfd, name, fixed, data, len, mode,
+				    replace);
+	saved = errno;
+	if (!xfsz_before && sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGXFSZ) == 1)
+		(void)sigtimedwait(&xfsz, NULL, &zero);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return err;
+}
+
 cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
 			 size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, data, len, mode, true);
+	return atomic_write(dirfd, name, NULL, data, len, mode, true);
 }
 
 cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
 			size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, data, len, mode, false);
+	return atomic_write(dirfd, name, NULL, data, len, mode, false);
+}
+
+cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
+			      const void *data, size_t len, mode_t mode,
+			      bool replace)
+{
+	if (tmp == NULL)
+		return CG_E_INVAL;
+	return atomic_write(dirfd, name, tmp, data, len, mode, replace);
 }
 
 /* Is fd still the file at dirfd/name?  A lock on a file that was unlinked

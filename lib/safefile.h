@@ -82,6 +82,21 @@ cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
 cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
 			size_t len, mode_t mode);
 
+/* Like cg_atomic_replace (replace) or cg_atomic_create, but the temp
+ * file has the fixed name `tmp` (one component starting with '.'),
+ * which the caller owns exclusively because it holds a lock covering it.
+ * A temp file a killed writer left at that name is removed first, so
+ * no more than one is ever left behind per name.
+ *
+ * Both cg_atomic_* and this one: every blockable signal is blocked for
+ * the duration (no handler runs while a temp file exists); a SIGXFSZ the
+ * write itself raised (RLIMIT_FSIZE) is discarded, the write fails with
+ * CG_E_IO (errno EFBIG) and the temp file is removed.  Files created by
+ * a process whose euid is 0 are chowned to root:root. */
+cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
+			      const void *data, size_t len, mode_t mode,
+			      bool replace);
+
 /* Take an exclusive flock(2) on dirfd/name, creating it (mode 0600) if
  * needed.  The lock file is opened like cg_openat_file with forbidden
  * 077.  Polls every 5 ms for up to timeout_ms (0: one try), then gives

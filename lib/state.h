@@ -25,10 +25,8 @@
  * 1..CG_TTY_MAX-1 bytes.  Every line, the last included, ends in '\n';
  * no other control character appears anywhere.
  *
- * Locking (DESIGN.md rule 3): every read-modify-write holds the user's lock
- * file "<dir>/.USER.lock" (flock) from before the read to after the
- * directory fsync.  Names starting with '.' are never user names, so lock
- * and temp files cannot collide with a state file. */
+ * Reading, locking and writing a user's state: store.h (one transaction
+ * API; this header is the state itself and its text form). */
 #ifndef CG_STATE_H
 #define CG_STATE_H
 #include <stdbool.h>
@@ -46,7 +44,6 @@
 #define CG_RECOVERY_HASH_SIZE 160    /* "pbkdf2-sha256:..." incl. NUL */
 #define CG_GRACE_MAX 8               /* remembered (tty, time) pairs */
 #define CG_TTY_MAX 64
-#define CG_LOCK_TIMEOUT_MS 10000
 
 struct cg_grace_entry {
 	char tty[CG_TTY_MAX];        /* [A-Za-z0-9/:._-] only, else not kept */
@@ -71,43 +68,8 @@ struct cg_state {
  * [A-Za-z0-9/:._-]?  A session whose tty is not is simply not kept. */
 bool cg_grace_tty_valid(const char *tty);
 
-/* The directory of state files, opened once and checked (root, 0700). */
-struct cg_store {
-	int dirfd;
-};
-
-/* A held per-user lock.  Released by cg_state_unlock (or process exit). */
-struct cg_state_lock {
-	int fd;
-};
-
 /* User names accepted for state files: cg_user_name_valid (username.h).
  * Anything else is refused before any file is touched. */
-
-cg_err cg_store_open(const char *state_dir, struct cg_store *out);
-void cg_store_close(struct cg_store *store);
-/* Sorted list of enrolled users: regular files (not followed) whose name
- * is a valid user name.  Contents are not read; cg_state_read checks them. */
-cg_err cg_store_list(struct cg_store *store, char ***users_out, size_t *n_out);
-void cg_store_list_free(char **users, size_t n);
-
-cg_err cg_state_lock(struct cg_store *store, const char *user,
-		     unsigned timeout_ms, struct cg_state_lock *lock_out);
-void cg_state_unlock(struct cg_state_lock *lock);
-
-/* Read and parse.  CG_E_NOENT only when the user has no state file.
- * bad_line (may be NULL) receives the offending 1-based line on
- * CG_E_PARSE (one past the last line for a missing key), else 0. */
-cg_err cg_state_read(struct cg_store *store, const char *user,
-		     struct cg_state *out, unsigned *bad_line);
-/* Replace atomically (caller holds the lock). */
-cg_err cg_state_write(struct cg_store *store, const char *user,
-		      const struct cg_state *st);
-/* Create; CG_E_EXISTS if the user already has state (caller holds lock). */
-cg_err cg_state_create(struct cg_store *store, const char *user,
-		       const struct cg_state *st);
-/* Remove the state file (caller holds the lock).  CG_E_NOENT if none. */
-cg_err cg_state_remove(struct cg_store *store, const char *user);
 
 /* Text form <-> struct, exposed for tests and the fuzz target.
  * cg_state_format's buffer holds the secret: free with cg_free_string.

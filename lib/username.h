@@ -7,7 +7,7 @@
 
 /* 1..CG_USER_NAME_LEN bytes of [A-Za-z0-9_.@-] (and '\\' for
  * DOMAIN\\user), not starting with '.' or '-'.  The length keeps the
- * store's temp name ".USER.XXXXXX" and lock name ".USER.lock" within
+ * files store's temp name ".USER.tmp" and lock name ".USER.lock" within
  * NAME_MAX; names starting with '.' are never user names, so those files
  * cannot collide with a state file. */
 #define CG_USER_NAME_LEN 240

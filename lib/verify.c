@@ -3,6 +3,7 @@
 #include <string.h>
 #include "otp.h"
 #include "recovery.h"
+#include "store.h"
 #include "verify.h"
 #include "wipe.h"
 
@@ -124,9 +125,14 @@ static void record_success(struct cg_state *st, const char *tty, time_t now)
 	grace_remember(st, tty, now);
 }
 
-/* Decide on the code; updates st in memory only.  A failure to compute
- * a code at all (OpenSSL refusing, e.g. a short key in FIPS mode) is not
- * the user's fault: CG_DENIED_STATE_ERROR with res->err, st unchanged. */
+/* Decide on the code; updates st in memory only.  The work does not
+ * depend on the outcome: every step of the window is computed
+ * (cg_totp_verify) and every recovery hash is derived
+ * (cg_recovery_match), whether the TOTP code was right, wrong or a
+ * recovery code, so the time taken tells nothing before the one write
+ * that records the attempt.  A failure to compute a code at all (OpenSSL
+ * refusing, e.g. a short key in FIPS mode) is not the user's fault:
+ * CG_DENIED_STATE_ERROR with res->err, st unchanged. */
 static void judge(struct cg_state *st, const struct cg_defaults *d,
 		  const char *code, const char *tty, time_t now,
 		  struct cg_verify_result *res)
@@ -134,6 +140,7 @@ static void judge(struct cg_state *st, const struct cg_defaults *d,
 	char clean[CODE_INPUT_MAX + 1];
 	uint64_t step = 0;
 	size_t idx = 0;
+	bool recovery;
 	cg_err e;
 
 	res->verdict = CG_DENIED_BAD_CODE;
@@ -146,6 +153,7 @@ static void judge(struct cg_state *st, const struct cg_defaults *d,
 		res->err = e;
 		goto out;
 	}
+	recovery = cg_recovery_match(st, clean, &idx) == CG_OK;
 	if (e == CG_OK) {
 		if ((int64_t)step <= st->last_step) {
 			res->verdict = CG_DENIED_REPLAY;
@@ -156,7 +164,7 @@ static void judge(struct cg_state *st, const struct cg_defaults *d,
 		record_success(st, tty, now);
 		goto out;
 	}
-	if (cg_recovery_match(st, clean, &idx) == CG_OK) {
+	if (recovery) {
 		cg_recovery_consume(st, idx);
 		res->verdict = CG_GRANTED_RECOVERY;
 		res->recovery_left = (unsigned)st->nrecovery;
@@ -169,26 +177,42 @@ out:
 	cg_wipe(clean, sizeof(clean));
 }
 
-/* Write this attempt down as a failure before the code is looked at.
- * Were the failure only written after judging, a state that cannot be
- * written (disk or inodes exhausted, I/O errors) would let every guess
- * be judged and none be counted: unlimited guesses, each answered by
- * its timing (a right code skips the recovery-code derivations).  Now a
- * guess is judged only once its failure is on disk; a success then
- * writes the reset count. */
-static cg_err count_attempt(struct cg_store *store, const char *user,
-			    const struct cg_defaults *d, time_t now,
-			    const struct cg_state *st)
-{
-	struct cg_verify_result scratch;
-	struct cg_state pending = *st;
-	cg_err e;
+struct verify_arg {
+	const struct cg_defaults *d;
+	const char *code, *tty;
+	time_t now;
+	struct cg_verify_result *res;
+};
 
-	memset(&scratch, 0, sizeof(scratch));
-	record_failure(&pending, d, now, &scratch);
-	e = cg_state_write(store, user, &pending);
-	cg_state_wipe(&pending);
-	return e;
+/* The transaction's decision: locked out (the code is not even looked
+ * at, nothing written), or judged and written once.  Written whatever
+ * the verdict: a failure raises the count, a success resets it and
+ * records the step.  The write is the commit of cg_store_update; if it
+ * fails the caller turns the verdict into a denial, so a code that
+ * cannot be recorded is never accepted, and a guess that cannot be
+ * counted gains nothing (same answer, same time, for right and wrong). */
+static cg_err verify_txn(struct cg_store_txn *txn, void *arg)
+{
+	struct verify_arg *a = arg;
+	struct cg_verify_result *res = a->res;
+
+	memset(res, 0, sizeof(*res));
+	if (txn->found == CG_E_NOENT) {
+		res->verdict = CG_DENIED_NOT_ENROLLED;
+		return CG_OK;
+	}
+	res->verdict = CG_DENIED_STATE_ERROR;
+	if (txn->found != CG_OK)
+		return txn->found;
+	if (txn->st.locked_until > a->now) {
+		res->verdict = CG_DENIED_LOCKED;
+		return CG_OK;
+	}
+	judge(&txn->st, a->d, a->code, a->tty, a->now, res);
+	if (res->verdict == CG_DENIED_STATE_ERROR)
+		return res->err;        /* judging failed, not the user */
+	txn->op = CG_STORE_WRITE;
+	return CG_OK;
 }
 
 void cg_verify_and_record(struct cg_store *store, const char *user,
@@ -196,49 +220,17 @@ void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const char *tty, time_t now,
 			  struct cg_verify_result *res)
 {
-	struct cg_state_lock lock = { -1 };
-	struct cg_state st;
+	struct verify_arg a = { d, code, tty, now, res };
+	unsigned bad_line = 0;
 	cg_err e;
 
 	memset(res, 0, sizeof(*res));
-	cg_state_init(&st);
 	res->verdict = CG_DENIED_STATE_ERROR;
-	if ((e = cg_state_lock(store, user, CG_LOCK_TIMEOUT_MS, &lock)) != CG_OK)
-		goto out;
-	e = cg_state_read(store, user, &st, &res->bad_line);
-	if (e == CG_E_NOENT) {
-		res->verdict = CG_DENIED_NOT_ENROLLED;
-		goto out;
+	e = cg_store_update(store, user, verify_txn, &a, &bad_line);
+	if (e != CG_OK) {
+		res->verdict = CG_DENIED_STATE_ERROR;
+		res->err = e;
+		res->bad_line = bad_line;
+		res->recovery_left = 0;
 	}
-	if (e != CG_OK)
-		goto out;
-	if (st.locked_until > now) {
-		/* Locked: the code is not even looked at. */
-		res->verdict = CG_DENIED_LOCKED;
-		goto out;
-	}
-	if ((e = count_attempt(store, user, d, now, &st)) != CG_OK)
-		goto out;
-	judge(&st, d, code, tty, now, res);
-	switch (res->verdict) {
-	case CG_GRANTED_CODE:
-	case CG_GRANTED_RECOVERY:
-		if ((e = cg_state_write(store, user, &st)) != CG_OK)
-			res->verdict = CG_DENIED_STATE_ERROR;
-		break;
-	case CG_DENIED_STATE_ERROR:
-		/* Judging failed, not the user: take the counted failure
-		 * back (st is unchanged).  If that fails too, it stays
-		 * counted, which errs on the safe side. */
-		e = res->err;
-		(void)cg_state_write(store, user, &st);
-		break;
-	default:
-		/* Denied: st now equals what count_attempt wrote. */
-		break;
-	}
-out:
-	res->err = e;
-	cg_state_wipe(&st);
-	cg_state_unlock(&lock);
 }

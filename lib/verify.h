@@ -5,6 +5,7 @@
 #include <time.h>
 #include "conf.h"
 #include "state.h"
+#include "store.h"
 
 enum cg_verdict {
 	CG_GRANTED_CODE,
@@ -24,15 +25,15 @@ struct cg_verify_result {
 	unsigned recovery_left;  /* after a recovery code was used */
 };
 
-/* Under the user's lock: re-read the state, check lock-out, write the
- * attempt down as a failure (so that no guess is judged unless it is
- * counted: an unwritable state denies without looking at the code),
- * verify `code` (TOTP within the window and newer than the last accepted
- * step, else a recovery code), and on success write the new state (last
- * step, reset count, grace entry for `tty`).  A write failure denies even
- * a correct code: an unrecorded step could be replayed.  If no code can
- * be computed at all (OpenSSL error) the verdict is CG_DENIED_STATE_ERROR
- * with err set, and the attempt is not held against the user. */
+/* One store transaction (store.h): read the state, check lock-out (a
+ * locked-out user's code is not looked at and nothing is written), judge
+ * `code` in memory (TOTP within the window and newer than the last
+ * accepted step, else a recovery code) doing the same work whatever the
+ * outcome, then write the result once: a failure counted, or a success
+ * (last step, reset count, grace entry for `tty`).  A write failure
+ * denies even a correct code: an unrecorded step could be replayed.  If
+ * no code can be computed at all (OpenSSL error) the verdict is
+ * CG_DENIED_STATE_ERROR with err set, and nothing is written. */
 void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const struct cg_defaults *d, const char *code,
 			  const char *tty, time_t now,

@@ -13,6 +13,7 @@
 #include "pam_audit.h"
 #include "policy.h"
 #include "state.h"
+#include "store.h"
 #include "verify.h"
 #include "wipe.h"
 
@@ -21,7 +22,7 @@ struct auth_txn {
 	struct cg_pam_ctx ctx;
 	struct cg_args args;
 	struct cg_config *cfg;
-	struct cg_store store;
+	struct cg_store *store;
 	char *code;                   /* what the user typed: wiped */
 };
 
@@ -29,7 +30,8 @@ static void txn_release(struct auth_txn *t)
 {
 	cg_free_string(t->code);
 	t->code = NULL;
-	cg_store_close(&t->store);
+	cg_store_close(t->store);
+	t->store = NULL;
 	cg_config_free(t->cfg);
 	t->cfg = NULL;
 }
@@ -100,7 +102,7 @@ static int load_policy(struct auth_txn *t)
 	if (cg_config_load_explained(t->args.config, &t->cfg, msg,
 				     sizeof(msg)) != CG_OK)
 		return deny_after_prompt(t, "config_error", msg, PAM_AUTH_ERR);
-	e = cg_store_open(t->cfg->defaults.state_dir, &t->store);
+	e = cg_store_open(t->cfg, &t->store);
 	if (e != CG_OK) {
 		snprintf(msg, sizeof(msg), "%s: %s",
 			 t->cfg->defaults.state_dir, cg_strerror(e));
@@ -137,7 +139,7 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 
 	*done = true;
 	cg_state_init(&st);
-	e = cg_state_read(&t->store, user, &st, &line);
+	e = cg_store_read(t->store, user, &st, &line);
 	if (e == CG_E_NOENT && t->args.nullok) {
 		cg_pam_audit(&t->ctx, "auth", false, "not_enrolled", NULL,
 			     "nullok: ignored");
@@ -168,7 +170,7 @@ static int verify(struct auth_txn *t, const char *user)
 		cg_pam_audit(&t->ctx, "auth", false, "no_code", NULL, NULL);
 		return rc == PAM_BUF_ERR ? rc : PAM_AUTH_ERR;
 	}
-	cg_verify_and_record(&t->store, user, &t->cfg->defaults, t->code,
+	cg_verify_and_record(t->store, user, &t->cfg->defaults, t->code,
 			     t->ctx.tty, time(NULL), &res);
 	cg_pam_debug(&t->ctx, "debug: state of %s: verdict %s",
 		     user, cg_verdict_reason(res.verdict));
@@ -230,7 +232,6 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 
 	(void)flags;
 	memset(&t, 0, sizeof(t));
-	t.store.dirfd = -1;
 	cg_pam_ctx_init(&t.ctx, pamh);
 	if (!cg_args_parse(argc, argv, &t.args)) {
 		cg_pam_audit(&t.ctx, "auth", false, "bad_argument", NULL,

@@ -155,7 +155,6 @@ int main(int argc, char **argv)
 	 * and a second line is left for the next prompt. */
 	setvbuf(stdin, NULL, _IONBF, 0);
 	memset(&c, 0, sizeof(c));
-	c.store.dirfd = -1;
 	rc = enroll_parse_args(argc, argv, &o, &stop);
 	if (rc == 0 && !stop) {
 		c.o = &o;

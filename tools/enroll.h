@@ -23,6 +23,7 @@
 #include "otp.h"
 #include "recovery.h"
 #include "state.h"
+#include "store.h"
 
 #define ENROLL_PROG "credgate-enroll"
 
@@ -65,7 +66,7 @@ struct enroll_opts {
 struct enroll_ctx {
 	const struct enroll_opts *o;
 	struct cg_config *cfg;
-	struct cg_store store;
+	struct cg_store *store;
 	bool caller_root;
 	char caller[CG_USER_MAX];    /* name of the real uid */
 	char target[CG_USER_MAX];    /* the user acted on */

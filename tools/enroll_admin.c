@@ -17,28 +17,32 @@ static const char *fail_reason(cg_err e)
 	return e == CG_E_NOENT ? "not_enrolled" : "state_error";
 }
 
-/* Read-modify-write of the target's state under its lock (rule 3). */
+/* A change of an existing state: one store transaction (rule 3). */
 typedef cg_err (*state_change_fn)(struct cg_state *st, void *arg);
 
-static cg_err locked_update(struct enroll_ctx *c, state_change_fn change,
-			    void *arg, unsigned *bad_line)
+struct change {
+	state_change_fn fn;
+	void *arg;
+};
+
+static cg_err change_txn(struct cg_store_txn *txn, void *arg)
 {
-	struct cg_state_lock lock = { -1 };
-	struct cg_state st;
+	struct change *ch = arg;
 	cg_err e;
 
-	cg_state_init(&st);
-	if ((e = cg_state_lock(&c->store, c->target, CG_LOCK_TIMEOUT_MS,
-			       &lock)) != CG_OK)
-		goto out;
-	if ((e = cg_state_read(&c->store, c->target, &st, bad_line)) != CG_OK ||
-	    (e = change(&st, arg)) != CG_OK)
-		goto out;
-	e = cg_state_write(&c->store, c->target, &st);
-out:
-	cg_state_wipe(&st);
-	cg_state_unlock(&lock);
+	if (txn->found != CG_OK)
+		return txn->found;
+	if ((e = ch->fn(&txn->st, ch->arg)) == CG_OK)
+		txn->op = CG_STORE_WRITE;
 	return e;
+}
+
+static cg_err locked_update(struct enroll_ctx *c, state_change_fn fn,
+			    void *arg, unsigned *bad_line)
+{
+	struct change ch = { fn, arg };
+
+	return cg_store_update(c->store, c->target, change_txn, &ch, bad_line);
 }
 
 static bool is_locked(const struct cg_state *st, time_t now)
@@ -81,7 +85,7 @@ int enroll_cmd_list(struct enroll_ctx *c)
 	time_t now = time(NULL);
 	cg_err e;
 
-	if ((e = cg_store_list(&c->store, &users, &n)) != CG_OK) {
+	if ((e = cg_store_list(c->store, &users, &n)) != CG_OK) {
 		enroll_err("cannot list the state directory: %s",
 			   cg_strerror(e));
 		return ENROLL_EXIT_ERROR;
@@ -133,14 +137,9 @@ int enroll_cmd_status(struct enroll_ctx *c)
 
 int enroll_cmd_revoke(struct enroll_ctx *c)
 {
-	struct cg_state_lock lock = { -1 };
 	cg_err e;
 
-	if ((e = cg_state_lock(&c->store, c->target, CG_LOCK_TIMEOUT_MS,
-			       &lock)) == CG_OK)
-		e = cg_state_remove(&c->store, c->target);
-	cg_state_unlock(&lock);
-	if (e != CG_OK) {
+	if ((e = cg_store_remove(c->store, c->target)) != CG_OK) {
 		enroll_state_error(c, e, 0);
 		enroll_audit(c, "revoke", "failed", fail_reason(e), NULL, 0);
 		return exit_for(e);

@@ -29,7 +29,7 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 			   c->o->config != NULL ? c->o->config :
 			   CG_DEFAULT_CONFIG;
 	char file[PATH_MAX], shown[PATH_MAX];
-	struct cg_store store = { -1 };
+	struct cg_store *store = NULL;
 	char msg[CG_CONFIG_MSG_MAX];
 	int rc;
 	cg_err e;
@@ -43,12 +43,12 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 	cg_audit_escape(file, shown, sizeof(shown));
 	printf("%s: OK\n", shown);
 	cg_audit_escape(c->cfg->defaults.state_dir, shown, sizeof(shown));
-	if ((e = cg_store_open(c->cfg->defaults.state_dir, &store)) != CG_OK) {
+	if ((e = cg_store_open(c->cfg, &store)) != CG_OK) {
 		fprintf(stderr, "%s: state directory %s\n", shown,
 			store_problem(e, errno));
 		return ENROLL_EXIT_ERROR;
 	}
-	cg_store_close(&store);
+	cg_store_close(store);
 	printf("%s: OK (state directory)\n", shown);
 	return ENROLL_EXIT_OK;
 }

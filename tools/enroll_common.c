@@ -60,7 +60,7 @@ int enroll_open_store(struct enroll_ctx *c)
 	char dir[PATH_MAX];
 	cg_err e;
 
-	if ((e = cg_store_open(c->cfg->defaults.state_dir, &c->store)) != CG_OK) {
+	if ((e = cg_store_open(c->cfg, &c->store)) != CG_OK) {
 		cg_audit_escape(c->cfg->defaults.state_dir, dir, sizeof(dir));
 		enroll_err("state directory %s: %s%s", dir, cg_strerror(e),
 			   e == CG_E_IO && errno == EACCES ?
@@ -73,7 +73,8 @@ int enroll_open_store(struct enroll_ctx *c)
 
 void enroll_ctx_release(struct enroll_ctx *c)
 {
-	cg_store_close(&c->store);
+	cg_store_close(c->store);
+	c->store = NULL;
 	cg_config_free(c->cfg);
 	c->cfg = NULL;
 }
@@ -122,38 +123,19 @@ bool enroll_read_line(const char *prompt, char *buf, size_t sz)
 cg_err enroll_store_state(struct enroll_ctx *c, const struct cg_state *st,
 			  bool force, bool *replaced)
 {
-	struct cg_state_lock lock = { -1 };
-	struct cg_state old;
-	cg_err e;
-
+	/* Decided inside the transaction: whoever enrolled in the meantime
+	 * wins unless we were told to replace.  A damaged state is still a
+	 * state; one that cannot be read at all is left alone. */
 	*replaced = false;
-	cg_state_init(&old);
-	if ((e = cg_state_lock(&c->store, c->target, CG_LOCK_TIMEOUT_MS,
-			       &lock)) != CG_OK)
-		goto out;
-	/* Decide under the lock: whoever enrolled in the meantime wins
-	 * unless we were told to replace. */
-	e = cg_state_read(&c->store, c->target, &old, NULL);
-	if (e == CG_E_NOENT) {
-		e = cg_state_create(&c->store, c->target, st);
-	} else if (e != CG_OK && e != CG_E_PARSE) {
-		goto out;          /* cannot tell what is there: touch nothing */
-	} else if (!force) {
-		e = CG_E_EXISTS;   /* a damaged state file is still a state */
-	} else {
-		e = cg_state_write(&c->store, c->target, st);
-		*replaced = e == CG_OK;
-	}
-out:
-	cg_state_wipe(&old);
-	cg_state_unlock(&lock);
-	return e;
+	if (force)
+		return cg_store_put(c->store, c->target, st, replaced);
+	return cg_store_create(c->store, c->target, st);
 }
 
 cg_err enroll_read_state(struct enroll_ctx *c, struct cg_state *st,
 			 unsigned *bad_line)
 {
-	return cg_state_read(&c->store, c->target, st, bad_line);
+	return cg_store_read(c->store, c->target, st, bad_line);
 }
 
 void enroll_state_error(const struct enroll_ctx *c, cg_err e, unsigned line)

@@ -6,6 +6,7 @@
 #include "gate.h"
 #include "policy.h"
 #include "state.h"
+#include "store.h"
 
 /* The credentials the caller may read (after authenticating), with
  * their descriptions: what sudo -l is to sudo.  Paths are not shown. */
@@ -57,14 +58,14 @@ int gate_cmd_list(const struct gate *g)
 /* Whether the user could authenticate at all: enrolled, locked out. */
 static void print_enrollment(const struct gate *g, const char *user)
 {
-	struct cg_store store = { -1 };
+	struct cg_store *store = NULL;
 	struct cg_state st;
 	cg_err e;
 
 	cg_state_init(&st);
-	e = cg_store_open(g->cfg->defaults.state_dir, &store);
+	e = cg_store_open(g->cfg, &store);
 	if (e == CG_OK)
-		e = cg_state_read(&store, user, &st, NULL);
+		e = cg_store_read(store, user, &st, NULL);
 	if (e == CG_E_NOENT)
 		printf("enrollment: %s is not enrolled\n", user);
 	else if (e != CG_OK)
@@ -75,7 +76,7 @@ static void print_enrollment(const struct gate *g, const char *user)
 	else
 		printf("enrollment: enrolled\n");
 	cg_state_wipe(&st);
-	cg_store_close(&store);
+	cg_store_close(store);
 }
 
 /* Root only: why USER may or may not read NAME. */

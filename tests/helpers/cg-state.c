@@ -13,6 +13,7 @@
 #include "base32.h"
 #include "recovery.h"
 #include "state.h"
+#include "store.h"
 
 static int fail(const char *what, cg_err e)
 {
@@ -22,7 +23,6 @@ static int fail(const char *what, cg_err e)
 
 static int enroll(struct cg_store *s, char **a, int n, struct cg_state *st)
 {
-	struct cg_state_lock lk = { -1 };
 	cg_err e;
 
 	if (n < 2)
@@ -39,28 +39,39 @@ static int enroll(struct cg_store *s, char **a, int n, struct cg_state *st)
 	}
 	st->enrolled_at = time(NULL);
 	snprintf(st->enrolled_by, sizeof(st->enrolled_by), "test");
-	if ((e = cg_state_lock(s, a[0], 1000, &lk)) != CG_OK)
-		return fail("lock", e);
-	e = cg_state_create(s, a[0], st);
-	cg_state_unlock(&lk);
+	e = cg_store_create(s, a[0], st);
 	return e == CG_OK ? 0 : fail("create", e);
+}
+
+struct new_codes {
+	size_t count;
+	char (*codes)[CG_RECOVERY_CODE_SIZE];
+};
+
+static cg_err new_codes_txn(struct cg_store_txn *txn, void *arg)
+{
+	struct new_codes *nc = arg;
+	cg_err e;
+
+	if (txn->found != CG_OK)
+		return txn->found;
+	e = cg_recovery_regenerate(&txn->st, nc->count, nc->codes);
+	if (e == CG_OK)
+		txn->op = CG_STORE_WRITE;
+	return e;
 }
 
 static int recovery(struct cg_store *s, char **a, int n, struct cg_state *st)
 {
 	char codes[CG_RECOVERY_MAX][CG_RECOVERY_CODE_SIZE];
-	struct cg_state_lock lk = { -1 };
-	size_t count = n >= 2 ? (size_t)atoi(a[1]) : 10;
+	struct new_codes nc = { n >= 2 ? (size_t)atoi(a[1]) : 10, codes };
+	size_t count = nc.count;
 	cg_err e;
 
+	(void)st;
 	if (count > CG_RECOVERY_MAX)
 		return 2;
-	if ((e = cg_state_lock(s, a[0], 1000, &lk)) != CG_OK)
-		return fail("lock", e);
-	if ((e = cg_state_read(s, a[0], st, NULL)) == CG_OK &&
-	    (e = cg_recovery_regenerate(st, count, codes)) == CG_OK)
-		e = cg_state_write(s, a[0], st);
-	cg_state_unlock(&lk);
+	e = cg_store_update(s, a[0], new_codes_txn, &nc, NULL);
 	if (e != CG_OK)
 		return fail("recovery", e);
 	for (size_t i = 0; i < count; i++)
@@ -71,7 +82,7 @@ static int recovery(struct cg_store *s, char **a, int n, struct cg_state *st)
 static int get(struct cg_store *s, char **a, int n, struct cg_state *st)
 {
 	unsigned line = 0;
-	cg_err e = cg_state_read(s, a[0], st, &line);
+	cg_err e = cg_store_read(s, a[0], st, &line);
 
 	if (e != CG_OK) {
 		fprintf(stderr, "cg-state: %s: line %u: %s\n", a[0], line,
@@ -95,7 +106,7 @@ static int get(struct cg_store *s, char **a, int n, struct cg_state *st)
 
 int main(int argc, char **argv)
 {
-	struct cg_store store = { -1 };
+	struct cg_store *store = NULL;
 	struct cg_state st;
 	int rc = 2;
 	cg_err e;
@@ -104,18 +115,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: cg-state DIR enroll|recovery|check|get USER ...\n");
 		return 2;
 	}
-	if ((e = cg_store_open(argv[1], &store)) != CG_OK)
+	if ((e = cg_store_open_files(argv[1], &store)) != CG_OK)
 		return fail(argv[1], e);
 	cg_state_init(&st);
 	if (strcmp(argv[2], "enroll") == 0)
-		rc = enroll(&store, argv + 3, argc - 3, &st);
+		rc = enroll(store, argv + 3, argc - 3, &st);
 	else if (strcmp(argv[2], "recovery") == 0)
-		rc = recovery(&store, argv + 3, argc - 3, &st);
+		rc = recovery(store, argv + 3, argc - 3, &st);
 	else if (strcmp(argv[2], "check") == 0)
-		rc = get(&store, argv + 3, 1, &st);
+		rc = get(store, argv + 3, 1, &st);
 	else if (strcmp(argv[2], "get") == 0)
-		rc = get(&store, argv + 3, argc - 3, &st);
+		rc = get(store, argv + 3, argc - 3, &st);
 	cg_state_wipe(&st);
-	cg_store_close(&store);
+	cg_store_close(store);
 	return rc;
 }

@@ -17,6 +17,13 @@ tests_unit_state_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_state_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_state_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+CMOCKA_TESTS += tests/unit/store.t
+tests_unit_store_t_SOURCES = tests/unit/test_store.c
+tests_unit_store_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_store_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_store_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+EXTRA_DIST += tests/unit/state_fixture.h
+
 CMOCKA_TESTS += tests/unit/recovery.t
 tests_unit_recovery_t_SOURCES = tests/unit/test_recovery.c
 tests_unit_recovery_t_CFLAGS = $(CG_TEST_CFLAGS)
@@ -63,7 +70,8 @@ tests_unit_verify_t_SOURCES = tests/unit/test_verify.c
 tests_unit_verify_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_verify_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_verify_t_LDFLAGS = $(CG_TEST_LINKFLAGS) \
-	-Wl,--wrap=renameat -Wl,--wrap=cg_totp_verify
+	-Wl,--wrap=renameat -Wl,--wrap=cg_totp_verify \
+	-Wl,--wrap=cg_recovery_match
 EXTRA_DIST += tests/unit/table_test.h
 
 # The one decimal parser and the one hex codec.

@@ -1,8 +1,9 @@
-/* The locked read-verify-record step (lib/verify.c): verdicts, replay,
- * lock-out, and above all that no guess is judged unless its failure is
- * already on disk.  renameat(2) (how every state update lands) and
- * cg_totp_verify are wrapped at link time (-Wl,--wrap) to fail writes on
- * demand and to count how often a code was actually judged. */
+/* The read-judge-record transaction (lib/verify.c): verdicts, replay,
+ * lock-out, one write per attempt, the same judging work whatever the
+ * outcome, and that a code whose acceptance cannot be written is never
+ * accepted.  renameat(2) (how every state update lands), cg_totp_verify
+ * and cg_recovery_match are wrapped at link time (-Wl,--wrap) to fail
+ * writes on demand and to count writes and judging work. */
 #include "config.h"
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "conf.h"
+#include "recovery.h"
 #include "state.h"
+#include "store.h"
 #include "verify.h"
+#include "wipe.h"
 
 #define USER "alice"
 #define NOW ((time_t)1800000015)
@@ -31,11 +35,16 @@ cg_err __real_cg_totp_verify(const struct cg_totp *, const char *, uint64_t,
 			     unsigned, uint64_t *);
 cg_err __wrap_cg_totp_verify(const struct cg_totp *, const char *, uint64_t,
 			     unsigned, uint64_t *);
+cg_err __real_cg_recovery_match(const struct cg_state *, const char *,
+				size_t *);
+cg_err __wrap_cg_recovery_match(const struct cg_state *, const char *,
+				size_t *);
 
 static unsigned renames;        /* renameat calls so far */
 static unsigned fail_rename_at; /* fail the Nth call (1-based), 0 never */
 static bool fail_all_renames;
 static unsigned judged;         /* cg_totp_verify calls so far */
+static unsigned recovery_checks; /* cg_recovery_match calls so far */
 static cg_err totp_fault;       /* returned instead of judging, if set */
 
 int __wrap_renameat(int olddirfd, const char *oldpath, int newdirfd,
@@ -59,10 +68,17 @@ cg_err __wrap_cg_totp_verify(const struct cg_totp *t, const char *code,
 	return __real_cg_totp_verify(t, code, center, window, matched_step);
 }
 
+cg_err __wrap_cg_recovery_match(const struct cg_state *st, const char *input,
+				size_t *index)
+{
+	recovery_checks++;
+	return __real_cg_recovery_match(st, input, index);
+}
+
 /* ---- fixture ---------------------------------------------------------- */
 
 static char dir[64];
-static struct cg_store store;
+static struct cg_store *store;
 static struct cg_defaults defs;
 
 static int rm_entry(const char *path, const struct stat *sb, int flag,
@@ -86,14 +102,14 @@ static int setup(void **s)
 	struct cg_state st;
 
 	(void)s;
-	renames = fail_rename_at = judged = 0;
+	renames = fail_rename_at = judged = recovery_checks = 0;
 	fail_all_renames = false;
 	totp_fault = CG_OK;
 	snprintf(dir, sizeof(dir), "/tmp/cg-verify.XXXXXX");
-	if (mkdtemp(dir) == NULL || cg_store_open(dir, &store) != CG_OK)
+	if (mkdtemp(dir) == NULL || cg_store_open_files(dir, &store) != CG_OK)
 		return -1;
 	fresh_state(&st);
-	if (cg_state_create(&store, USER, &st) != CG_OK)
+	if (cg_store_create(store, USER, &st) != CG_OK)
 		return -1;
 	cg_state_wipe(&st);
 	memset(&defs, 0, sizeof(defs));
@@ -107,7 +123,8 @@ static int setup(void **s)
 static int teardown(void **s)
 {
 	(void)s;
-	cg_store_close(&store);
+	cg_store_close(store);
+	store = NULL;
 	return nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -129,14 +146,14 @@ static void wrong_code_at(time_t t, char out[CG_CODE_MAX + 1])
 
 static void read_back(struct cg_state *st)
 {
-	assert_int_equal(cg_state_read(&store, USER, st, NULL), CG_OK);
+	assert_int_equal(cg_store_read(store, USER, st, NULL), CG_OK);
 }
 
 static enum cg_verdict attempt(const char *code, time_t t)
 {
 	struct cg_verify_result res;
 
-	cg_verify_and_record(&store, USER, &defs, code, NULL, t, &res);
+	cg_verify_and_record(store, USER, &defs, code, NULL, t, &res);
 	return res.verdict;
 }
 
@@ -185,41 +202,81 @@ static void test_lockout_not_judged(void **s)
 	cg_state_wipe(&st);
 }
 
-/* The state cannot be written: no guess may be judged, however many. */
-static void test_unwritable_state_judges_nothing(void **s)
+/* One write per attempt, success or failure; none when locked out. */
+static void test_one_write_per_attempt(void **s)
 {
-	char bad[CG_CODE_MAX + 1];
-	struct cg_state st;
+	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
 
 	(void)s;
+	code_at(NOW, good);
 	wrong_code_at(NOW, bad);
-	fail_all_renames = true;
-	for (int i = 0; i < 10; i++)
-		assert_int_equal(attempt(bad, NOW), CG_DENIED_STATE_ERROR);
-	fail_all_renames = false;
-	assert_int_equal(judged, 0);
-	read_back(&st);
-	assert_int_equal(st.failures, 0);
-	cg_state_wipe(&st);
+	renames = 0;
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
+	assert_int_equal(renames, 1);
+	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
+	assert_int_equal(renames, 2);
+	assert_int_equal(attempt(good, NOW), CG_DENIED_REPLAY);
+	assert_int_equal(renames, 3);
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
+	assert_int_equal(renames, 4);
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_NOW_LOCKED);
+	assert_int_equal(renames, 5);
+	assert_int_equal(attempt(good, NOW + 30), CG_DENIED_LOCKED);
+	assert_int_equal(renames, 5);
 }
 
-/* A right code whose success cannot be written is denied, and the
- * attempt stays counted as a failure (written before judging). */
-static void test_unrecorded_success_is_a_counted_failure(void **s)
+/* The same judging work for a right code, a wrong one and a recovery
+ * code: every window step and every recovery hash, each time. */
+static void test_same_work_whatever_the_outcome(void **s)
 {
-	char good[CG_CODE_MAX + 1];
+	char codes[3][CG_RECOVERY_CODE_SIZE];
+	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
+	struct cg_state st;
+	bool replaced = false;
+
+	(void)s;
+	read_back(&st);
+	assert_int_equal(cg_recovery_regenerate(&st, 3, codes), CG_OK);
+	assert_int_equal(cg_store_put(store, USER, &st, &replaced), CG_OK);
+	code_at(NOW, good);
+	wrong_code_at(NOW, bad);
+	judged = recovery_checks = 0;
+	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
+	assert_int_equal(judged, 1);
+	assert_int_equal(recovery_checks, 1);
+	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
+	assert_int_equal(judged, 2);
+	assert_int_equal(recovery_checks, 2);
+	assert_int_equal(attempt(codes[1], NOW + 30), CG_GRANTED_RECOVERY);
+	assert_int_equal(judged, 3);
+	assert_int_equal(recovery_checks, 3);
+	read_back(&st);
+	assert_int_equal(st.nrecovery, 2);
+	cg_state_wipe(&st);
+	cg_wipe(codes, sizeof(codes));
+}
+
+/* The state cannot be written: every attempt is denied, the right code
+ * too, and nothing changes, however many guesses come. */
+static void test_unwritable_state_denies_everything(void **s)
+{
+	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
 	struct cg_state st;
 
 	(void)s;
 	code_at(NOW, good);
-	fail_rename_at = 2;     /* 1: the counted attempt, 2: the success */
-	assert_int_equal(attempt(good, NOW), CG_DENIED_STATE_ERROR);
-	assert_int_equal(judged, 1);
+	wrong_code_at(NOW, bad);
+	fail_all_renames = true;
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(attempt(bad, NOW), CG_DENIED_STATE_ERROR);
+		assert_int_equal(attempt(good, NOW), CG_DENIED_STATE_ERROR);
+	}
+	fail_all_renames = false;
 	read_back(&st);
-	assert_int_equal(st.failures, 1);
+	assert_int_equal(st.failures, 0);
 	assert_int_equal(st.last_step, -1);
+	assert_int_equal(st.locked_until, 0);
 	cg_state_wipe(&st);
-	fail_rename_at = 0;
 	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
 }
 
@@ -235,7 +292,7 @@ static void test_crypto_failure_is_not_a_bad_code(void **s)
 	code_at(NOW, good);
 	totp_fault = CG_E_CRYPTO;
 	for (int i = 0; i < 5; i++) {
-		cg_verify_and_record(&store, USER, &defs, good, NULL, NOW,
+		cg_verify_and_record(store, USER, &defs, good, NULL, NOW,
 				     &res);
 		assert_int_equal(res.verdict, CG_DENIED_STATE_ERROR);
 		assert_int_equal(res.err, CG_E_CRYPTO);
@@ -256,10 +313,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lockout_not_judged, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_unwritable_state_judges_nothing, setup, teardown),
+		    test_one_write_per_attempt, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_unrecorded_success_is_a_counted_failure, setup,
-		    teardown),
+		    test_same_work_whatever_the_outcome, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unwritable_state_denies_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_crypto_failure_is_not_a_bad_code, setup, teardown),
 	};

@@ -1,0 +1,107 @@
+/* The state store: one transaction API over a small backend interface.
+ *
+ * Every change to a user's state, by the PAM module or by any
+ * credgate-enroll command, is one call of cg_store_update (DESIGN.md
+ * rule 3):
+ *
+ *   1. begin   the backend makes the read-modify-write exclusive for this
+ *              user and reads the state as it is now
+ *              (files: flock on the user's lock file, then read;
+ *               ldap: read the entry; exclusivity comes from step 3)
+ *   2. change  the caller's fn decides, in memory only, and says what to
+ *              do: keep, write, or remove
+ *   3. commit  at most one durable write
+ *              (files: temp file, fdatasync, rename, fsync of the dir;
+ *               ldap: one modify that is a compare-and-set against what
+ *               step 1 read: it fails, and the transaction is retried,
+ *               if anyone changed the entry since)
+ *   4. end     release whatever step 1 took
+ *
+ * Nothing above lib/ takes a lock, opens a state file or knows which
+ * backend it talks to.  Snapshot reads without a transaction
+ * (cg_store_read) are for display and for decisions that are made again
+ * inside a transaction (the module's "not enrolled?" and grace checks).
+ *
+ * fn may be called more than once: after a lost compare-and-set the
+ * transaction starts again from a fresh read (at most CG_STORE_TRIES
+ * times, then CG_E_CONFLICT).  So fn must decide from txn and arg alone
+ * and must only produce output that the last call overwrites.
+ *
+ * Errors: CG_E_NOENT (user has no state), CG_E_EXISTS, CG_E_LOCK (another
+ * transaction held the user too long), CG_E_UNAVAILABLE (the backend
+ * cannot be reached: a directory server down, refused), CG_E_CONFLICT,
+ * refusals of safefile.h for a state file that is not what it must be,
+ * CG_E_PARSE / CG_E_UNSEAL for damaged content.  Every one denies. */
+#ifndef CG_STORE_H
+#define CG_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "cg_error.h"
+#include "conf.h"
+#include "state.h"
+
+#define CG_LOCK_TIMEOUT_MS 10000
+#define CG_STORE_TRIES 4
+
+struct cg_store;                      /* opaque; one per open store */
+
+/* Open the store the configuration names (today: the files backend on
+ * defaults.state_dir). */
+cg_err cg_store_open(const struct cg_config *cfg, struct cg_store **out);
+/* Open the files backend on one directory (root's, mode 0700). */
+cg_err cg_store_open_files(const char *state_dir, struct cg_store **out);
+void cg_store_close(struct cg_store *store);        /* NULL is fine */
+/* "files", "ldap": for messages. */
+const char *cg_store_backend(const struct cg_store *store);
+
+/* What a transaction's fn sees and decides. */
+enum cg_store_op {
+	CG_STORE_KEEP,                /* change nothing (the default) */
+	CG_STORE_WRITE,               /* store txn->st (created if absent) */
+	CG_STORE_REMOVE,              /* remove the user's state */
+};
+
+struct cg_store_txn {
+	const char *user;
+	/* What begin found: CG_OK (st holds the state), CG_E_NOENT (no
+	 * state; st is cg_state_init'ed), or damaged content (CG_E_PARSE,
+	 * CG_E_TOOBIG, CG_E_UNSEAL; st initialised, bad_line for PARSE).
+	 * Other read errors end the transaction before fn is called. */
+	cg_err found;
+	unsigned bad_line;
+	struct cg_state st;           /* change it in memory */
+	enum cg_store_op op;          /* set by fn */
+};
+
+/* fn's return: CG_OK to do txn->op, anything else to abort without a
+ * write (that error is what cg_store_update returns). */
+typedef cg_err (*cg_store_fn)(struct cg_store_txn *txn, void *arg);
+
+/* The transaction (steps 1-4 above).  bad_line (may be NULL) receives
+ * txn.bad_line.  Returns fn's error, else the backend's. */
+cg_err cg_store_update(struct cg_store *store, const char *user,
+		       cg_store_fn fn, void *arg, unsigned *bad_line);
+
+/* Conveniences over cg_store_update.  create: CG_E_EXISTS if the user
+ * has state (damaged or not); put: create or replace whatever is there,
+ * *replaced (may be NULL) says which; remove: CG_E_NOENT if none. */
+cg_err cg_store_create(struct cg_store *store, const char *user,
+		       const struct cg_state *st);
+cg_err cg_store_put(struct cg_store *store, const char *user,
+		    const struct cg_state *st, bool *replaced);
+cg_err cg_store_remove(struct cg_store *store, const char *user);
+
+/* Snapshot read without a transaction.  CG_E_NOENT only when the user
+ * has no state; bad_line (may be NULL) as in struct cg_store_txn.
+ * *out is initialised even on failure. */
+cg_err cg_store_read(struct cg_store *store, const char *user,
+		     struct cg_state *out, unsigned *bad_line);
+
+/* Sorted list of users with state.  Contents are not read. */
+cg_err cg_store_list(struct cg_store *store, char ***users_out, size_t *n_out);
+void cg_store_list_free(char **users, size_t n);
+
+/* Damaged content: the backend read something, but not a state. */
+bool cg_store_damaged(cg_err e);
+
+#endif
