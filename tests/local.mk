@@ -25,6 +25,7 @@ include tests/unit/local.mk
 include tests/helpers/local.mk
 include tests/pam/local.mk
 include tests/tools/local.mk
+include tests/install/local.mk
 EXTRA_DIST += build-aux/tap-driver.sh
 
 if HAVE_CMOCKA

@@ -19,13 +19,16 @@ tools_credgate_SOURCES = tools/credgate.c
 tools_credgate_LDFLAGS = $(AM_LDFLAGS) -Wl,-z,relro,-z,now
 tools_credgate_LDADD = tools/libgate.la
 
-# Its PAM service, and an example policy (also installed as the policy
-# when there is none yet; uninstall removes that only while unchanged).
-pamconfdir = $(sysconfdir)/pam.d
-dist_pamconf_DATA = etc/pam.d/credgate
+# Its PAM service and the policy are the admin's once installed: each is
+# installed only when absent (an existing one is kept, and make says so)
+# and uninstalled only while identical to what was installed.  The example
+# policy (every line a comment) is the policy's first version.
 credgateconfdir = $(sysconfdir)/credgate
 dist_credgateconf_DATA = etc/credgate.conf.example
+EXTRA_DIST += etc/pam.d/credgate
 credgatestatedir = $(localstatedir)/lib/credgate/users
+cg_admin_files = etc/pam.d/credgate:$(pamconfdir)/credgate \
+	etc/credgate.conf.example:$(credgateconfdir)/credgate.conf
 
 # Both tools are setuid root: chown needs root (a DESTDIR/fakeroot build
 # as root gets it too); as another user only the mode is set, with a
@@ -46,24 +49,30 @@ credgate-install-setuid:
 
 install-data-hook: credgate-install-data
 credgate-install-data:
-	@c='$(DESTDIR)$(credgateconfdir)'; \
-	if test -e "$$c/credgate.conf"; then \
-	  echo " $$c/credgate.conf exists: not replaced"; \
-	else \
-	  echo " $(INSTALL_DATA) credgate.conf.example $$c/credgate.conf"; \
-	  $(INSTALL_DATA) '$(srcdir)/etc/credgate.conf.example' "$$c/credgate.conf"; \
-	fi
+	@for f in $(cg_admin_files); do \
+	  src='$(srcdir)/'$${f%%:*}; dst='$(DESTDIR)'$${f#*:}; \
+	  if test -e "$$dst"; then \
+	    echo " $$dst exists: kept (not replaced by $$src)"; \
+	  else \
+	    echo " $(INSTALL_DATA) $$src $$dst"; \
+	    $(MKDIR_P) "$${dst%/*}" && $(INSTALL_DATA) "$$src" "$$dst" || exit 1; \
+	  fi; \
+	done
 	$(MKDIR_P) '$(DESTDIR)$(credgatestatedir)'
 	chmod 700 '$(DESTDIR)$(credgatestatedir)'
 
 uninstall-hook: credgate-uninstall
 credgate-uninstall:
-	@c='$(DESTDIR)$(credgateconfdir)'; \
-	if test -f "$$c/credgate.conf" && \
-	   cmp -s '$(srcdir)/etc/credgate.conf.example' "$$c/credgate.conf"; then \
-	  echo " rm -f $$c/credgate.conf"; rm -f "$$c/credgate.conf"; \
-	fi; \
-	for d in '$(DESTDIR)$(credgatestatedir)' '$(DESTDIR)$(localstatedir)/lib/credgate' "$$c"; do \
+	@for f in $(cg_admin_files); do \
+	  src='$(srcdir)/'$${f%%:*}; dst='$(DESTDIR)'$${f#*:}; \
+	  if test -f "$$dst" && cmp -s "$$src" "$$dst"; then \
+	    echo " rm -f $$dst"; rm -f "$$dst"; \
+	  elif test -e "$$dst"; then \
+	    echo " $$dst differs from $$src (edited): kept"; \
+	  fi; \
+	done; \
+	for d in '$(DESTDIR)$(credgatestatedir)' '$(DESTDIR)$(localstatedir)/lib/credgate' \
+	         '$(DESTDIR)$(credgateconfdir)'; do \
 	  rmdir "$$d" 2>/dev/null || :; \
 	done
 
