@@ -25,6 +25,8 @@ struct cg_config *cg_config_new(void)
 	cfg->defaults.grace = 0;
 	cfg->defaults.self_enroll = false;
 	cfg->defaults.issuer[0] = '\0';
+	cfg->defaults.store = CG_STORE_FILES;
+	cfg->ldap.timeout = 5;
 	return cfg;
 }
 
@@ -59,6 +61,7 @@ void cg_config_free(struct cg_config *cfg)
 		credential_clear(&cfg->credentials[i]);
 	free(cfg->credentials);
 	free(cfg->defaults_file);
+	cg_conf_ldap_clear(&cfg->ldap);
 	free(cfg);
 }
 
@@ -178,7 +181,7 @@ cg_err cg_config_validate(const struct cg_config *cfg, struct cg_diag *diag)
 		if (err != CG_OK)
 			return err;
 	}
-	return CG_OK;
+	return cg_conf_ldap_validate(cfg, diag);
 }
 
 void cg_conf_diag_clear(struct cg_diag *diag)

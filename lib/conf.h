@@ -3,7 +3,10 @@
 /* credgate.conf: one INI-style policy file plus optional drop-ins.
  *
  *   [defaults]             state_dir, window, max_failures, failure_window,
- *                          lockout, grace, self_enroll, issuer
+ *                          lockout, grace, self_enroll, issuer, store
+ *   [ldap]                 uri, tls, ca_file, bind_dn, bind_password_file,
+ *                          user_base, token_base, timeout, local_users
+ *                          (the fleet store; rules in conf_ldap.c)
  *   [role NAME]            members = alice, %ops, !mallory
  *   [credential NAME]      path =, roles =, description =, grace =,
  *                          require_totp =
@@ -59,6 +62,7 @@
 #define CG_DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/credgate/users"
 #endif
 #define CG_NAME_MAX 64          /* role and credential names */
+#define CG_LDAP_DN_MAX 1024     /* bind_dn, user_base, token_base */
 #define CG_CONFIG_MAX_BYTES (1024 * 1024)  /* per file */
 #define CG_CONFIG_LINE_MAX 4096            /* bytes, without the newline */
 
@@ -69,8 +73,12 @@ struct cg_diag {
 	char message[256];      /* never contains a secret */
 };
 
+/* Where TOTP state lives: "store = files" (default) or "ldap". */
+enum cg_store_kind { CG_STORE_FILES = 0, CG_STORE_LDAP };
+
 struct cg_defaults {
 	char state_dir[PATH_MAX];
+	enum cg_store_kind store;
 	unsigned window;          /* steps accepted either side, default 1 */
 	unsigned max_failures;    /* default 5 */
 	unsigned failure_window;  /* seconds, default 300 */
@@ -110,8 +118,31 @@ struct cg_credential {
 				   * unknown role is reported there */
 };
 
+/* [ldap]: present when ldap.file is not NULL.  Strings are NULL when
+ * their key is absent (cg_config_validate requires the mandatory ones). */
+enum cg_ldap_tls { CG_LDAP_TLS_STARTTLS = 0, CG_LDAP_TLS_NONE };
+struct cg_ldap_conf {
+	char **uris;              /* ldap://HOST[:PORT] or ldaps://, in order */
+	size_t nuris;
+	enum cg_ldap_tls tls;     /* for ldap:// URIs; ldaps:// is always TLS */
+	char *ca_file;            /* absolute; required when TLS is used */
+	char *bind_dn;
+	char *bind_password_file; /* absolute; checked like the config */
+	char *user_base;
+	char *token_base;
+	unsigned timeout;         /* seconds, default 5 */
+	char **local_users;       /* break-glass: these keep the files store */
+	size_t nlocal_users;
+	char *file;               /* where [ldap] is, NULL if nowhere */
+	unsigned line;
+	unsigned uri_line, tls_line;  /* for messages about their values */
+	char *store_file;         /* where "store =" is, for messages */
+	unsigned store_line;
+};
+
 struct cg_config {
 	struct cg_defaults defaults;
+	struct cg_ldap_conf ldap;
 	struct cg_role *roles;
 	size_t nroles;
 	struct cg_credential *credentials;
@@ -154,6 +185,11 @@ const struct cg_role *cg_config_role(const struct cg_config *cfg,
 				     const char *name);
 const struct cg_credential *cg_config_credential(const struct cg_config *cfg,
 						 const char *name);
+/* The store that keeps `user`'s state: defaults.store, except that the
+ * break-glass [ldap] local_users always use the files store. */
+enum cg_store_kind cg_config_store_for(const struct cg_config *cfg,
+				       const char *user);
+
 /* Names of roles and credentials: [A-Za-z0-9_.-], 1..CG_NAME_MAX-1,
  * not starting with '.' or '-'. */
 bool cg_config_name_valid(const char *name);

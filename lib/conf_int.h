@@ -25,4 +25,15 @@ void cg_conf_escape(const char *s, char *out, size_t outsz);
 
 bool cg_conf_member_name_valid(const char *name);
 
+/* [ldap] (conf_ldap.c).  Set `key` (any key of the section but
+ * timeout, which is a plain number) from its trimmed, non-empty value;
+ * CG_E_PARSE with a message in why for a bad value, CG_E_NOMEM. */
+cg_err cg_conf_ldap_set(struct cg_ldap_conf *l, const char *key,
+			const char *value, unsigned line, char *why,
+			size_t whysz);
+/* Required keys, TLS rules, "store = ldap" without [ldap]. */
+cg_err cg_conf_ldap_validate(const struct cg_config *cfg,
+			     struct cg_diag *diag);
+void cg_conf_ldap_clear(struct cg_ldap_conf *l);
+
 #endif

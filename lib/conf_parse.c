@@ -14,7 +14,7 @@
 #include "cg_macros.h"
 #include "number.h"
 
-enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL };
+enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL, SEC_LDAP };
 
 struct parser {
 	struct cg_config *cfg;
@@ -112,6 +112,9 @@ static const char *section_label(const struct parser *p, char *buf,
 	case SEC_CREDENTIAL:
 		snprintf(buf, sz, "[credential %s]",
 			 p->cfg->credentials[p->cur].name);
+		break;
+	case SEC_LDAP:
+		snprintf(buf, sz, "[ldap]");
 		break;
 	default:
 		snprintf(buf, sz, "(no section)");
@@ -310,6 +313,25 @@ static cg_err def_issuer(struct parser *p, const char *key, char *value)
 	return CG_OK;
 }
 
+static cg_err def_store(struct parser *p, const char *key, char *value)
+{
+	struct cg_config *cfg = p->cfg;
+	struct esc e;
+
+	if (strcmp(value, "files") == 0)
+		cfg->defaults.store = CG_STORE_FILES;
+	else if (strcmp(value, "ldap") == 0)
+		cfg->defaults.store = CG_STORE_LDAP;
+	else
+		return perr(p, "invalid value '%s' for '%s': expected files "
+			    "or ldap", esc(&e, value), key);
+	free(cfg->ldap.store_file);
+	if ((cfg->ldap.store_file = strdup(p->file)) == NULL)
+		return nomem(p);
+	cfg->ldap.store_line = p->line;
+	return CG_OK;
+}
+
 static const struct key_def defaults_keys[] = {
 	{ "state_dir", def_state_dir },
 	{ "window", def_window },
@@ -319,6 +341,7 @@ static const struct key_def defaults_keys[] = {
 	{ "grace", def_grace },
 	{ "self_enroll", def_self_enroll },
 	{ "issuer", def_issuer },
+	{ "store", def_store },
 };
 
 /* ---- [role NAME] ----------------------------------------------------- */
@@ -474,6 +497,37 @@ static const struct key_def credential_keys[] = {
 	{ "require_totp", cred_require_totp },
 };
 
+/* ---- [ldap] (values checked in conf_ldap.c) --------------------------- */
+
+static cg_err ldap_value(struct parser *p, const char *key, char *value)
+{
+	char why[sizeof(p->diag->message)];
+	cg_err err;
+
+	err = cg_conf_ldap_set(&p->cfg->ldap, key, value, p->line, why,
+			       sizeof(why));
+	if (err == CG_E_NOMEM)
+		return nomem(p);
+	return err == CG_OK ? CG_OK : perr(p, "%s", why);
+}
+
+static cg_err ldap_timeout(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, true, 1, 60, &p->cfg->ldap.timeout);
+}
+
+static const struct key_def ldap_keys[] = {
+	{ "uri", ldap_value },
+	{ "tls", ldap_value },
+	{ "ca_file", ldap_value },
+	{ "bind_dn", ldap_value },
+	{ "bind_password_file", ldap_value },
+	{ "user_base", ldap_value },
+	{ "token_base", ldap_value },
+	{ "timeout", ldap_timeout },
+	{ "local_users", ldap_value },
+};
+
 /* ---- sections -------------------------------------------------------- */
 
 static cg_err begin_defaults(struct parser *p)
@@ -489,6 +543,21 @@ static cg_err begin_defaults(struct parser *p)
 		return nomem(p);
 	cfg->defaults_line = p->line;
 	p->sec = SEC_DEFAULTS;
+	return CG_OK;
+}
+
+static cg_err begin_ldap(struct parser *p)
+{
+	struct cg_ldap_conf *l = &p->cfg->ldap;
+	struct esc e;
+
+	if (l->file != NULL)
+		return perr(p, "duplicate section [ldap] (first at %s:%u)",
+			    esc_path(&e, l->file), l->line);
+	if ((l->file = strdup(p->file)) == NULL)
+		return nomem(p);
+	l->line = p->line;
+	p->sec = SEC_LDAP;
 	return CG_OK;
 }
 
@@ -583,10 +652,15 @@ static cg_err parse_section(struct parser *p, char *s)
 			return perr(p, "[defaults] takes no name");
 		return begin_defaults(p);
 	}
+	if (strcmp(tok[0], "ldap") == 0) {
+		if (ntok != 1)
+			return perr(p, "[ldap] takes no name");
+		return begin_ldap(p);
+	}
 	role = strcmp(tok[0], "role") == 0;
 	if (!role && strcmp(tok[0], "credential") != 0)
 		return perr(p, "unknown section [%s]: expected [defaults], "
-			    "[role NAME] or [credential NAME]",
+			    "[ldap], [role NAME] or [credential NAME]",
 			    esc(&e, tok[0]));
 	if (ntok == 1)
 		return perr(p, "[%s] needs a name: [%s NAME]", tok[0], tok[0]);
@@ -613,6 +687,9 @@ static const struct key_def *section_keys(enum section_kind sec, size_t *n)
 	case SEC_CREDENTIAL:
 		*n = CG_ARRAY_SIZE(credential_keys);
 		return credential_keys;
+	case SEC_LDAP:
+		*n = CG_ARRAY_SIZE(ldap_keys);
+		return ldap_keys;
 	default:
 		*n = 0;
 		return NULL;

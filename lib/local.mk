@@ -11,7 +11,8 @@ lib_libcredgate_la_SOURCES = \
 	lib/random.c lib/random.h \
 	lib/safefile.c lib/safefile.h \
 	lib/audit.c lib/audit.h \
-	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf.h lib/conf_int.h \
+	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c \
+	lib/conf.h lib/conf_int.h \
 	lib/policy.c lib/policy.h \
 	lib/verify.c lib/verify.h \
 	lib/state_text.c lib/state.h \

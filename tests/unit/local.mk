@@ -80,3 +80,11 @@ tests_unit_number_t_SOURCES = tests/unit/test_number.c
 tests_unit_number_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_number_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_number_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# The [ldap] section and "store =" (lib/conf_ldap.c).
+CMOCKA_TESTS += tests/unit/config-ldap.t
+tests_unit_config_ldap_t_SOURCES = tests/unit/test_config_ldap.c
+tests_unit_config_ldap_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_config_ldap_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+tests_unit_config_ldap_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_config_ldap_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
