@@ -174,7 +174,7 @@ static cg_err set_uris(struct cg_ldap_conf *l, const char *value, char *why,
 	uris = NULL;
 	n = 0;
 	err = CG_OK;
-out:
+ out:
 	free_list(uris, n);
 	return err;
 }
@@ -244,7 +244,7 @@ static cg_err set_local_users(struct cg_ldap_conf *l, const char *value,
 	users = NULL;
 	n = 0;
 	err = CG_OK;
-out:
+ out:
 	free_list(users, n);
 	return err;
 }

@@ -35,3 +35,15 @@ lib_libcredgate_tools_la_SOURCES = \
 	lib/privguard.c lib/privguard.h
 lib_libcredgate_tools_la_CFLAGS = $(AM_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)
 lib_libcredgate_tools_la_LIBADD = lib/libcredgate.la $(QRENCODE_LIBS) $(PNG_LIBS)
+
+# The LDAP client of the fleet store (libldap).  Only the store plugin
+# (and tests) link it: see lib/store_ldap_load.c for why.
+if HAVE_LDAP
+noinst_LTLIBRARIES += lib/libcredgate_ldap.la
+lib_libcredgate_ldap_la_SOURCES = \
+	lib/ldap_client.h lib/ldap_int.h \
+	lib/ldap_conn.c lib/ldap_token.c lib/ldap_write.c lib/ldap_check.c
+lib_libcredgate_ldap_la_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) $(CRYPTO_CFLAGS) -fPIC
+lib_libcredgate_ldap_la_LIBADD = lib/libcredgate.la $(LDAP_LIBS)
+endif
+EXTRA_DIST += etc/ldap/credgate.ldif etc/ldap/credgate-acl.ldif

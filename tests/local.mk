@@ -26,6 +26,7 @@ include tests/helpers/local.mk
 include tests/pam/local.mk
 include tests/tools/local.mk
 include tests/install/local.mk
+include tests/ldap/local.mk
 EXTRA_DIST += build-aux/tap-driver.sh
 
 if HAVE_CMOCKA

@@ -43,3 +43,12 @@ tests_helpers_pam_acct_SOURCES = tests/helpers/pam-acct.c
 tests_helpers_pam_acct_CFLAGS = $(AM_CFLAGS)
 tests_helpers_pam_acct_LDADD = $(PAM_LIBS)
 tests_helpers_pam_acct_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# ldap-probe: the LDAP client layer one operation at a time (tests/ldap).
+if HAVE_LDAP
+check_PROGRAMS += tests/helpers/ldap-probe
+tests_helpers_ldap_probe_SOURCES = tests/helpers/ldap-probe.c
+tests_helpers_ldap_probe_CFLAGS = $(CG_TEST_CFLAGS) $(LDAP_CFLAGS)
+tests_helpers_ldap_probe_LDADD = lib/libcredgate_ldap.la lib/libcredgate.la $(LDAP_LIBS) $(CRYPTO_LIBS)
+tests_helpers_ldap_probe_LDFLAGS = $(CG_TEST_LINKFLAGS)
+endif
