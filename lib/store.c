@@ -42,8 +42,13 @@ cg_err cg_store_open_files(const char *state_dir, struct cg_store **out)
 
 cg_err cg_store_open(const struct cg_config *cfg, struct cg_store **out)
 {
-	/* One backend so far; the choice of another ("store = ldap")
-	 * belongs here and nowhere else. */
+	/* The choice of backend belongs here and nowhere else.  Until the
+	 * ldap backend is built in, "store = ldap" denies: never a silent
+	 * fall back to files. */
+	if (cfg->defaults.store == CG_STORE_LDAP) {
+		*out = NULL;
+		return CG_E_UNAVAILABLE;
+	}
 	return cg_store_open_files(cfg->defaults.state_dir, out);
 }
 
