@@ -8,6 +8,7 @@
 #include <string.h>
 #include "conf.h"
 #include "conf_int.h"
+#include "datetime.h"
 #include "username.h"
 
 struct cg_config *cg_config_new(void)
@@ -123,6 +124,23 @@ bool cg_config_name_valid(const char *name)
 bool cg_conf_member_name_valid(const char *name)
 {
 	return cg_user_name_valid(name);
+}
+
+bool cg_member_expired(const struct cg_member *m, int64_t now)
+{
+	return m != NULL && m->until != 0 && now >= m->until;
+}
+
+void cg_membership_note(char *buf, size_t sz, const char *who,
+			const char *role, int64_t until, int64_t now)
+{
+	char when[CG_DATETIME_TEXT_MAX];
+
+	if (buf == NULL || sz == 0)
+		return;
+	cg_datetime_format(until, when, sizeof(when));
+	snprintf(buf, sz, "membership of %s in role %s %s on %s", who, role,
+		 now >= until ? "expired" : "expires", when);
 }
 
 /* Required keys of a role: a role nobody can hold is a mistake. */

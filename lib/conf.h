@@ -37,6 +37,9 @@
  * - members: "user", "%group", "!user", "!%group"; user and group names
  *   follow the one user-name rule of username.h (1..240 bytes of
  *   [A-Za-z0-9_.@\\-], not starting with '.' or '-').  '!' excludes and always wins.
+ *   An inclusion may end: "bob until 2026-12-31", "%contractors until
+ *   2027-01-15T18:00" (datetime.h; UTC unless an offset is given).  From
+ *   that instant on the entry includes nobody.  Exclusions never expire.
  *
  * Ranges: window 0..10, max_failures 1..1000, failure_window 1..86400 s,
  * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at
@@ -53,6 +56,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "cg_error.h"
 
 #ifndef CG_DEFAULT_CONFIG
@@ -94,7 +98,23 @@ struct cg_member {
 	enum cg_member_kind kind;
 	bool exclude;             /* "!name" or "!%group" */
 	char *name;
+	int64_t until;            /* "until DATE": epoch seconds at which the
+				   * membership ends; 0 = never */
+	unsigned line;            /* of its "members =", for messages */
 };
+
+/* Has the entry's "until" passed at `now`?  An entry whose until is now
+ * is already out. */
+bool cg_member_expired(const struct cg_member *m, int64_t now);
+
+/* check-config warns this long before a membership ends. */
+#define CG_EXPIRY_WARN_SECONDS (7 * 86400)
+
+/* "membership of WHO in role ROLE expired on DATE" (until <= now), or
+ * "... expires on DATE" (until in the future).  who is "bob",
+ * "%contractors" or "eve (via %contractors)". */
+void cg_membership_note(char *buf, size_t sz, const char *who,
+			const char *role, int64_t until, int64_t now);
 
 struct cg_role {
 	char *name;

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "conf_int.h"
 #include "cg_macros.h"
+#include "datetime.h"
 #include "number.h"
 
 enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL, SEC_LDAP };
@@ -346,25 +347,50 @@ static const struct key_def defaults_keys[] = {
 
 /* ---- [role NAME] ----------------------------------------------------- */
 
-/* "alice", "%ops", "!mallory", "!%contractors". */
-static cg_err parse_member(struct parser *p, const char *key,
-			   const char *item, struct cg_member *m)
+/* "alice", "%ops", "!mallory", "!%contractors", each alone; an
+ * inclusion may add "until DATE".  item is cut into words in place. */
+static cg_err parse_member(struct parser *p, const char *key, char *item,
+			   struct cg_member *m)
 {
-	const char *name = item;
+	char shown[CG_CONF_ESC_MAX], *word[4], *cursor = item;
+	const char *name, *why = NULL;
+	size_t nword = 0;
 	struct esc e;
 
 	if (item[0] == '\0')
 		return perr(p, "empty item in '%s' (stray comma?)", key);
+	cg_conf_escape(item, shown, sizeof(shown));
+	while (nword < 4 && *cursor != '\0') {
+		word[nword++] = cursor;
+		while (*cursor != '\0' && !is_blank(*cursor))
+			cursor++;
+		while (is_blank(*cursor))
+			*cursor++ = '\0';
+	}
+	name = word[0];
 	m->exclude = name[0] == '!';
 	if (m->exclude)
 		name++;
 	m->kind = name[0] == '%' ? CG_MEMBER_GROUP : CG_MEMBER_USER;
 	if (m->kind == CG_MEMBER_GROUP)
 		name++;
-	if (!cg_conf_member_name_valid(name))
+	if (nword == 4 && strcmp(word[1], "until") == 0)
+		return perr(p, "'%s' in '%s': text after the date (zone names "
+			    "are not supported; give Z or an offset such as "
+			    "+01:00)", shown, key);
+	if ((nword != 1 && (nword != 3 || strcmp(word[1], "until") != 0)) ||
+	    !cg_conf_member_name_valid(name))
 		return perr(p, "invalid member '%s' in '%s': expected user, "
-			    "%%group, !user or !%%group",
-			    esc(&e, item), key);
+			    "%%group, !user or !%%group, optionally followed "
+			    "by 'until DATE'", shown, key);
+	if (nword == 3 && m->exclude)
+		return perr(p, "'%s' in '%s': an exclusion cannot expire "
+			    "(only members take 'until')", shown, key);
+	if (nword == 3 && !cg_datetime_parse(word[2], &m->until, &why))
+		return perr(p, "invalid date '%s' in '%s' (%s): expected "
+			    "YYYY-MM-DD[Thh:mm[:ss]][Z|+hh:mm]",
+			    esc(&e, word[2]), key, why);
+	m->line = p->line;
 	m->name = strdup(name);
 	return m->name == NULL ? nomem(p) : CG_OK;
 }

@@ -11,6 +11,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/random.c lib/random.h \
 	lib/safefile.c lib/safefile.h \
 	lib/audit.c lib/audit.h \
+	lib/datetime.c lib/datetime.h \
 	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c \
 	lib/conf.h lib/conf_int.h \
 	lib/policy.c lib/policy.h \

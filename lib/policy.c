@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include "datetime.h"
 #include "policy.h"
 
 #define NSS_BUF_START 4096
@@ -300,15 +302,37 @@ static const char *member_prefix(const struct cg_member *m)
 	return m->kind == CG_MEMBER_GROUP ? "%" : "";
 }
 
+/* "bob", or "eve (via %contractors)": who an entry names, for the
+ * membership notes. */
+static void member_who(const struct cg_member *m, const struct cg_user_info *u,
+		       char *buf, size_t sz)
+{
+	if (m->kind == CG_MEMBER_GROUP)
+		snprintf(buf, sz, "%s (via %%%s)", u->name, m->name);
+	else
+		snprintf(buf, sz, "%s", m->name);
+}
+
+/* What one pass over a role's entries found. */
+struct role_scan {
+	int64_t now;
+	const struct cg_member *expired;   /* first lapsed entry naming the user */
+	char *notes;                       /* "; ..." for the admin */
+	size_t notessz;
+};
+
 /* The first exclusion (or inclusion) entry of the role that matches the
  * user.  An exclusion NSS cannot evaluate counts as matching: an error
- * must never let an excluded user in.  notes collects unknown groups and
- * lookup failures, for the admin. */
+ * must never let an excluded user in.  An inclusion whose "until" has
+ * passed includes nobody; one that names the user is noted, so the
+ * admin hears why.  Unknown groups and lookup failures are noted too. */
 static const struct cg_member *first_match(const struct cg_role *role,
 					   const struct cg_user_info *u,
-					   bool exclusions, char *notes,
-					   size_t notessz)
+					   bool exclusions,
+					   struct role_scan *scan)
 {
+	char who[512], note[384];
+
 	for (size_t i = 0; i < role->nmembers; i++) {
 		const struct cg_member *m = &role->members[i];
 		enum member_match mm;
@@ -317,11 +341,22 @@ static const struct cg_member *first_match(const struct cg_role *role,
 			continue;
 		mm = member_match(m, u);
 		if (mm == MATCH_UNKNOWN_GROUP)
-			appendf(notes, notessz, "; %s%s is not a known group",
+			appendf(scan->notes, scan->notessz,
+				"; %s%s is not a known group",
 				member_prefix(m), m->name);
 		else if (mm == MATCH_NSS_ERROR)
-			appendf(notes, notessz, "; %s%s: NSS lookup failed",
+			appendf(scan->notes, scan->notessz,
+				"; %s%s: NSS lookup failed",
 				member_prefix(m), m->name);
+		if (mm == MATCH_YES && cg_member_expired(m, scan->now)) {
+			member_who(m, u, who, sizeof(who));
+			cg_membership_note(note, sizeof(note), who, role->name,
+					   m->until, scan->now);
+			appendf(scan->notes, scan->notessz, "; %s", note);
+			if (scan->expired == NULL)
+				scan->expired = m;
+			continue;
+		}
 		if (mm == MATCH_YES || (mm == MATCH_NSS_ERROR && exclusions))
 			return m;
 	}
@@ -333,11 +368,11 @@ static const struct cg_member *first_match(const struct cg_role *role,
 static enum role_match role_match(const struct cg_role *role,
 				  const struct cg_user_info *u,
 				  const struct cg_member **which,
-				  char *notes, size_t notessz)
+				  struct role_scan *scan)
 {
-	if ((*which = first_match(role, u, true, notes, notessz)) != NULL)
+	if ((*which = first_match(role, u, true, scan)) != NULL)
 		return ROLE_EXCLUDED;
-	if ((*which = first_match(role, u, false, notes, notessz)) != NULL)
+	if ((*which = first_match(role, u, false, scan)) != NULL)
 		return ROLE_MEMBER;
 	return ROLE_NOT_MEMBER;
 }
@@ -369,14 +404,15 @@ bool cg_role_has_member(const struct cg_role *role,
 			const struct cg_user_info *u, char *via, size_t viasz)
 {
 	const struct cg_member *m = NULL;
-	char notes[256] = "";
+	char notes[512] = "";
+	struct role_scan scan = { time(NULL), NULL, notes, sizeof(notes) };
 	enum role_match rm;
 
 	if (via != NULL && viasz > 0)
 		via[0] = '\0';
 	if (role == NULL || u == NULL)
 		return false;
-	rm = role_match(role, u, &m, notes, sizeof(notes));
+	rm = role_match(role, u, &m, &scan);
 	describe_match(rm, m, notes, via, viasz);
 	return rm == ROLE_MEMBER;
 }
@@ -385,22 +421,32 @@ bool cg_role_has_member(const struct cg_role *role,
 
 /* What the roles of one request said; filled role by role. */
 struct tally {
+	int64_t now;            /* one instant for the whole decision */
 	const char *granted_by;
 	const struct cg_member *grant_member;
 	const char *excluded_by;
 	const struct cg_member *exclude_member;
+	const char *expired_in;  /* a role whose entry for the user lapsed */
+	const struct cg_member *expired_member;
 	char checked[256];      /* "mail, billing" */
-	char notes[256];        /* "; %nosuch is not a known group" */
+	char notes[512];        /* "; %nosuch is not a known group" */
 };
+
+static void tally_init(struct tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->now = time(NULL);
+}
 
 static void tally_role(struct tally *t, const struct cg_role *role,
 		       const struct cg_user_info *u)
 {
 	const struct cg_member *m = NULL;
+	struct role_scan scan = { t->now, NULL, t->notes, sizeof(t->notes) };
 
 	appendf(t->checked, sizeof(t->checked), "%s%s",
 		t->checked[0] != '\0' ? ", " : "", role->name);
-	switch (role_match(role, u, &m, t->notes, sizeof(t->notes))) {
+	switch (role_match(role, u, &m, &scan)) {
 	case ROLE_MEMBER:
 		if (t->granted_by == NULL) {
 			t->granted_by = role->name;
@@ -415,6 +461,10 @@ static void tally_role(struct tally *t, const struct cg_role *role,
 		break;
 	case ROLE_NOT_MEMBER:
 		break;
+	}
+	if (scan.expired != NULL && t->expired_in == NULL) {
+		t->expired_in = role->name;
+		t->expired_member = scan.expired;
 	}
 }
 
@@ -437,16 +487,23 @@ static void tally_decide(const struct tally *t, const struct cg_user_info *u,
 		snprintf(subject, sizeof(subject), " grants %s", credential);
 	if (t->granted_by != NULL) {
 		const struct cg_member *m = t->grant_member;
+		char until[CG_DATETIME_TEXT_MAX + 8] = "";
 
 		out->granted = true;
 		out->reason = CG_POLICY_GRANTED;
 		out->role = t->granted_by;
+		if (m->until != 0) {
+			memcpy(until, " until ", 8);
+			cg_datetime_format(m->until, until + 7,
+					   sizeof(until) - 7);
+		}
 		if (m->kind == CG_MEMBER_GROUP)
-			explainf(out, "role %s%s: %s is a member via %%%s",
-				 t->granted_by, subject, u->name, m->name);
+			explainf(out, "role %s%s: %s is a member via %%%s%s",
+				 t->granted_by, subject, u->name, m->name,
+				 until);
 		else
-			explainf(out, "role %s%s: %s is listed by name",
-				 t->granted_by, subject, u->name);
+			explainf(out, "role %s%s: %s is listed by name%s",
+				 t->granted_by, subject, u->name, until);
 		return;
 	}
 	if (t->excluded_by != NULL) {
@@ -456,6 +513,14 @@ static void tally_decide(const struct tally *t, const struct cg_user_info *u,
 			 "%s%s", t->excluded_by, u->name,
 			 member_prefix(t->exclude_member),
 			 t->exclude_member->name, t->checked, t->notes);
+		return;
+	}
+	if (t->expired_in != NULL) {
+		/* The notes already say "membership of ... expired on". */
+		out->reason = CG_POLICY_EXPIRED;
+		out->role = t->expired_in;
+		explainf(out, "%s; roles checked: %s", t->notes + 2,
+			 t->checked);
 		return;
 	}
 	out->reason = CG_POLICY_NOT_IN_ROLE;
@@ -514,7 +579,7 @@ cg_err cg_policy_decide_credential(const struct cg_config *cfg,
 		set_no_credential(credential, out);
 		return CG_OK;
 	}
-	memset(&t, 0, sizeof(t));
+	tally_init(&t);
 	for (size_t i = 0; i < cred->nroles; i++) {
 		const struct cg_role *role = cg_config_role(cfg, cred->roles[i]);
 
@@ -541,7 +606,7 @@ cg_err cg_policy_decide_roles(const struct cg_config *cfg,
 	decision_init(out);
 	if ((err = check_roles_defined(cfg, roles, nroles, out)) != CG_OK)
 		return err;
-	memset(&t, 0, sizeof(t));
+	tally_init(&t);
 	for (size_t i = 0; i < nroles; i++)
 		tally_role(&t, cg_config_role(cfg, roles[i]), u);
 	tally_decide(&t, u, NULL, out);
@@ -616,6 +681,8 @@ const char *cg_policy_reason_name(enum cg_policy_reason r)
 		return "excluded";
 	case CG_POLICY_UNKNOWN_USER:
 		return "unknown_user";
+	case CG_POLICY_EXPIRED:
+		return "membership_expired";
 	}
 	return "unknown";
 }

@@ -31,6 +31,8 @@ enum cg_policy_reason {
 	CG_POLICY_NOT_IN_ROLE,      /* no granting role lists the user */
 	CG_POLICY_EXCLUDED,         /* no role grants, and one of them excludes the user */
 	CG_POLICY_UNKNOWN_USER,     /* NSS does not know the user */
+	CG_POLICY_EXPIRED,          /* no role grants, and an entry that named
+				     * the user has passed its "until" */
 };
 
 struct cg_decision {
@@ -42,8 +44,12 @@ struct cg_decision {
 	char explain[512];         /* one human line, e.g. "role mail grants smtp: member via group %ops" */
 };
 
-/* Is the user a member of the role?  *via (may be NULL) says how:
- * "user alice", "group %ops", "excluded by !mallory". */
+/* Is the user a member of the role, now?  *via (may be NULL) says how:
+ * "user alice", "group %ops", "excluded by !mallory", "not a member;
+ * membership of bob in role mail expired on ...".
+ *
+ * Every decision here is taken at the current time (time(2)): an entry
+ * "until DATE" counts up to that instant and never after it. */
 bool cg_role_has_member(const struct cg_role *role,
 			const struct cg_user_info *u, char *via, size_t viasz);
 

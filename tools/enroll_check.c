@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "enroll.h"
 
 /* Why the state directory cannot be used, for an admin to fix. */
@@ -17,6 +18,41 @@ static const char *store_problem(cg_err e, int err)
 	case CG_E_NOTREG:  return "not a directory";
 	case CG_E_IO:      return strerror(err);
 	default:           return cg_strerror(e);
+	}
+}
+
+/* The policy is valid, but a membership that has ended, or ends within
+ * CG_EXPIRY_WARN_SECONDS, is worth a word: access gone (or about to go)
+ * without anyone editing the file.  "FILE:LINE: warning: ..." on stderr;
+ * the exit status stays 0. */
+static void warn_expiring_members(const struct cg_config *cfg, int64_t now)
+{
+	static const char prefix[] = "warning: ";
+	char who[CG_USER_MAX + 2], msg[PATH_MAX + 300];
+	struct cg_diag diag;
+
+	for (size_t i = 0; i < cfg->nroles; i++) {
+		const struct cg_role *r = &cfg->roles[i];
+
+		for (size_t j = 0; j < r->nmembers; j++) {
+			const struct cg_member *m = &r->members[j];
+
+			if (m->until == 0 ||
+			    m->until - now > CG_EXPIRY_WARN_SECONDS)
+				continue;
+			snprintf(who, sizeof(who), "%s%s",
+				 m->kind == CG_MEMBER_GROUP ? "%" : "",
+				 m->name);
+			snprintf(diag.file, sizeof(diag.file), "%s", r->file);
+			diag.line = m->line;
+			memcpy(diag.message, prefix, sizeof(prefix));
+			cg_membership_note(diag.message + sizeof(prefix) - 1,
+					   sizeof(diag.message) -
+					   (sizeof(prefix) - 1), who, r->name,
+					   m->until, now);
+			cg_diag_format(&diag, msg, sizeof(msg));
+			fprintf(stderr, "%s\n", msg);
+		}
 	}
 }
 
@@ -42,6 +78,8 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 	}
 	cg_audit_escape(file, shown, sizeof(shown));
 	printf("%s: OK\n", shown);
+	fflush(stdout);
+	warn_expiring_members(c->cfg, time(NULL));
 	cg_audit_escape(c->cfg->defaults.state_dir, shown, sizeof(shown));
 	if ((e = cg_store_open(c->cfg, &store)) != CG_OK) {
 		fprintf(stderr, "%s: state directory %s\n", shown,

@@ -341,4 +341,57 @@ ok $? "... while other credentials keep the default grace"
 GATE_TTY=
 write_policy
 
+# --- expiring membership -----------------------------------------------------------------
+# bob by name and eve through %contractors until 2027-01-15T18:00 UTC
+# (epoch 1800036000), for the gate's credential and for role= alike; the
+# clock from faketime, a second before and at the instant.
+write_config "$POLICY_MAIN" '
+[role temps]
+members = alice, bob until 2027-01-15T18:00, %contractors until 2027-01-15T20:00+02:00
+
+[credential tempcred]
+path = /srv/temp
+roles = temps'
+write_service temps-only "account required $MODULE config=$CONF role=temps"
+UNTIL=1800036000
+# acct_at CREDENTIAL USER EPOCH [SERVICE]: the account stage at EPOCH.
+acct_at() { gate "$1" "$2" "" "$3" "${4:-credgate}" acct_mgmt; }
+
+for who in bob eve; do
+	[ $who = bob ] && how='is listed by name' || how='is a member via %contractors'
+	[ $who = bob ] && as=bob || as='eve \(via %contractors\)'
+	log_mark
+	acct_at tempcred $who $((UNTIL - 1))
+	ok $? "until: $who may read tempcred a second before the end"
+	audit_ok "result=granted reason=granted user=$who credential=tempcred role=temps .*$how until 2027-01-15 18:00 UTC" \
+		"until: the grant says until when ($who)"
+	log_mark
+	acct_at tempcred $who $UNTIL
+	[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_PERM_DENIED'
+	ok $? "until: $who is out of the role at the instant it ends"
+	audit_ok "event=access result=denied reason=membership_expired user=$who credential=tempcred role=temps .*membership of $as in role temps expired on 2027-01-15 18:00 UTC" \
+		"until: membership_expired audit line ($who)"
+	acct_at - $who $((UNTIL - 1)) temps-only
+	ok $? "until: role=temps admits $who before the end"
+	log_mark
+	acct_at - $who $((UNTIL + 86400)) temps-only
+	[ $? -ne 0 ]; ok $? "until: role=temps refuses $who after it"
+	audit_ok "pam_credgate\\(temps-only:account\\): event=access result=denied reason=membership_expired user=$who role=temps " \
+		"until: role= audit line ($who)"
+done
+acct_at tempcred alice $((UNTIL + 86400))
+ok $? "until: a member without an end date stays"
+
+# A malformed date denies everybody, naming file and line.
+write_config "$POLICY_MAIN" '
+[role temps]
+members = alice, bob until 2027-02-30'
+line=$(wc -l <"$CONF")
+log_mark
+acct_at smtp alice $((UNTIL - 1))
+[ $? -ne 0 ]; ok $? "until: a malformed date denies (fail closed)"
+audit_ok "reason=config_error .*credgate.conf:$line: invalid date '2027-02-30' in 'members'" \
+	"until: config_error names file, line and date"
+write_policy
+
 done_testing

@@ -120,6 +120,31 @@ expect_rc 1 "a state directory not owned by root: exit 1"
 grep -q "wrong owner (must be root)" "$W/err"
 ok $? "says so"
 
+# Memberships with an end: warnings for those that have ended and those
+# that end within 7 days (the clock from faketime), exit 0 all the same.
+conf exp.conf "$DEF" "$SD" "" "[role mail]" \
+	"members = alice, bob until 2027-01-15, %contractors until 2027-01-20T12:00" \
+	"[role ops]" "members = carol until 2027-03-01T00:00+01:00, dave until 2027-01-22T23:00-01:00"
+JAN16=$(date -u -d 2027-01-16 +%s)
+run_tool tool_at "$JAN16" "$TOOL" check-config "$C/exp.conf"
+expect_rc 0 "until: expiring memberships are warnings, not errors"
+[ "$(sed -n 1p "$W/out")" = "$C/exp.conf: OK" ]
+ok $? "until: the policy is still OK"
+grep -qx "$C/exp.conf:5: warning: membership of bob in role mail expired on 2027-01-15 00:00 UTC" "$W/err"
+ok $? "until: warns about a membership that has expired, with file and line"
+grep -qx "$C/exp.conf:5: warning: membership of %contractors in role mail expires on 2027-01-20 12:00 UTC" "$W/err"
+ok $? "until: warns about a %group membership ending within 7 days"
+grep -qx "$C/exp.conf:7: warning: membership of dave in role ops expires on 2027-01-23 00:00 UTC" "$W/err"
+ok $? "until: an offset is converted to UTC"
+[ "$(grep -c warning "$W/err")" -eq 3 ]
+ok $? "until: nothing about alice (no end) or carol (more than 7 days away)"
+run_tool tool_at "$(date -u -d 2026-12-01 +%s)" "$TOOL" check-config "$C/exp.conf"
+[ "$TOOL_RC" -eq 0 ] && [ ! -s "$W/err" ]
+ok $? "until: no warning while every end is more than 7 days away"
+conf baddate.conf "$DEF" "$SD" "[role mail]" "members = alice, bob until 31.12.2026"
+check_fails "$C/baddate.conf" 4 "invalid date '31.12.2026' in 'members'" \
+	"until: a malformed date is an error with file and line"
+
 run_tool "$TOOL" check-config a b
 expect_rc 2 "two files: usage error"
 

@@ -33,6 +33,11 @@ tests_tools_pam_envdump_la_LIBADD = $(PAM_LIBS)
 TESTS += tests/tools/gate.sh
 EXTRA_DIST += tests/tools/gate.sh
 
+# Issue 12 through the same setuid gate: expiring membership, approvals
+# (root sandbox, clock from faketime through the sandbox's ld.so.preload).
+TESTS += tests/tools/gate-until.sh
+EXTRA_DIST += tests/tools/gate-until.sh tests/tools/gate-sandbox.sh
+
 # credgate-enroll: its import parsers (cmocka), then the tool end to end
 # (root sandbox of rootns.sh; skipped when not root).
 CMOCKA_TESTS += tests/tools/enroll-parse.t

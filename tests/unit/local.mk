@@ -47,6 +47,13 @@ tests_unit_otpauth_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_otpauth_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_otpauth_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# Dates in the policy ("bob until 2026-12-31").
+CMOCKA_TESTS += tests/unit/datetime.t
+tests_unit_datetime_t_SOURCES = tests/unit/test_datetime.c
+tests_unit_datetime_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_datetime_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_datetime_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 # Policy parser: valid policies, a table of broken ones, the loader's file checks.
 CMOCKA_TESTS += tests/unit/config.t
 tests_unit_config_t_SOURCES = tests/unit/test_config.c

@@ -342,6 +342,55 @@ static void test_member_name_length(void **state)
 	cg_config_free(cfg);
 }
 
+/* "until DATE" on members: the instant stored, the line kept for
+ * check-config, the expiry rule at its boundary. */
+static void test_member_until(void **state)
+{
+	struct cg_config *cfg;
+	const struct cg_role *r;
+	char note[256];
+
+	cfg = parse_ok("[role mail]\n"
+		       "members = alice, bob until 2026-12-31,\t%contractors "
+		       "until\t2027-01-15T18:00 , carol until "
+		       "2030-01-01T10:00+02:00, !mallory\n"
+		       "[role ops]\n\nmembers = dave until 2027-01-15T18:00-05:30"
+		       "\n", NULL);
+	r = cg_config_role(cfg, "mail");
+	assert_int_equal(r->nmembers, 5);
+	assert_member(&r->members[0], CG_MEMBER_USER, false, "alice");
+	assert_int_equal(r->members[0].until, 0);
+	assert_member(&r->members[1], CG_MEMBER_USER, false, "bob");
+	assert_int_equal(r->members[1].until, 1798675200);
+	assert_member(&r->members[2], CG_MEMBER_GROUP, false, "contractors");
+	assert_int_equal(r->members[2].until, 1800036000);
+	assert_int_equal(r->members[3].until, 1893484800);
+	assert_member(&r->members[4], CG_MEMBER_USER, true, "mallory");
+	assert_int_equal(r->members[4].until, 0);
+	for (size_t i = 0; i < r->nmembers; i++)
+		assert_int_equal(r->members[i].line, 2);
+	r = cg_config_role(cfg, "ops");
+	assert_int_equal(r->members[0].until, 1800055800);
+	assert_int_equal(r->members[0].line, 5);
+
+	/* Out from the instant itself; no until, never out. */
+	r = cg_config_role(cfg, "mail");
+	assert_false(cg_member_expired(&r->members[1], 1798675199));
+	assert_true(cg_member_expired(&r->members[1], 1798675200));
+	assert_false(cg_member_expired(&r->members[0], INT64_MAX));
+	assert_false(cg_member_expired(NULL, 0));
+
+	cg_membership_note(note, sizeof(note), "bob", "mail", 1798675200,
+			   1798675200);
+	assert_string_equal(note, "membership of bob in role mail expired "
+			    "on 2026-12-31 00:00 UTC");
+	cg_membership_note(note, sizeof(note), "%contractors", "mail",
+			   1800036000, 1800036000 - 3600);
+	assert_string_equal(note, "membership of %contractors in role mail "
+			    "expires on 2027-01-15 18:00 UTC");
+	cg_config_free(cfg);
+}
+
 static void test_name_valid(void **state)
 {
 	assert_true(cg_config_name_valid("smtp"));
@@ -570,6 +619,44 @@ static const struct bad_case bad_cases[] = {
 	    "empty item in 'members'"),
 	BAD("member_trailing_comma", "[role a]\nmembers = alice,\n", 2,
 	    "empty item in 'members'"),
+	BAD("until_bad_month", "[role a]\nmembers = x, bob until 2026-13-01\n",
+	    2, "invalid date '2026-13-01' in 'members' (month out of range)"),
+	BAD("until_no_such_day", "[role a]\nmembers = bob until 2026-02-29\n",
+	    2, "(no such day in that month)"),
+	BAD("until_bad_time", "[role a]\nmembers = bob until 2026-01-01T24:00\n",
+	    2, "(time out of range)"),
+	BAD("until_seconds_range",
+	    "[role a]\nmembers = bob until 2026-01-01T10:00:60\n", 2,
+	    "(time out of range)"),
+	BAD("until_space_not_t",
+	    "[role a]\nmembers = bob until 2026-01-01 10:00\n", 2,
+	    "text after the date (zone names are not supported"),
+	BAD("until_zone_name",
+	    "[role a]\nmembers = bob until 2027-01-15T18:00 Europe/Berlin\n",
+	    2, "zone names are not supported"),
+	BAD("until_zone_abbrev", "[role a]\nmembers = bob until 2027-01-15CET\n",
+	    2, "zone names are not supported"),
+	BAD("until_bad_offset",
+	    "[role a]\nmembers = bob until 2027-01-15T18:00+24:00\n", 2,
+	    "(offset out of range)"),
+	BAD("until_short_year", "[role a]\nmembers = bob until 27-01-15\n", 2,
+	    "(not YYYY-MM-DD)"),
+	BAD("until_before_1970", "[role a]\nmembers = bob until 1969-12-31\n",
+	    2, "(year before 1970)"),
+	BAD("until_epoch", "[role a]\nmembers = bob until 1970-01-01\n", 2,
+	    "(before 1970)"),
+	BAD("until_missing_date", "[role a]\nmembers = bob until\n", 2,
+	    "invalid member 'bob until' in 'members'"),
+	BAD("until_misspelt", "[role a]\nmembers = bob till 2027-01-01\n", 2,
+	    "invalid member 'bob till 2027-01-01'"),
+	BAD("until_on_exclusion",
+	    "[role a]\nmembers = x, !mallory until 2027-01-01\n", 2,
+	    "an exclusion cannot expire"),
+	BAD("until_bad_name", "[role a]\nmembers = -bob until 2027-01-01\n",
+	    2, "invalid member '-bob until 2027-01-01'"),
+	BAD("until_date_escaped",
+	    "[role a]\nmembers = bob until 2027-01-01\xc3\xa9\n", 2,
+	    "invalid date '2027-01-01\\xc3\\xa9'"),
 	BAD("roles_empty_item", "[credential c]\nroles = ,a\n", 2,
 	    "empty item in 'roles'"),
 	BAD("roles_bad_name", "[credential c]\nroles = a/b\n", 2,
@@ -1006,6 +1093,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_defaults_when_absent),
 	cmocka_unit_test(test_values_accepted),
 	cmocka_unit_test(test_lexical_edges),
+	cmocka_unit_test(test_member_until),
 	cmocka_unit_test(test_name_valid),
 	cmocka_unit_test(test_diag_format),
 	cmocka_unit_test(test_message_escaping),

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "conf.h"
@@ -508,6 +509,87 @@ static void test_decide_roles(void **state)
 					       &d), CG_E_NOENT);
 }
 
+/* "until DATE": out from that instant, for a user and for a %group;
+ * the decision says so; an expired entry next to a valid one, in the
+ * same role or another, does not deny; exclusions still win.  Dates are
+ * a day either side of now. */
+static void test_expiring_membership(void **state)
+{
+	struct cg_config *saved = cfg, *tcfg = cg_config_new();
+	struct cg_diag diag;
+	struct cg_decision d;
+	char past[32], future[32], text[1024], via[512];
+	const char *temp[] = { "temp" };
+	time_t now = time(NULL), p = now - 86400, f = now + 86400;
+	struct tm tp, tf;
+
+	(void)state;
+	assert_non_null(tcfg);
+	gmtime_r(&p, &tp);
+	gmtime_r(&f, &tf);
+	strftime(past, sizeof(past), "%Y-%m-%dT%H:%M:%SZ", &tp);
+	strftime(future, sizeof(future), "%Y-%m-%dT%H:%M:%SZ", &tf);
+	snprintf(text, sizeof(text),
+		 "[role temp]\nmembers = alice, bob until %s, %%contractors "
+		 "until %s, carol until %s, dave until %s, dave\n"
+		 "[role later]\nmembers = bob until %s\n"
+		 "[role strict]\nmembers = mallory until %s, !mallory\n"
+		 "[credential t]\npath = /t\nroles = temp\n"
+		 "[credential both]\npath = /b\nroles = temp, later\n"
+		 "[credential s]\npath = /s\nroles = strict\n",
+		 past, past, future, past, future, future);
+	assert_int_equal(cg_config_parse_buffer(tcfg, "/etc/x.conf", text,
+						strlen(text), &diag), CG_OK);
+	assert_int_equal(cg_config_validate(tcfg, &diag), CG_OK);
+	cfg = tcfg;
+
+	decide("bob", "t", &d);
+	assert_false(d.granted);
+	assert_int_equal(d.reason, CG_POLICY_EXPIRED);
+	assert_string_equal(cg_policy_reason_name(d.reason),
+			    "membership_expired");
+	assert_string_equal(d.role, "temp");
+	assert_contains(d.explain, "membership of bob in role temp expired on ");
+	assert_contains(d.explain, "roles checked: temp");
+	assert_false(in_role("bob", "temp", via, sizeof(via)));
+	assert_contains(via, "not a member; membership of bob in role temp "
+			"expired on ");
+
+	/* eve is in contractors: the group's entry has lapsed. */
+	decide("eve", "t", &d);
+	assert_false(d.granted);
+	assert_int_equal(d.reason, CG_POLICY_EXPIRED);
+	assert_contains(d.explain, "membership of eve (via %contractors) in "
+			"role temp expired on ");
+	assert_int_equal(cg_policy_check_roles(cfg, "eve", temp, 1, &d),
+			 CG_OK);
+	assert_false(d.granted);
+	assert_int_equal(d.reason, CG_POLICY_EXPIRED);
+
+	/* Not yet: granted, and the explanation gives the end. */
+	decide("carol", "t", &d);
+	assert_true(d.granted);
+	assert_contains(d.explain, "carol is listed by name until ");
+	/* A lapsed entry beside a lasting one. */
+	decide("dave", "t", &d);
+	assert_true(d.granted);
+	assert_string_equal(d.explain, "role temp grants t: dave is listed "
+			    "by name");
+	/* Lapsed in one role, current in another. */
+	decide("bob", "both", &d);
+	assert_true(d.granted);
+	assert_string_equal(d.role, "later");
+	/* Someone who was never listed is not told about others. */
+	decide("frank", "t", &d);
+	assert_int_equal(d.reason, CG_POLICY_NOT_IN_ROLE);
+	/* The exclusion still wins over a current inclusion. */
+	decide("mallory", "s", &d);
+	assert_int_equal(d.reason, CG_POLICY_EXCLUDED);
+
+	cfg = saved;
+	cg_config_free(tcfg);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct cg_decision d;
@@ -553,6 +635,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_exclusion_is_per_role),
 		cmocka_unit_test(test_unknown_credential),
 		cmocka_unit_test(test_decide_roles),
+		cmocka_unit_test(test_expiring_membership),
 		cmocka_unit_test(test_bad_arguments),
 	};
 	const char *dir = getenv(CHILD_ENV);
