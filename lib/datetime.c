@@ -6,21 +6,20 @@
 #include <string.h>
 #include <time.h>
 #include "datetime.h"
+#include "number.h"
 
-/* n decimal digits at *s, advancing it; false if any is not a digit. */
+/* A run of exactly n decimal digits at *s (the one decimal parser,
+ * number.h), advancing *s past it; false if the run is longer or
+ * shorter. */
 static bool digits(const char **s, int n, int *out)
 {
-	int v = 0;
+	const char *end = NULL;
+	uint64_t v = 0;
 
-	for (int i = 0; i < n; i++) {
-		char c = (*s)[i];
-
-		if (c < '0' || c > '9')
-			return false;
-		v = v * 10 + (c - '0');
-	}
-	*s += n;
-	*out = v;
+	if (cg_dec_prefix(*s, &end, &v) != CG_OK || end - *s != n)
+		return false;
+	*s = end;
+	*out = (int)v;
 	return true;
 }
 
@@ -94,7 +93,7 @@ static bool parse_time(const char **s, int64_t *secs, const char **why)
 /* "Z", "+hh:mm", "+hhmm", "+hh" (or '-') at *s, the whole rest. */
 static bool parse_offset(const char *s, int64_t *offset, const char **why)
 {
-	int sign, h, m = 0;
+	int sign, h, m = 0, hm;
 
 	if (strcmp(s, "Z") == 0) {
 		*offset = 0;
@@ -104,12 +103,13 @@ static bool parse_offset(const char *s, int64_t *offset, const char **why)
 		return fail(why, "zone names are not supported; give Z or "
 			    "an offset such as +01:00");
 	sign = *s++ == '-' ? -1 : 1;
-	if (!digits(&s, 2, &h))
+	if (digits(&s, 4, &hm)) {               /* +hhmm */
+		h = hm / 100;
+		m = hm % 100;
+	} else if (!digits(&s, 2, &h) ||
+		   (*s == ':' && (++s, !digits(&s, 2, &m)))) {
 		return fail(why, "offset not +hh:mm");
-	if (*s == ':')
-		s++;
-	if (*s != '\0' && !digits(&s, 2, &m))
-		return fail(why, "offset not +hh:mm");
+	}
 	if (*s != '\0')
 		return fail(why, "text after the offset");
 	if (h > 23 || m > 59)
