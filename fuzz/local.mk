@@ -5,9 +5,9 @@
 #  - `./configure CC=clang --enable-fuzzing`: linked with libFuzzer, and
 #    `make fuzz [FUZZ_SECONDS=20] [FUZZ_TARGETS="state config"]` fuzzes
 #    each for FUZZ_SECONDS, corpus and findings in fuzz-out/NAME/.
-FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import
+FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import logq
 FUZZ_PROGS = fuzz/fuzz_base32 fuzz/fuzz_otpauth fuzz/fuzz_state \
-	fuzz/fuzz_config fuzz/fuzz_gate_args fuzz/fuzz_import
+	fuzz/fuzz_config fuzz/fuzz_gate_args fuzz/fuzz_import fuzz/fuzz_logq
 check_PROGRAMS += $(FUZZ_PROGS)
 if FUZZING
 FUZZ_MAIN =
@@ -40,6 +40,10 @@ fuzz_fuzz_import_SOURCES = fuzz/fuzz_import.c $(FUZZ_MAIN)
 fuzz_fuzz_import_CPPFLAGS = $(FUZZ_INCLUDES)
 fuzz_fuzz_import_LDADD = tools/libenroll.la
 fuzz_fuzz_import_LDFLAGS = $(FUZZ_LINKFLAGS)
+fuzz_fuzz_logq_SOURCES = fuzz/fuzz_logq.c $(FUZZ_MAIN)
+fuzz_fuzz_logq_CPPFLAGS = $(FUZZ_INCLUDES)
+fuzz_fuzz_logq_LDADD = tools/libenroll.la
+fuzz_fuzz_logq_LDFLAGS = $(FUZZ_LINKFLAGS)
 
 TESTS += fuzz/seeds.sh
 EXTRA_DIST += fuzz/seeds.sh fuzz/standalone.c

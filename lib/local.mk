@@ -32,6 +32,8 @@ noinst_LTLIBRARIES += lib/libcredgate_tools.la
 lib_libcredgate_tools_la_SOURCES = \
 	lib/otpauth.c lib/otpauth.h \
 	lib/outfile.c lib/outfile.h \
+	lib/audit_parse.c lib/audit_parse.h \
+	lib/json.c lib/json.h \
 	lib/qr.c lib/qr.h \
 	lib/privguard.c lib/privguard.h
 lib_libcredgate_tools_la_CFLAGS = $(AM_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)

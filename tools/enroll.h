@@ -10,7 +10,8 @@
  * enroll_import.c    import: reading the file as the caller, storing
  * enroll_ga.c        the ~/.google_authenticator format
  * enroll_oath.c      pam_oath's usersfile format
- * enroll_check.c     check-config */
+ * enroll_check.c     check-config
+ * enroll_log.c       log: the incident query (parts in logq.h) */
 #ifndef CG_ENROLL_H
 #define CG_ENROLL_H
 #include <stdbool.h>
@@ -40,13 +41,14 @@ enum enroll_exit {
 
 enum enroll_cmd {
 	CMD_NONE, CMD_ADD, CMD_LIST, CMD_STATUS, CMD_REVOKE, CMD_UNLOCK,
-	CMD_RECOVERY, CMD_IMPORT, CMD_CHECK_CONFIG,
+	CMD_RECOVERY, CMD_IMPORT, CMD_CHECK_CONFIG, CMD_LOG,
 };
 
 enum enroll_qr { QR_DEFAULT, QR_NONE, QR_UTF8, QR_ANSIUTF8, QR_ANSI };
 
 #define ENROLL_CONFIRM_TRIES 3
 #define ENROLL_LINE_MAX 4096         /* one line of input (a URI at most) */
+#define ENROLL_LOG_FILES_MAX 64      /* log --file, repeated */
 
 struct enroll_opts {
 	enum enroll_cmd cmd;
@@ -61,6 +63,12 @@ struct enroll_opts {
 	unsigned recovery_count;     /* --recovery-codes, default 10 */
 	char *uri;                   /* --uri (a copy; argv is wiped) */
 	const char *ga_file, *oath_file;
+	/* log */
+	const char *log_credential, *log_user, *log_event, *log_result;
+	const char *log_since, *log_until;
+	const char *log_files[ENROLL_LOG_FILES_MAX];
+	size_t nlog_files;
+	bool log_journal, json, summary, before_rotation;
 };
 
 struct enroll_ctx {
@@ -130,6 +138,7 @@ int enroll_cmd_unlock(struct enroll_ctx *c);
 int enroll_cmd_recovery(struct enroll_ctx *c);
 int enroll_cmd_import(struct enroll_ctx *c);
 int enroll_cmd_check_config(struct enroll_ctx *c);
+int enroll_cmd_log(struct enroll_ctx *c);
 
 /* What an import file yields (enroll_ga.c, enroll_oath.c). */
 struct enroll_import {

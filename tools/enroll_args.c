@@ -25,6 +25,7 @@ static const char usage_text[] =
 "  recovery USER          new recovery codes; the old ones stop working\n"
 "  import [USER] SOURCE   take over a secret from another TOTP module\n"
 "  check-config [FILE]    validate the configuration and the state directory\n"
+"  log                    the audit trail: who read what, when (root)\n"
 "\n"
 "Options of add:\n"
 "  --algorithm sha1|sha256|sha512  HMAC of the codes (default sha1)\n"
@@ -52,6 +53,22 @@ static const char usage_text[] =
 "Option of recovery:\n"
 "  --recovery-codes N     number of codes, 0-20 (default 10)\n"
 "\n"
+"Options of log (default input: /var/log/auth.log*, rotated and .gz too):\n"
+"  --credential NAME      events about this credential\n"
+"  --user NAME            events about this user\n"
+"  --event WORD           access, auth, rotate, enroll, lockout, ...\n"
+"  --result WORD          granted, denied, ok, failed\n"
+"  --since DATE, --until DATE   as date -d takes them (\"yesterday\",\n"
+"                         \"2024-05-01 14:00\", \"2 hours ago\", \"@EPOCH\")\n"
+"  --file FILE            read FILE instead (repeatable; - is standard\n"
+"                         input, where journalctl -o json output is read too)\n"
+"  --journal              read the system journal (needs libsystemd)\n"
+"  --json                 one JSON object per line\n"
+"  --summary              per credential and user: reads, denied attempts,\n"
+"                         first and last read\n"
+"  --before-rotation      with --credential: the reads of the value that the\n"
+"                         latest put or rollback replaced\n"
+"\n"
 "Other options:\n"
 "  --config FILE          configuration file (real uid 0 only; default\n"
 "                         " CG_DEFAULT_CONFIG ")\n"
@@ -64,12 +81,15 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 error, 2 usage error, 3 permission denied,\n"
 "4 unknown or not enrolled user, 5 already enrolled (use --force),\n"
-"6 not confirmed (wrong code or end of input; nothing was written).\n";
+"6 not confirmed (wrong code or end of input; nothing was written);\n"
+"log: 4 when --before-rotation finds no rotation.\n";
 
 enum {
 	OPT_CONFIG = 256, OPT_ALGORITHM, OPT_DIGITS, OPT_PERIOD, OPT_ISSUER,
 	OPT_LABEL, OPT_QR, OPT_QR_PNG, OPT_QR_SVG, OPT_NO_CONFIRM, OPT_FORCE,
-	OPT_RECOVERY, OPT_URI, OPT_GA, OPT_OATH,
+	OPT_RECOVERY, OPT_URI, OPT_GA, OPT_OATH, OPT_CREDENTIAL, OPT_USER,
+	OPT_EVENT, OPT_RESULT, OPT_SINCE, OPT_UNTIL, OPT_FILE, OPT_JOURNAL,
+	OPT_JSON, OPT_SUMMARY, OPT_BEFORE_ROTATION,
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +110,17 @@ static const struct option long_opts[] = {
 	{ "uri", required_argument, NULL, OPT_URI },
 	{ "google-authenticator", required_argument, NULL, OPT_GA },
 	{ "oath-usersfile", required_argument, NULL, OPT_OATH },
+	{ "credential", required_argument, NULL, OPT_CREDENTIAL },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "event", required_argument, NULL, OPT_EVENT },
+	{ "result", required_argument, NULL, OPT_RESULT },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "before-rotation", no_argument, NULL, OPT_BEFORE_ROTATION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -99,6 +130,10 @@ static const struct option long_opts[] = {
 	BIT(OPT_QR_SVG) | BIT(OPT_NO_CONFIRM) | BIT(OPT_FORCE) | \
 	BIT(OPT_RECOVERY))
 #define IMPORT_OPTS (BIT(OPT_URI) | BIT(OPT_GA) | BIT(OPT_OATH) | BIT(OPT_FORCE))
+#define LOG_OPTS (BIT(OPT_CREDENTIAL) | BIT(OPT_USER) | BIT(OPT_EVENT) | \
+	BIT(OPT_RESULT) | BIT(OPT_SINCE) | BIT(OPT_UNTIL) | BIT(OPT_FILE) | \
+	BIT(OPT_JOURNAL) | BIT(OPT_JSON) | BIT(OPT_SUMMARY) | \
+	BIT(OPT_BEFORE_ROTATION))
 
 /* Each command: its name, the options it takes, how many arguments. */
 static const struct {
@@ -115,6 +150,7 @@ static const struct {
 	{ CMD_RECOVERY, "recovery", BIT(OPT_RECOVERY), 1, 1 },
 	{ CMD_IMPORT, "import", IMPORT_OPTS, 0, 1 },
 	{ CMD_CHECK_CONFIG, "check-config", 0, 0, 1 },
+	{ CMD_LOG, "log", LOG_OPTS, 0, 0 },
 };
 #define NCOMMANDS CG_ARRAY_SIZE(commands)
 
@@ -166,6 +202,61 @@ static int take_uri(struct enroll_opts *o, char *arg)
 	return 0;
 }
 
+/* A word of the audit vocabulary: [a-z_], 1..31 bytes. */
+static bool audit_word(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 31)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* The options of log (their values are checked here; the dates when the
+ * command runs, by date(1)). */
+static int set_log_option(struct enroll_opts *o, int opt, const char *name,
+			  char *val)
+{
+	switch (opt) {
+	case OPT_CREDENTIAL:
+		if (!cg_config_name_valid(val))
+			return bad_value(name, "a credential name");
+		o->log_credential = val;
+		break;
+	case OPT_USER:
+		if (!cg_user_name_valid(val))
+			return bad_value(name, "a user name");
+		o->log_user = val;
+		break;
+	case OPT_EVENT:
+	case OPT_RESULT:
+		if (!audit_word(val))
+			return bad_value(name, "a word of a-z and _");
+		*(opt == OPT_EVENT ? &o->log_event : &o->log_result) = val;
+		break;
+	case OPT_SINCE: o->log_since = val; break;
+	case OPT_UNTIL: o->log_until = val; break;
+	case OPT_FILE:
+		if (val[0] == '\0')
+			return bad_value(name, "a file name");
+		if (o->nlog_files >= ENROLL_LOG_FILES_MAX) {
+			enroll_err("--file: at most %d files",
+				   ENROLL_LOG_FILES_MAX);
+			return ENROLL_EXIT_USAGE;
+		}
+		o->log_files[o->nlog_files++] = val;
+		break;
+	case OPT_JOURNAL: o->log_journal = true; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_SUMMARY: o->summary = true; break;
+	case OPT_BEFORE_ROTATION: o->before_rotation = true; break;
+	}
+	return 0;
+}
+
 /* One option into o; 0 or an exit status. */
 static int set_option(struct enroll_opts *o, int opt, const char *name,
 		      char *val)
@@ -201,6 +292,7 @@ static int set_option(struct enroll_opts *o, int opt, const char *name,
 	case OPT_URI: return take_uri(o, val);
 	case OPT_GA: o->ga_file = val; break;
 	case OPT_OATH: o->oath_file = val; break;
+	default: return set_log_option(o, opt, name, val);
 	}
 	return 0;
 }
@@ -211,6 +303,29 @@ static int find_command(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* Combinations of log options that cannot mean anything. */
+static int check_log_options(const struct enroll_opts *o)
+{
+	const char *msg = NULL;
+
+	if (o->log_journal && o->nlog_files > 0)
+		msg = "--journal and --file exclude each other";
+	else if (o->summary && (o->log_event != NULL || o->log_result != NULL))
+		msg = "--summary counts reads and refusals; --event and "
+		      "--result do not apply";
+	else if (o->before_rotation && o->log_credential == NULL)
+		msg = "--before-rotation needs --credential";
+	else if (o->before_rotation && (o->log_since != NULL ||
+		 o->log_event != NULL || o->log_result != NULL))
+		msg = "--before-rotation chooses the time and the events "
+		      "itself; only --until, --user, --json, --summary and "
+		      "the inputs apply";
+	if (msg == NULL)
+		return 0;
+	enroll_err("%s", msg);
+	return ENROLL_EXIT_USAGE;
 }
 
 /* The options seen must all belong to the command; arguments counted. */
@@ -251,7 +366,7 @@ static int check_command(struct enroll_opts *o, unsigned seen, int nargs,
 			   "--google-authenticator, --oath-usersfile");
 		return ENROLL_EXIT_USAGE;
 	}
-	return 0;
+	return o->cmd == CMD_LOG ? check_log_options(o) : 0;
 }
 
 static int help_or_version(int opt)
@@ -288,7 +403,7 @@ int enroll_parse_args(int argc, char **argv, struct enroll_opts *o,
 				   "option needs a value (try --help)");
 			return ENROLL_EXIT_USAGE;
 		}
-		if (seen & BIT(opt)) {
+		if ((seen & BIT(opt)) && opt != OPT_FILE) {
 			enroll_err("option --%s given twice", long_opts[idx].name);
 			return ENROLL_EXIT_USAGE;
 		}

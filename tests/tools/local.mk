@@ -50,3 +50,15 @@ ENROLL_TESTS = tests/tools/enroll-add.sh tests/tools/enroll-user.sh \
 	tests/tools/enroll-import.sh tests/tools/enroll-check.sh
 TESTS += $(ENROLL_TESTS)
 EXTRA_DIST += $(ENROLL_TESTS) tests/tools/enroll-lib.sh
+
+# credgate-enroll log: its parsers (cmocka), then the command on generated
+# logs, rotated .gz files and a real journal (log.sh; the sandboxed parts
+# need root).
+CMOCKA_TESTS += tests/tools/logq.t
+tests_tools_logq_t_SOURCES = tests/tools/test_logq.c
+tests_tools_logq_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdir)/tests/unit
+tests_tools_logq_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_tools_logq_t_LDADD = tools/libenroll.la $(CG_TEST_LIBS)
+tests_tools_logq_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+TESTS += tests/tools/log.sh
+EXTRA_DIST += tests/tools/log.sh tests/tools/log-sample.sh tests/tools/log-journal.sh

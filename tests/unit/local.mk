@@ -95,3 +95,10 @@ tests_unit_config_ldap_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_config_ldap_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_config_ldap_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_config_ldap_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# Audit lines read back (lib/audit_parse.c): the writer as oracle.
+CMOCKA_TESTS += tests/unit/audit-parse.t
+tests_unit_audit_parse_t_SOURCES = tests/unit/test_audit_parse.c
+tests_unit_audit_parse_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_audit_parse_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_audit_parse_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
