@@ -8,16 +8,17 @@
 #include "audit.h"
 #include "cg_macros.h"
 
-static int plain_char(unsigned char c)
+bool cg_audit_plain_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("._:/@%+,-", c) != NULL;
+	       (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("._:/@%+,-", c) != NULL);
 }
 
 static int needs_quotes(const char *v)
 {
 	for (; *v != '\0'; v++)
-		if (!plain_char((unsigned char)*v))
+		if (!cg_audit_plain_char((unsigned char)*v))
 			return 1;
 	return 0;
 }

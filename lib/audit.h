@@ -89,6 +89,10 @@ void cg_audit_emit(const struct cg_audit_event *ev, cg_audit_sink *sink,
  * program's name on LOG_AUTHPRIV. */
 void cg_audit_open(const char *ident);
 
+/* A byte a value may hold without quotes ([A-Za-z0-9._:/@%+,-]); the
+ * reader of audit lines (audit_parse.h) holds lines to the same rule. */
+bool cg_audit_plain_char(unsigned char c);
+
 /* Building blocks, exposed for tests. */
 void cg_audit_escape(const char *value, char *out, size_t outsz);
 void cg_audit_format(const struct cg_audit_field *fields, size_t n,

@@ -7,13 +7,6 @@
 #include <string.h>
 #include "audit_parse.h"
 
-/* The writer's alphabet for unquoted values (audit.c, plain_char). */
-static bool plain_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (c != '\0' && strchr("._:/@%+,-", c) != NULL);
-}
-
 static int hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
@@ -85,7 +78,7 @@ static cg_err take_quoted(struct cursor *c, bool *special)
 		if (ch < 0x20 || ch >= 0x7f)
 			return bad(c, "raw byte 0x%02x in a value", ch);
 		if (ch != '\\') {
-			*special |= !plain_char(ch);
+			*special |= !cg_audit_plain_char(ch);
 			*c->out++ = (char)ch;
 			continue;
 		}
@@ -135,7 +128,7 @@ static cg_err take_value(struct cursor *c, const char **value,
 				  memcmp(v + n - 3, "...", 3) == 0))
 			return bad(c, "needless quotes");
 	} else {
-		while (c->p < c->end && plain_char((unsigned char)*c->p))
+		while (c->p < c->end && cg_audit_plain_char((unsigned char)*c->p))
 			*c->out++ = *c->p++;
 		if (c->out == v)
 			return bad(c, "empty value");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cg_macros.h"
 #include "enroll.h"
 #include "json.h"
 #include "logq.h"
@@ -167,7 +168,7 @@ static int read_inputs(struct logq *q)
 static const char *const columns[] = {
 	"event", "result", "reason", "user", "credential", "service",
 };
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+#define NCOLUMNS (CG_ARRAY_SIZE(columns))
 
 static const char *col_value(const struct logq_event *e, size_t c)
 {

@@ -10,11 +10,13 @@
  * one in its prefix, is not one credgate wrote: it is flagged, not
  * counted. */
 #include "config.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
 #include "logq.h"
+#include "number.h"
 
 #define PAM_PREFIX "pam_credgate("
 #define REPEATED "message repeated "
@@ -187,21 +189,6 @@ struct jfields {
 	bool have_time, have_comm;
 };
 
-static bool parse_decimal(const char *s, size_t n, int64_t *out)
-{
-	int64_t v = 0;
-
-	if (n == 0 || n > 18)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
 static void copy_field(char *dst, size_t sz, const char *val, size_t vlen)
 {
 	snprintf(dst, sz, "%.*s", (int)(vlen < sz ? vlen : sz - 1), val);
@@ -211,8 +198,10 @@ static cg_err journal_member(void *arg, const char *key,
 			     enum cg_json_type t, const char *val, size_t vlen)
 {
 	struct jfields *j = arg;
-	int64_t v;
+	uint64_t v;
 
+	/* Values are NUL-terminated (a byte array may hold a NUL itself,
+	 * which then fails every number below). */
 	if (t != CG_JSON_STRING && t != CG_JSON_BYTES)
 		return CG_OK;
 	if (strcmp(key, "MESSAGE") == 0) {
@@ -230,11 +219,13 @@ static cg_err journal_member(void *arg, const char *key,
 	} else if (strcmp(key, "_HOSTNAME") == 0) {
 		copy_field(j->host, sizeof(j->host), val, vlen);
 	} else if (strcmp(key, "__REALTIME_TIMESTAMP") == 0) {
-		j->have_time = parse_decimal(val, vlen, &j->usec);
-	} else if (strcmp(key, "_PID") == 0 && parse_decimal(val, vlen, &v)) {
+		j->have_time = cg_dec_u64(val, INT64_MAX, false, &v);
+		j->usec = (int64_t)v;
+	} else if (strcmp(key, "_PID") == 0 &&
+		   cg_dec_u64(val, LONG_MAX, false, &v)) {
 		j->pid = (long)v;
 	} else if (strcmp(key, "SYSLOG_PID") == 0 &&
-		   parse_decimal(val, vlen, &v)) {
+		   cg_dec_u64(val, LONG_MAX, false, &v)) {
 		j->syslog_pid = (long)v;
 	}
 	return CG_OK;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "cg_macros.h"
 #include "enroll.h"
 #include "json.h"
 #include "logq.h"
@@ -309,7 +310,7 @@ static bool entry_json(struct sdj *s, sd_journal *j, char **line,
 	if (s->get_realtime_usec(j, &usec) < 0 ||
 	    (f = open_memstream(line, len)) == NULL)
 		return false;
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(fields); i++)
 		json_field(s, j, f, fields[i], &first);
 	fprintf(f, "%s\"__REALTIME_TIMESTAMP\":\"%llu\"}", first ? "{" : ",",
 		(unsigned long long)usec);

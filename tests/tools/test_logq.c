@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include "cg_macros.h"
 #include "json.h"
 #include "logq.h"
 #include "table_test.h"
@@ -228,18 +229,18 @@ static void test_json_writer(void **s)
 
 int main(void)
 {
-	static char names[sizeof(line_cases) / sizeof(line_cases[0]) +
-			  sizeof(journal_cases) / sizeof(journal_cases[0])][80];
+	static char names[CG_ARRAY_SIZE(line_cases) +
+			  CG_ARRAY_SIZE(journal_cases)][80];
 	size_t k = 0;
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	for (size_t i = 0; i < sizeof(line_cases) / sizeof(line_cases[0]); i++, k++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(line_cases); i++, k++) {
 		snprintf(names[k], sizeof(names[k]), "syslog line %zu: %.50s",
 			 i + 1, line_cases[i].line + 16);
 		add_test(names[k], test_line, (void *)&line_cases[i]);
 	}
-	for (size_t i = 0; i < sizeof(journal_cases) / sizeof(journal_cases[0]); i++, k++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(journal_cases); i++, k++) {
 		snprintf(names[k], sizeof(names[k]), "journal entry %zu", i + 1);
 		add_test(names[k], test_journal, (void *)&journal_cases[i]);
 	}

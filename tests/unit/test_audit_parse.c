@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "cg_macros.h"
 #include "audit_parse.h"
 #include "table_test.h"
 
@@ -153,13 +154,13 @@ static void test_too_long(void **s)
 
 int main(void)
 {
-	static char names[sizeof(bad_cases) / sizeof(bad_cases[0])][80];
+	static char names[CG_ARRAY_SIZE(bad_cases)][80];
 
 	add_test("audit lines read back as written (random values)",
 		 test_round_trip, NULL);
 	add_test("fields, unescaped and raw", test_fields_and_raw, NULL);
 	add_test("a line longer than credgate writes", test_too_long, NULL);
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad_cases); i++) {
 		snprintf(names[i], sizeof(names[i]), "refused, line %zu: %s",
 			 i + 1, bad_cases[i].why);
 		add_test(names[i], test_bad, (void *)&bad_cases[i]);
