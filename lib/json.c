@@ -426,7 +426,7 @@ cg_err cg_json_object_parse(const char *text, size_t len,
 		if (j.p != j.end)
 			e = CG_E_PARSE;
 	}
-out:
+ out:
 	free(key);
 	free(val);
 	free(j.scratch);

@@ -105,7 +105,7 @@ int logq_default_files(char ***paths, size_t *n)
 	*paths = out;
 	*n = cnt;
 	return 0;
-nomem:
+ nomem:
 	if (d != NULL)
 		closedir(d);
 	for (size_t i = 0; r != NULL && i < cnt; i++)
@@ -153,7 +153,7 @@ static int open_input(const char *path, int *fd_out, int64_t *ref_time)
 	*ref_time = (int64_t)st.st_mtime;
 	*fd_out = fd;
 	return 0;
-fail:
+ fail:
 	enroll_err("%s: %s", strcmp(path, "-") == 0 ? "standard input" : path,
 		   strerror(errno));
 	return -1;
@@ -236,7 +236,7 @@ int logq_read_file(const char *path, logq_line_fn fn, void *arg)
 	if (r.len > 0 && !r.stop)
 		end_line(&r);          /* a last line without newline */
 	ret = 0;
-out:
+ out:
 	if (gz != NULL)
 		gzclose(gz);
 	if (fd >= 0)
