@@ -12,75 +12,50 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "datetime.h"
 #include "logq.h"
+#include "number.h"
 #include "privguard.h"
 
 #define DATE_PROG "/bin/date"
 #define DATE_TEXT_MAX 200
 #define DATE_WAIT_MS 5000
 
-static bool digits(const char *s, size_t n)
+/* Exactly n digits at s (the one decimal parser, number.h); s is
+ * NUL-terminated. */
+static bool fixed(const char *s, int n, int *out)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
+	const char *end = NULL;
+	uint64_t v = 0;
+
+	if (cg_dec_prefix(s, &end, &v) != CG_OK || end - s != n)
+		return false;
+	*out = (int)v;
 	return true;
 }
 
-static int num(const char *s, size_t n)
-{
-	int v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-/* "2024-05-01T12:00:00[.123456](Z|+02:00)" (rsyslog's RFC 3339 form). */
+/* "2024-05-01T12:00:00[.123456](Z|+02:00)" (rsyslog's RFC 3339 form):
+ * the one datetime reader (datetime.h), once the fraction of a second is
+ * dropped.  An offset is required: without one the time is ambiguous. */
 static bool parse_rfc3339(const char *s, size_t len, int64_t *out,
 			  size_t *used)
 {
-	struct tm tm;
-	size_t i = 19;
-	int off = 0;
-	time_t t;
+	char buf[CG_DATETIME_TEXT_MAX + 8];
+	size_t i = 0, n = 0;
 
-	if (len < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
-	    s[7] != '-' || !digits(s + 8, 2) || s[10] != 'T' ||
-	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
-	    s[16] != ':' || !digits(s + 17, 2))
-		return false;
-	if (s[i] == '.') {
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == 20)
-			return false;
+	while (i < len && s[i] != ' ' && n < sizeof(buf) - 1) {
+		if (i == 19 && s[i] == '.') {
+			for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+				;
+			continue;
+		}
+		buf[n++] = s[i++];
 	}
-	if (i < len && s[i] == 'Z') {
-		i++;
-	} else if (len - i >= 6 && (s[i] == '+' || s[i] == '-') &&
-		   digits(s + i + 1, 2) && s[i + 3] == ':' &&
-		   digits(s + i + 4, 2)) {
-		off = (num(s + i + 1, 2) * 60 + num(s + i + 4, 2)) * 60;
-		if (s[i] == '-')
-			off = -off;
-		i += 6;
-	} else {
+	buf[n] = '\0';
+	if ((i < len && s[i] != ' ') || n < 20 || buf[10] != 'T' ||
+	    strpbrk(buf + 16, "Z+-") == NULL ||
+	    !cg_datetime_parse(buf, out, NULL))
 		return false;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = num(s, 4) - 1900;
-	tm.tm_mon = num(s + 5, 2) - 1;
-	tm.tm_mday = num(s + 8, 2);
-	tm.tm_hour = num(s + 11, 2);
-	tm.tm_min = num(s + 14, 2);
-	tm.tm_sec = num(s + 17, 2);
-	if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return false;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return false;
-	*out = (int64_t)t - off;
 	*used = i;
 	return true;
 }
@@ -90,53 +65,43 @@ static bool parse_traditional(const char *s, size_t len, int64_t ref,
 			      int64_t *out, size_t *used)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char f[16];
 	struct tm tm, reftm;
 	time_t t, r = (time_t)ref;
 	const char *m;
-	int day;
+	int day, hour, min, sec;
 
-	if (len < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' ||
-	    s[12] != ':' || !digits(s + 7, 2) || !digits(s + 10, 2) ||
-	    !digits(s + 13, 2))
+	if (len < 15)
+		return false;
+	memcpy(f, s, 15);
+	f[15] = '\0';
+	f[3] = f[6] = f[9] = f[12] = '\0';     /* separators, checked below */
+	if (s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':' ||
+	    !fixed(f + (s[4] == ' ' ? 5 : 4), s[4] == ' ' ? 1 : 2, &day) ||
+	    !fixed(f + 7, 2, &hour) || !fixed(f + 10, 2, &min) ||
+	    !fixed(f + 13, 2, &sec))
 		return false;
 	for (m = months; *m != '\0' && memcmp(m, s, 3) != 0; m += 3)
 		;
-	if (*m == '\0')
-		return false;
-	if (s[4] == ' ' && digits(s + 5, 1))
-		day = s[5] - '0';
-	else if (digits(s + 4, 2))
-		day = num(s + 4, 2);
-	else
-		return false;
-	if (localtime_r(&r, &reftm) == NULL)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = reftm.tm_year;
-	tm.tm_mon = (int)(m - months) / 3;
-	tm.tm_mday = day;
-	tm.tm_hour = num(s + 7, 2);
-	tm.tm_min = num(s + 10, 2);
-	tm.tm_sec = num(s + 13, 2);
-	tm.tm_isdst = -1;
-	if (day < 1 || day > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
+	if (*m == '\0' || day < 1 || day > 31 || hour > 23 || min > 59 ||
+	    sec > 60 || localtime_r(&r, &reftm) == NULL)
 		return false;
 	/* A date after the reference (plus a day of clock slack) belongs
 	 * to the year before: a file written in January holds December. */
-	if ((t = mktime(&tm)) != (time_t)-1 && t > r + 86400) {
+	for (int back = 0; back < 2; back++) {
 		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = reftm.tm_year - 1;
+		tm.tm_year = reftm.tm_year - back;
 		tm.tm_mon = (int)(m - months) / 3;
 		tm.tm_mday = day;
-		tm.tm_hour = num(s + 7, 2);
-		tm.tm_min = num(s + 10, 2);
-		tm.tm_sec = num(s + 13, 2);
+		tm.tm_hour = hour;
+		tm.tm_min = min;
+		tm.tm_sec = sec;
 		tm.tm_isdst = -1;
-		t = mktime(&tm);
+		if ((t = mktime(&tm)) == (time_t)-1)
+			return false;
+		if (t <= r + 86400)
+			break;
 	}
-	if (t == (time_t)-1)
-		return false;
 	*out = (int64_t)t;
 	*used = 15;
 	return true;
