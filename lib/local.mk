@@ -26,7 +26,8 @@ lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) -fPIC \
 lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS)
 
 # What only the tools need: otpauth URIs, QR drawing (libqrencode, libpng),
-# output files written as the caller, setuid hardening.  Kept out of libcredgate so the
+# output files written as the caller, setuid hardening, locked memory and
+# the multi-pattern matcher of the leak scanner.  Kept out of libcredgate so the
 # PAM module does not load them into sshd, sudo and su on every login.
 noinst_LTLIBRARIES += lib/libcredgate_tools.la
 lib_libcredgate_tools_la_SOURCES = \
@@ -35,7 +36,9 @@ lib_libcredgate_tools_la_SOURCES = \
 	lib/audit_parse.c lib/audit_parse.h \
 	lib/json.c lib/json.h \
 	lib/qr.c lib/qr.h \
-	lib/privguard.c lib/privguard.h
+	lib/privguard.c lib/privguard.h \
+	lib/secmem.c lib/secmem.h \
+	lib/acmatch.c lib/acmatch.h
 lib_libcredgate_tools_la_CFLAGS = $(AM_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)
 lib_libcredgate_tools_la_LIBADD = lib/libcredgate.la $(QRENCODE_LIBS) $(PNG_LIBS)
 

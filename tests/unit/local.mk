@@ -102,3 +102,10 @@ tests_unit_audit_parse_t_SOURCES = tests/unit/test_audit_parse.c
 tests_unit_audit_parse_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_audit_parse_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_audit_parse_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# The leak scanner's multi-pattern matcher (lib/acmatch.c).
+CMOCKA_TESTS += tests/unit/acmatch.t
+tests_unit_acmatch_t_SOURCES = tests/unit/test_acmatch.c
+tests_unit_acmatch_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_acmatch_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_acmatch_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
