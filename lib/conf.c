@@ -28,6 +28,8 @@ struct cg_config *cg_config_new(void)
 	cfg->defaults.issuer[0] = '\0';
 	cfg->defaults.store = CG_STORE_FILES;
 	cfg->ldap.timeout = 5;
+	cfg->scan.min_length = CG_SCAN_MIN_LENGTH;
+	cfg->scan.max_file_size = CG_SCAN_MAX_FILE_SIZE;
 	return cfg;
 }
 
@@ -51,6 +53,13 @@ static void credential_clear(struct cg_credential *cred)
 	free(cred->file);
 }
 
+void cg_conf_free_list(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
 void cg_config_free(struct cg_config *cfg)
 {
 	if (cfg == NULL)
@@ -63,6 +72,9 @@ void cg_config_free(struct cg_config *cfg)
 	free(cfg->credentials);
 	free(cfg->defaults_file);
 	cg_conf_ldap_clear(&cfg->ldap);
+	cg_conf_free_list(cfg->scan.paths, cfg->scan.npaths);
+	cg_conf_free_list(cfg->scan.exclude, cfg->scan.nexclude);
+	free(cfg->scan.file);
 	free(cfg);
 }
 

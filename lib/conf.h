@@ -10,6 +10,8 @@
  *   [role NAME]            members = alice, %ops, !mallory
  *   [credential NAME]      path =, roles =, description =, grace =,
  *                          require_totp =
+ *   [scan]                 paths =, exclude =, min_length =,
+ *                          max_file_size = (credgate-enroll scan)
  *
  * Lines: "key = value", "# comment", "; comment", blank.  Every error
  * names the file and line (struct cg_diag).  An error anywhere makes the
@@ -22,10 +24,10 @@
  *   may end in "\r\n".  A leading UTF-8 byte-order mark is skipped.
  * - A line longer than CG_CONFIG_LINE_MAX bytes, a NUL byte, a control
  *   character other than tab (C1 included) or invalid UTF-8 is an error.
- * - Section headers: "[defaults]", "[role NAME]", "[credential NAME]",
+ * - Section headers: "[defaults]", "[scan]", "[role NAME]", "[credential NAME]",
  *   exactly one name (cg_config_name_valid), nothing after ']'.  A role
  *   or credential defined twice, even in different files, is an error, as
- *   is a second [defaults] (drop-ins add, they never override).
+ *   is a second [defaults] or [scan] (drop-ins add, they never override).
  * - Keys before any section, unknown sections or keys, a key repeated in
  *   one section and an empty value are errors.
  * - Numbers are decimal digits only: no sign, no "0x", no blanks, no
@@ -41,7 +43,12 @@
  *   2027-01-15T18:00" (datetime.h; UTC unless an offset is given).  From
  *   that instant on the entry includes nobody.  Exclusions never expire.
  *
- * Ranges: window 0..10, max_failures 1..1000, failure_window 1..86400 s,
+ * - Sizes (max_file_size): bytes, or a number with one suffix K, M or G
+ *   (x1024, x1024^2, x1024^3; lower case too), e.g. 64M.
+ * - paths: absolute paths; exclude: absolute paths or glob patterns
+ *   (fnmatch), items without '/' match a name anywhere.
+ *
+ * Ranges: min_length 4..4096, max_file_size 1..1G, window 0..10, max_failures 1..1000, failure_window 1..86400 s,
  * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at
  * most 127 bytes, state_dir and path absolute.  Required: members in a
  * role, path and roles in a credential; every role a credential names
@@ -160,9 +167,25 @@ struct cg_ldap_conf {
 	unsigned store_line;
 };
 
+/* [scan], for credgate-enroll scan. */
+#define CG_SCAN_MIN_LENGTH 10                    /* default min_length */
+#define CG_SCAN_MAX_FILE_SIZE (64ULL << 20)      /* default max_file_size */
+#define CG_SCAN_MAX_FILE_SIZE_LIMIT (1ULL << 30) /* largest accepted */
+struct cg_scan_conf {
+	char **paths;             /* NULL: the scanner's built-in list */
+	size_t npaths;
+	char **exclude;
+	size_t nexclude;
+	unsigned min_length;
+	unsigned long long max_file_size;
+	char *file;               /* where [scan] was, NULL if nowhere: */
+	unsigned line;            /* a second [scan] is an error */
+};
+
 struct cg_config {
 	struct cg_defaults defaults;
 	struct cg_ldap_conf ldap;
+	struct cg_scan_conf scan;
 	struct cg_role *roles;
 	size_t nroles;
 	struct cg_credential *credentials;

@@ -36,4 +36,7 @@ cg_err cg_conf_ldap_validate(const struct cg_config *cfg,
 			     struct cg_diag *diag);
 void cg_conf_ldap_clear(struct cg_ldap_conf *l);
 
+/* Free n strings and the array holding them; NULL is fine. */
+void cg_conf_free_list(char **items, size_t n);
+
 #endif

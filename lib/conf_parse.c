@@ -14,8 +14,10 @@
 #include "cg_macros.h"
 #include "datetime.h"
 #include "number.h"
+#include "utf8.h"
 
-enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL, SEC_LDAP };
+enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL, SEC_LDAP,
+		    SEC_SCAN };
 
 struct parser {
 	struct cg_config *cfg;
@@ -116,6 +118,9 @@ static const char *section_label(const struct parser *p, char *buf,
 		break;
 	case SEC_LDAP:
 		snprintf(buf, sz, "[ldap]");
+		break;
+	case SEC_SCAN:
+		snprintf(buf, sz, "[scan]");
 		break;
 	default:
 		snprintf(buf, sz, "(no section)");
@@ -447,13 +452,6 @@ static cg_err cred_path(struct parser *p, const char *key, char *value)
 	return set_string(p, value, &current_credential(p)->path);
 }
 
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* Syntax only here: whether each role exists is known once every file
  * is read (cg_config_validate), so the line is kept for that message. */
 static cg_err cred_roles(struct parser *p, const char *key, char *value)
@@ -489,7 +487,7 @@ static cg_err cred_roles(struct parser *p, const char *key, char *value)
 	roles = NULL;
 	n = 0;
 out:
-	free_names(roles, n);
+	cg_conf_free_list(roles, n);
 	return err;
 }
 
@@ -554,7 +552,155 @@ static const struct key_def ldap_keys[] = {
 	{ "local_users", ldap_value },
 };
 
+/* ---- [scan] ---------------------------------------------------------- */
+
+/* A size: decimal digits and at most one suffix K, M or G (powers of
+ * 1024, either case). */
+static cg_err set_size(struct parser *p, const char *key, const char *value,
+		       unsigned long long max, unsigned long long *dst)
+{
+	char digits[24];
+	size_t n = strlen(value);
+	unsigned long long v = 0, mult = 1;
+	struct esc e;
+
+	switch (n > 0 ? value[n - 1] : '\0') {
+	case 'k': case 'K': mult = 1ULL << 10; n--; break;
+	case 'm': case 'M': mult = 1ULL << 20; n--; break;
+	case 'g': case 'G': mult = 1ULL << 30; n--; break;
+	default: break;
+	}
+	if (n == 0 || n >= sizeof(digits))
+		goto bad;
+	memcpy(digits, value, n);
+	digits[n] = '\0';
+	switch (parse_number(digits, false, &v)) {
+	case NUM_OK:
+		if (v >= 1 && v <= max / mult) {
+			*dst = v * mult;
+			return CG_OK;
+		}
+		/* fall through */
+	case NUM_RANGE:
+		return perr(p, "value '%s' for '%s' is out of range "
+			    "(1..%lluG)", esc(&e, value), key, max >> 30);
+	case NUM_SYNTAX:
+		break;
+	}
+bad:
+	return perr(p, "invalid value '%s' for '%s': expected bytes, or a "
+		    "number with suffix K, M or G", esc(&e, value), key);
+}
+
+typedef cg_err (*item_check)(struct parser *p, const char *key,
+			     const char *item);
+
+/* A comma-separated list, each item checked, into a new array. */
+static cg_err set_list(struct parser *p, const char *key, char *value,
+		       item_check check, char ***dst, size_t *ndst)
+{
+	char **items, *cursor = value, *item;
+	size_t n = 0;
+	cg_err err = CG_OK;
+
+	if ((items = calloc(count_items(value), sizeof(*items))) == NULL)
+		return nomem(p);
+	while ((item = next_item(&cursor)) != NULL) {
+		if (item[0] == '\0') {
+			err = perr(p, "empty item in '%s' (stray comma?)", key);
+			goto out;
+		}
+		if ((err = check(p, key, item)) != CG_OK)
+			goto out;
+		if ((items[n] = strdup(item)) == NULL) {
+			err = nomem(p);
+			goto out;
+		}
+		n++;
+	}
+	*dst = items;
+	*ndst = n;
+	items = NULL;
+	n = 0;
+out:
+	cg_conf_free_list(items, n);
+	return err;
+}
+
+static cg_err check_scan_path(struct parser *p, const char *key,
+			      const char *item)
+{
+	return check_abs_path(p, key, item);
+}
+
+/* Absolute paths, or patterns; a pattern without '/' matches a name. */
+static cg_err check_exclude(struct parser *p, const char *key,
+			    const char *item)
+{
+	struct esc e;
+
+	if (strchr(item, '/') != NULL && item[0] != '/')
+		return perr(p, "'%s' in '%s' must be an absolute path or "
+			    "pattern, or a name without '/'",
+			    esc(&e, item), key);
+	if (strlen(item) >= PATH_MAX)
+		return perr(p, "'%s' is longer than %d bytes", key,
+			    PATH_MAX - 1);
+	return CG_OK;
+}
+
+static cg_err scan_paths(struct parser *p, const char *key, char *value)
+{
+	struct cg_scan_conf *sc = &p->cfg->scan;
+
+	return set_list(p, key, value, check_scan_path, &sc->paths,
+			&sc->npaths);
+}
+
+static cg_err scan_exclude(struct parser *p, const char *key, char *value)
+{
+	struct cg_scan_conf *sc = &p->cfg->scan;
+
+	return set_list(p, key, value, check_exclude, &sc->exclude,
+			&sc->nexclude);
+}
+
+static cg_err scan_min_length(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, false, 4, 4096,
+			  &p->cfg->scan.min_length);
+}
+
+static cg_err scan_max_file_size(struct parser *p, const char *key,
+				 char *value)
+{
+	return set_size(p, key, value, CG_SCAN_MAX_FILE_SIZE_LIMIT,
+			&p->cfg->scan.max_file_size);
+}
+
+static const struct key_def scan_keys[] = {
+	{ "paths", scan_paths },
+	{ "exclude", scan_exclude },
+	{ "min_length", scan_min_length },
+	{ "max_file_size", scan_max_file_size },
+};
+
 /* ---- sections -------------------------------------------------------- */
+
+static cg_err begin_scan(struct parser *p)
+{
+	struct cg_config *cfg = p->cfg;
+	struct esc e;
+
+	if (cfg->scan.file != NULL)
+		return perr(p, "duplicate section [scan] (first at %s:%u)",
+			    esc_path(&e, cfg->scan.file), cfg->scan.line);
+	if ((cfg->scan.file = strdup(p->file)) == NULL)
+		return nomem(p);
+	cfg->scan.line = p->line;
+	p->sec = SEC_SCAN;
+	return CG_OK;
+}
 
 static cg_err begin_defaults(struct parser *p)
 {
@@ -683,10 +829,15 @@ static cg_err parse_section(struct parser *p, char *s)
 			return perr(p, "[ldap] takes no name");
 		return begin_ldap(p);
 	}
+	if (strcmp(tok[0], "scan") == 0) {
+		if (ntok != 1)
+			return perr(p, "[scan] takes no name");
+		return begin_scan(p);
+	}
 	role = strcmp(tok[0], "role") == 0;
 	if (!role && strcmp(tok[0], "credential") != 0)
 		return perr(p, "unknown section [%s]: expected [defaults], "
-			    "[ldap], [role NAME] or [credential NAME]",
+			    "[ldap], [scan], [role NAME] or [credential NAME]",
 			    esc(&e, tok[0]));
 	if (ntok == 1)
 		return perr(p, "[%s] needs a name: [%s NAME]", tok[0], tok[0]);
@@ -716,6 +867,9 @@ static const struct key_def *section_keys(enum section_kind sec, size_t *n)
 	case SEC_LDAP:
 		*n = CG_ARRAY_SIZE(ldap_keys);
 		return ldap_keys;
+	case SEC_SCAN:
+		*n = CG_ARRAY_SIZE(scan_keys);
+		return scan_keys;
 	default:
 		*n = 0;
 		return NULL;
@@ -760,37 +914,6 @@ static cg_err parse_assignment(struct parser *p, char *s)
 
 enum text_result { TEXT_OK, TEXT_NUL, TEXT_CONTROL, TEXT_UTF8 };
 
-/* Length of the UTF-8 sequence at s (n bytes available), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 /* Printable UTF-8 (and tab) only; *where is the offending byte. */
 static enum text_result check_text(const unsigned char *s, size_t n,
 				   size_t *where)
@@ -807,7 +930,7 @@ static enum text_result check_text(const unsigned char *s, size_t n,
 			i++;
 			continue;
 		}
-		if ((len = utf8_seq(s + i, n - i)) == 0)
+		if ((len = cg_utf8_seq(s + i, n - i)) == 0)
 			return TEXT_UTF8;
 		if (s[i] == 0xc2 && s[i + 1] < 0xa0)
 			return TEXT_CONTROL;    /* C1: U+0080..U+009F */

@@ -14,6 +14,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/datetime.c lib/datetime.h \
 	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c \
 	lib/conf.h lib/conf_int.h \
+	lib/utf8.c lib/utf8.h \
 	lib/policy.c lib/policy.h \
 	lib/verify.c lib/verify.h \
 	lib/state_text.c lib/state.h \

@@ -122,7 +122,7 @@ bool cg_priv_caller_is_root(void)
 
 cg_err cg_priv_drop_permanently(const char *user, uid_t uid, gid_t gid)
 {
-	if (initgroups(user, gid) != 0 ||
+	if ((user != NULL ? initgroups(user, gid) : setgroups(0, NULL)) != 0 ||
 	    setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0)
 		return CG_E_IO;

@@ -26,9 +26,10 @@ char **cg_priv_caller_env(void);
  * options honoured. */
 bool cg_priv_caller_is_root(void);
 
-/* Drop to uid/gid (supplementary groups from NSS via initgroups) for
- * good: real, effective and saved ids, then verify that regaining root
- * fails.  Any failure is CG_E_IO: the caller must exit, not continue. */
+/* Drop to uid/gid (supplementary groups from NSS via initgroups; none
+ * when user is NULL, e.g. for an owner NSS does not know) for good:
+ * real, effective and saved ids, then verify that regaining root fails.
+ * Any failure is CG_E_IO: the caller must exit, not continue. */
 cg_err cg_priv_drop_permanently(const char *user, uid_t uid, gid_t gid);
 
 /* Drop for good to exactly the identity the program was started with:

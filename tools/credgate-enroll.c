@@ -36,7 +36,8 @@ static int identify_caller(struct enroll_ctx *c)
 
 static bool command_has_user(enum enroll_cmd cmd)
 {
-	return cmd != CMD_LIST && cmd != CMD_CHECK_CONFIG && cmd != CMD_LOG;
+	return cmd != CMD_LIST && cmd != CMD_CHECK_CONFIG && cmd != CMD_LOG &&
+	       cmd != CMD_SCAN;
 }
 
 /* The user acted on: the argument, else the caller.  New enrollments need
@@ -114,9 +115,25 @@ static int dispatch(struct enroll_ctx *c)
 	case CMD_IMPORT:       return enroll_cmd_import(c);
 	case CMD_CHECK_CONFIG: return enroll_cmd_check_config(c);
 	case CMD_LOG:          return enroll_cmd_log(c);
+	case CMD_SCAN:         return enroll_cmd_scan(c);
 	case CMD_NONE:         break;
 	}
 	return ENROLL_EXIT_USAGE;
+}
+
+/* scan is root's, needs no state directory, and keeps grep's exit
+ * statuses: whatever stops it early is 2. */
+static int run_scan(struct enroll_ctx *c, const char *config)
+{
+	if (c->o->config != NULL && !c->caller_root) {
+		deny(c, "config_not_root", "--config is honoured only for root");
+		return 2;
+	}
+	if (!c->caller_root) {
+		deny(c, "not_root", "only root may scan");
+		return 2;
+	}
+	return enroll_load_config(c, config) == 0 ? dispatch(c) : 2;
 }
 
 static int run(struct enroll_ctx *c)
@@ -126,7 +143,9 @@ static int run(struct enroll_ctx *c)
 	int rc;
 
 	if ((rc = identify_caller(c)) != 0)
-		return rc;
+		return c->o->cmd == CMD_SCAN ? 2 : rc;
+	if (c->o->cmd == CMD_SCAN)
+		return run_scan(c, config);
 	if (c->o->config != NULL && !c->caller_root)
 		return deny(c, "config_not_root",
 			    "--config is honoured only for root");
@@ -166,9 +185,10 @@ int main(int argc, char **argv)
 	}
 	enroll_ctx_release(&c);
 	enroll_opts_free(&o);
-	if (fflush(stdout) != 0 && rc == ENROLL_EXIT_OK) {
+	if (fflush(stdout) != 0 && (rc == ENROLL_EXIT_OK ||
+				    (c.o != NULL && o.cmd == CMD_SCAN))) {
 		enroll_err("error writing to standard output");
-		rc = ENROLL_EXIT_ERROR;
+		rc = o.cmd == CMD_SCAN ? 2 : ENROLL_EXIT_ERROR;
 	}
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* credgate-enroll's command line and --help text. */
 #include "config.h"
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,10 @@ static const char usage_text[] =
 "  import [USER] SOURCE   take over a secret from another TOTP module\n"
 "  check-config [FILE]    validate the configuration and the state directory\n"
 "  log                    the audit trail: who read what, when (root)\n"
+"  scan [PATH...]         find copies of the credentials' values on the host\n"
+"                         (root; default: [scan] paths of the configuration,\n"
+"                         else /home /root /srv /opt /var/www /etc /tmp\n"
+"                         /var/tmp)"
 "\n"
 "Options of add:\n"
 "  --algorithm sha1|sha256|sha512  HMAC of the codes (default sha1)\n"
@@ -68,6 +73,12 @@ static const char usage_text[] =
 "                         first and last read\n"
 "  --before-rotation      with --credential: the reads of the value that the\n"
 "                         latest put or rollback replaced\n"
+"Options of scan:\n"
+"  --json                 one JSON document instead of text lines\n"
+"  --rotate-hint          for each leaked credential, the commands to run next\n"
+"  --xdev                 stay on each PATH's file system (the default)\n"
+"  --no-xdev              cross into other file systems (never /proc, /sys)\n"
+"  --no-git               do not read git histories\n"
 "\n"
 "Other options:\n"
 "  --config FILE          configuration file (real uid 0 only; default\n"
@@ -81,15 +92,18 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 error, 2 usage error, 3 permission denied,\n"
 "4 unknown or not enrolled user, 5 already enrolled (use --force),\n"
-"6 not confirmed (wrong code or end of input; nothing was written);\n"
-"log: 4 when --before-rotation finds no rotation.\n";
+"6 not confirmed (wrong code or end of input; nothing was written)";\n"
+"log: 4 when --before-rotation finds no rotation;\n"
+"scan: 0 nothing found, 1 copies found, 2 error or something could not be\n"
+"looked at.\n";
 
 enum {
 	OPT_CONFIG = 256, OPT_ALGORITHM, OPT_DIGITS, OPT_PERIOD, OPT_ISSUER,
 	OPT_LABEL, OPT_QR, OPT_QR_PNG, OPT_QR_SVG, OPT_NO_CONFIRM, OPT_FORCE,
 	OPT_RECOVERY, OPT_URI, OPT_GA, OPT_OATH, OPT_CREDENTIAL, OPT_USER,
 	OPT_EVENT, OPT_RESULT, OPT_SINCE, OPT_UNTIL, OPT_FILE, OPT_JOURNAL,
-	OPT_JSON, OPT_SUMMARY, OPT_BEFORE_ROTATION,
+	OPT_JSON, OPT_SUMMARY, OPT_BEFORE_ROTATION, OPT_ROTATE_HINT,
+	OPT_XDEV, OPT_NO_XDEV, OPT_NO_GIT,
 };
 
 static const struct option long_opts[] = {
@@ -121,6 +135,10 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "before-rotation", no_argument, NULL, OPT_BEFORE_ROTATION },
+	{ "rotate-hint", no_argument, NULL, OPT_ROTATE_HINT },
+	{ "xdev", no_argument, NULL, OPT_XDEV },
+	{ "no-xdev", no_argument, NULL, OPT_NO_XDEV },
+	{ "no-git", no_argument, NULL, OPT_NO_GIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -134,6 +152,9 @@ static const struct option long_opts[] = {
 	BIT(OPT_RESULT) | BIT(OPT_SINCE) | BIT(OPT_UNTIL) | BIT(OPT_FILE) | \
 	BIT(OPT_JOURNAL) | BIT(OPT_JSON) | BIT(OPT_SUMMARY) | \
 	BIT(OPT_BEFORE_ROTATION))
+#define SCAN_OPTS (BIT(OPT_JSON) | BIT(OPT_ROTATE_HINT) | BIT(OPT_XDEV) | \
+	BIT(OPT_NO_XDEV) | BIT(OPT_NO_GIT))
+#define ANY_ARGS INT_MAX
 
 /* Each command: its name, the options it takes, how many arguments. */
 static const struct {
@@ -151,6 +172,7 @@ static const struct {
 	{ CMD_IMPORT, "import", IMPORT_OPTS, 0, 1 },
 	{ CMD_CHECK_CONFIG, "check-config", 0, 0, 1 },
 	{ CMD_LOG, "log", LOG_OPTS, 0, 0 },
+	{ CMD_SCAN, "scan", SCAN_OPTS, 0, ANY_ARGS },
 };
 #define NCOMMANDS CG_ARRAY_SIZE(commands)
 
@@ -292,6 +314,10 @@ static int set_option(struct enroll_opts *o, int opt, const char *name,
 	case OPT_URI: return take_uri(o, val);
 	case OPT_GA: o->ga_file = val; break;
 	case OPT_OATH: o->oath_file = val; break;
+	case OPT_ROTATE_HINT: o->rotate_hint = true; break;
+	case OPT_XDEV: o->no_xdev = false; break;
+	case OPT_NO_XDEV: o->no_xdev = true; break;
+	case OPT_NO_GIT: o->no_git = true; break;
 	default: return set_log_option(o, opt, name, val);
 	}
 	return 0;
@@ -360,6 +386,12 @@ static int check_command(struct enroll_opts *o, unsigned seen, int nargs,
 		return ENROLL_EXIT_USAGE;
 	}
 	o->arg = nargs > 1 ? args[1] : NULL;
+	o->args = args + 1;
+	o->nargs = (size_t)(nargs - 1);
+	if ((seen & BIT(OPT_XDEV)) && (seen & BIT(OPT_NO_XDEV))) {
+		enroll_err("--xdev and --no-xdev contradict each other");
+		return ENROLL_EXIT_USAGE;
+	}
 	if (o->cmd == CMD_IMPORT &&
 	    (o->uri != NULL) + (o->ga_file != NULL) + (o->oath_file != NULL) != 1) {
 		enroll_err("import needs exactly one of --uri, "

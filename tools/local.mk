@@ -89,8 +89,13 @@ tools_libenroll_la_SOURCES = \
 	tools/enroll_import.c tools/enroll_ga.c tools/enroll_oath.c \
 	tools/enroll_check.c \
 	tools/enroll_log.c tools/logq.h tools/logq_line.c tools/logq_time.c \
-	tools/logq_source.c
-tools_libenroll_la_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+	tools/logq_source.c \
+	tools/enroll_scan.c \
+	tools/scan.h tools/scan_needles.c tools/scan_walk.c tools/scan_file.c \
+	tools/scan_reach.c tools/scan_report.c \
+	tools/scan_git.h tools/scan_git.c tools/scan_git_worker.c
+# libgit2's headers only: scan's git worker dlopen()s it (scan_git_worker.c).
+tools_libenroll_la_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(GIT2_CFLAGS)
 tools_libenroll_la_LIBADD = lib/libcredgate_tools.la $(CRYPTO_LIBS) $(ZLIB_LIBS)
 
 sbin_PROGRAMS += tools/credgate-enroll

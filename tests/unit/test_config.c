@@ -287,6 +287,46 @@ static void test_values_accepted(void **state)
 	cg_config_free(cfg);
 }
 
+/* [scan]: defaults, lists, sizes with and without a suffix. */
+static void test_scan_section(void **state)
+{
+	struct cg_config *cfg = cg_config_new();
+
+	assert_non_null(cfg);
+	assert_null(cfg->scan.paths);
+	assert_int_equal(cfg->scan.nexclude, 0);
+	assert_int_equal(cfg->scan.min_length, 10);
+	assert_true(cfg->scan.max_file_size == 64ULL << 20);
+	cg_config_free(cfg);
+
+	cfg = parse_ok("[scan]\npaths = /home, /srv/www ,/root\n"
+		       "exclude = /home/*/.cache, *.iso,node_modules\n"
+		       "min_length = 4\nmax_file_size = 512k\n", NULL);
+	assert_int_equal(cfg->scan.npaths, 3);
+	assert_string_equal(cfg->scan.paths[0], "/home");
+	assert_string_equal(cfg->scan.paths[1], "/srv/www");
+	assert_string_equal(cfg->scan.paths[2], "/root");
+	assert_int_equal(cfg->scan.nexclude, 3);
+	assert_string_equal(cfg->scan.exclude[0], "/home/*/.cache");
+	assert_string_equal(cfg->scan.exclude[1], "*.iso");
+	assert_string_equal(cfg->scan.exclude[2], "node_modules");
+	assert_int_equal(cfg->scan.min_length, 4);
+	assert_true(cfg->scan.max_file_size == 512ULL << 10);
+	assert_string_equal(cfg->scan.file, MAIN);
+	assert_int_equal(cfg->scan.line, 1);
+	cg_config_free(cfg);
+
+	cfg = parse_ok("[scan]\nmin_length = 4096\nmax_file_size = 1G\n",
+		       NULL);
+	assert_int_equal(cfg->scan.min_length, 4096);
+	assert_true(cfg->scan.max_file_size == 1ULL << 30);
+	cg_config_free(cfg);
+
+	cfg = parse_ok("[scan]\nmax_file_size = 1\n", NULL);
+	assert_true(cfg->scan.max_file_size == 1);
+	cg_config_free(cfg);
+}
+
 /* A byte-order mark, a line of exactly CG_CONFIG_LINE_MAX bytes, a last
  * line without newline, blanks inside headers, CRLF. */
 static void test_lexical_edges(void **state)
@@ -709,6 +749,39 @@ static const struct bad_case bad_cases[] = {
 	BAD("c1_control", "# \xc2\x85\n", 1, "control character"),
 	BAD("lone_cr", D "issuer = a\rb\n", 2, "control character"),
 	BAD("del_char", D "issuer = a\x7f\n", 2, "control character"),
+	/* [scan] */
+	BAD("scan_unknown_key", "[scan]\npath = /home\n", 2,
+	    "unknown key 'path' in [scan]"),
+	BAD("scan_with_name", "[scan x]\n", 1, "[scan] takes no name"),
+	BAD("scan_duplicate", "[scan]\nmin_length = 12\n\n[scan]\n", 4,
+	    "duplicate section [scan] (first at " MAIN ":1)"),
+	BAD_DROP("scan_duplicate_across_files", "[scan]\nmin_length = 12\n",
+		 "[scan]\n", 1, "duplicate section [scan] (first at " MAIN ":1)"),
+	BAD("scan_relative_path", "[scan]\npaths = /home, srv\n", 2,
+	    "'paths' must be an absolute path, not 'srv'"),
+	BAD("scan_paths_empty_item", "[scan]\npaths = /home,,/srv\n", 2,
+	    "empty item in 'paths'"),
+	BAD("scan_exclude_relative_with_slash",
+	    "[scan]\nexclude = *.iso, cache/x\n", 2,
+	    "'cache/x' in 'exclude' must be an absolute path or pattern"),
+	BAD("scan_min_length_small", "[scan]\nmin_length = 3\n", 2,
+	    "value '3' for 'min_length' is out of range (4..4096)"),
+	BAD("scan_min_length_word", "[scan]\nmin_length = ten\n", 2,
+	    "invalid value 'ten' for 'min_length'"),
+	BAD("scan_size_suffix", "[scan]\nmax_file_size = 64MB\n", 2,
+	    "invalid value '64MB' for 'max_file_size': expected bytes, or a "
+	    "number with suffix K, M or G"),
+	BAD("scan_size_zero", "[scan]\nmax_file_size = 0\n", 2,
+	    "value '0' for 'max_file_size' is out of range (1..1G)"),
+	BAD("scan_size_too_big", "[scan]\nmax_file_size = 2G\n", 2,
+	    "out of range (1..1G)"),
+	BAD("scan_size_overflow",
+	    "[scan]\nmax_file_size = 99999999999999999999999K\n", 2,
+	    "out of range (1..1G)"),
+	BAD("scan_size_suffix_alone", "[scan]\nmax_file_size = M\n", 2,
+	    "invalid value 'M'"),
+	BAD("scan_size_sign", "[scan]\nmax_file_size = -1\n", 2,
+	    "invalid value '-1'"),
 };
 
 /* Line 3 is one byte too long. */
@@ -1092,6 +1165,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_full_valid),
 	cmocka_unit_test(test_defaults_when_absent),
 	cmocka_unit_test(test_values_accepted),
+	cmocka_unit_test(test_scan_section),
 	cmocka_unit_test(test_lexical_edges),
 	cmocka_unit_test(test_member_until),
 	cmocka_unit_test(test_name_valid),
