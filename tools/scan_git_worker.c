@@ -89,6 +89,7 @@ struct worker {
 	size_t ncommits, commits_cap;
 	char commit[GIT_REC_COMMIT_MAX];  /* hex, or the ref naming a tree
 					   * or blob */
+	uint64_t commits_read;
 	char path[GIT_REC_FILE_MAX];
 	unsigned errors;
 };
@@ -347,6 +348,7 @@ static void visit_commits(struct worker *w)
 
 		if (G.git_commit_lookup(&c, w->repo, &w->commits[i].id) != 0)
 			continue;       /* reported while collecting */
+		w->commits_read++;
 		G.git_oid_fmt(w->commit, &w->commits[i].id);
 		w->path[0] = '\0';
 		visit_tree(w, G.git_commit_tree_id(c), 0, 0);
@@ -479,7 +481,7 @@ void scan_git_worker(const struct git_request *rq, int out)
 	visit_refs(&w);
 	visit_commits(&w);
 	w.commit[0] = '\0';
-	send_record(&w, GIT_REC_DONE, "", w.ncommits, NULL);
+	send_record(&w, GIT_REC_DONE, "", w.commits_read, NULL);
 	/* Nothing to free: the process ends here. */
 	_exit(GIT_WORKER_OK);
 }

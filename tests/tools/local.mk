@@ -62,3 +62,8 @@ tests_tools_logq_t_LDADD = tools/libenroll.la $(CG_TEST_LIBS)
 tests_tools_logq_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 TESTS += tests/tools/log.sh
 EXTRA_DIST += tests/tools/log.sh tests/tools/log-sample.sh tests/tools/log-journal.sh
+
+# credgate-enroll scan end to end (root sandbox of rootns.sh, git, jq;
+# skipped when not root).
+TESTS += tests/tools/scan.sh
+EXTRA_DIST += tests/tools/scan.sh
