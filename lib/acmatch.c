@@ -350,7 +350,7 @@ cg_err cg_ac_compile(struct cg_ac *ac)
 	    (e = build_skip(ac)) != CG_OK)
 		goto out;
 	ac->compiled = true;
-out:
+ out:
 	build_free(&b);
 	return e;
 }

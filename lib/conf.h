@@ -177,7 +177,7 @@ struct cg_scan_conf {
 	char **exclude;
 	size_t nexclude;
 	unsigned min_length;
-	unsigned long long max_file_size;
+	uint64_t max_file_size;
 	char *file;               /* where [scan] was, NULL if nowhere: */
 	unsigned line;            /* a second [scan] is an error */
 };

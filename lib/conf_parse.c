@@ -557,37 +557,31 @@ static const struct key_def ldap_keys[] = {
 /* A size: decimal digits and at most one suffix K, M or G (powers of
  * 1024, either case). */
 static cg_err set_size(struct parser *p, const char *key, const char *value,
-		       unsigned long long max, unsigned long long *dst)
+		       uint64_t max, uint64_t *dst)
 {
-	char digits[24];
-	size_t n = strlen(value);
-	unsigned long long v = 0, mult = 1;
+	uint64_t v = 0, mult = 1;
+	const char *end = value;
+	cg_err err = cg_dec_prefix(value, &end, &v);
 	struct esc e;
 
-	switch (n > 0 ? value[n - 1] : '\0') {
-	case 'k': case 'K': mult = 1ULL << 10; n--; break;
-	case 'm': case 'M': mult = 1ULL << 20; n--; break;
-	case 'g': case 'G': mult = 1ULL << 30; n--; break;
-	default: break;
-	}
-	if (n == 0 || n >= sizeof(digits))
+	if (err == CG_E_INVAL)
 		goto bad;
-	memcpy(digits, value, n);
-	digits[n] = '\0';
-	switch (parse_number(digits, false, &v)) {
-	case NUM_OK:
-		if (v >= 1 && v <= max / mult) {
-			*dst = v * mult;
-			return CG_OK;
-		}
-		/* fall through */
-	case NUM_RANGE:
-		return perr(p, "value '%s' for '%s' is out of range "
-			    "(1..%lluG)", esc(&e, value), key, max >> 30);
-	case NUM_SYNTAX:
-		break;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	default: goto bad;
 	}
-bad:
+	if (*end != '\0')
+		goto bad;
+	if (err == CG_OK && v >= 1 && v <= max / mult) {
+		*dst = v * mult;
+		return CG_OK;
+	}
+	return perr(p, "value '%s' for '%s' is out of range (1..%lluG)",
+		    esc(&e, value), key, (unsigned long long)(max >> 30));
+ bad:
 	return perr(p, "invalid value '%s' for '%s': expected bytes, or a "
 		    "number with suffix K, M or G", esc(&e, value), key);
 }
@@ -622,7 +616,7 @@ static cg_err set_list(struct parser *p, const char *key, char *value,
 	*ndst = n;
 	items = NULL;
 	n = 0;
-out:
+ out:
 	cg_conf_free_list(items, n);
 	return err;
 }

@@ -76,6 +76,8 @@ static const char usage_text[] =
 "Options of scan:\n"
 "  --json                 one JSON document instead of text lines\n"
 "  --rotate-hint          for each leaked credential, the commands to run next\n"
+"                         (credgate put NAME, credgate-enroll log --credential\n"
+"                         NAME: they need credgate's rotation feature)\n"
 "  --xdev                 stay on each PATH's file system (the default)\n"
 "  --no-xdev              cross into other file systems (never /proc, /sys)\n"
 "  --no-git               do not read git histories\n"

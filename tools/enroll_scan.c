@@ -7,6 +7,7 @@
 #include "config.h"
 #include <string.h>
 #include <sys/resource.h>
+#include "cg_macros.h"
 #include "enroll.h"
 #include "scan.h"
 
@@ -41,7 +42,7 @@ static void choose_paths(const struct enroll_ctx *c, struct scan_opts *so)
 		so->paths_given = true;
 	} else {
 		so->paths = default_paths;
-		so->npaths = sizeof(default_paths) / sizeof(default_paths[0]);
+		so->npaths = CG_ARRAY_SIZE(default_paths);
 	}
 }
 

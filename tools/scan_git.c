@@ -265,7 +265,7 @@ static bool handle_record(struct scan *s, struct stream *in,
 		break;
 	}
 	return true;
-garbage:
+ garbage:
 	if (!in->killed) {
 		kill(in->pid, SIGKILL);
 		in->killed = true;

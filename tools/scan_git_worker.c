@@ -39,6 +39,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <git2.h>
+#include "cg_macros.h"
 #include "privguard.h"
 #include "scan_git.h"
 
@@ -439,7 +440,7 @@ static bool setup_libgit2(void)
 	if (G.git_libgit2_init() < 0 ||
 	    G.git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0) != 0)
 		return false;
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(levels); i++)
 		if (G.git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i],
 				       "") != 0)
 			return false;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cg_macros.h"
 #include "safefile.h"
 #include "scan.h"
 #include "secmem.h"
@@ -119,7 +120,7 @@ static cg_err derive_line(const struct deriver *d, struct span line)
 		unquote(after(x, "=")),         /* ... password=value */
 	};
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(parts); i++)
 		if ((e = emit(d, parts[i])) != CG_OK)
 			return e;
 	return CG_OK;
@@ -271,7 +272,7 @@ static cg_err read_credential(struct scan_cred *sc, unsigned char **buf_out,
 	}
 	if (len == cap)
 		e = CG_E_TOOBIG;        /* grew while being read: try later */
-out:
+ out:
 	if (e == CG_E_TOOBIG)
 		snprintf(sc->why, sizeof(sc->why), "larger than %d bytes, or "
 			 "growing", SCAN_CRED_MAX);

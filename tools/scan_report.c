@@ -182,26 +182,26 @@ static void user_name(uid_t uid, char *buf, size_t sz)
 		snprintf(buf, sz, "%u", (unsigned)uid);
 }
 
+/* event=leak credential= path= readable_by= [commit= file=] line= */
 static void audit_finding(const struct scan *s, const struct scan_place *w,
 			  uint32_t cred, unsigned line, const char *reader)
 {
 	char linebuf[16];
-	struct cg_audit_field f[8];
-	size_t n = 0;
+	struct cg_audit_event ev = {
+		.event = "leak",
+		.credential = s->creds[cred].conf->name,
+		.path = w->path,
+		.readable_by = reader,
+		.priority = LOG_WARNING,
+	};
 
 	snprintf(linebuf, sizeof(linebuf), "%u", line);
-	f[n++] = (struct cg_audit_field){ "event", "leak" };
-	f[n++] = (struct cg_audit_field){ "credential",
-					  s->creds[cred].conf->name };
-	f[n++] = (struct cg_audit_field){ "path", w->path };
-	f[n++] = (struct cg_audit_field){ "readable_by", reader };
 	if (w->commit != NULL) {
-		f[n++] = (struct cg_audit_field){ "commit", w->commit };
-		f[n++] = (struct cg_audit_field){ "file", w->file };
+		cg_audit_add(&ev, "commit", w->commit);
+		cg_audit_add(&ev, "file", w->file);
 	}
-	f[n++] = (struct cg_audit_field){ "line", linebuf };
-	f[n++] = (struct cg_audit_field){ "by", "root" };
-	cg_audit_log(LOG_WARNING, f, n);
+	cg_audit_add(&ev, "line", linebuf);
+	cg_audit_emit(&ev, NULL, NULL);
 }
 
 static void print_finding(const struct scan *s, const struct scan_place *w,
@@ -569,18 +569,21 @@ static void print_json(const struct scan *s, uint64_t missed, int status)
 static void audit_end(const struct scan *s, const char *result)
 {
 	char findings[24], files[24], blobs[24];
-	struct cg_audit_field f[] = {
-		{ "event", "scan" }, { "result", result },
-		{ "findings", findings }, { "files", files },
-		{ "git_blobs", blobs }, { "by", "root" },
+	struct cg_audit_event ev = {
+		.event = "scan",
+		.result = result,
+		.by = "root",
+		.priority = s->st.findings > 0 ? LOG_WARNING : LOG_NOTICE,
 	};
 
 	snprintf(findings, sizeof(findings), "%llu",
 		 (unsigned long long)s->st.findings);
 	snprintf(files, sizeof(files), "%llu", (unsigned long long)s->st.files);
 	snprintf(blobs, sizeof(blobs), "%llu", (unsigned long long)s->st.blobs);
-	cg_audit_log(s->st.findings > 0 ? LOG_WARNING : LOG_NOTICE, f,
-		     sizeof(f) / sizeof(f[0]));
+	cg_audit_add(&ev, "findings", findings);
+	cg_audit_add(&ev, "files", files);
+	cg_audit_add(&ev, "git_blobs", blobs);
+	cg_audit_emit(&ev, NULL, NULL);
 }
 
 int scan_report_finish(struct scan *s)
