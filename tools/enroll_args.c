@@ -77,7 +77,7 @@ static const char usage_text[] =
 "  --json                 one JSON document instead of text lines\n"
 "  --rotate-hint          for each leaked credential, the commands to run next\n"
 "                         (credgate put NAME, credgate-enroll log --credential\n"
-"                         NAME: they need credgate's rotation feature)\n"
+"                         NAME; put needs credgate's rotation feature)\n"
 "  --xdev                 stay on each PATH's file system (the default)\n"
 "  --no-xdev              cross into other file systems (never /proc, /sys)\n"
 "  --no-git               do not read git histories\n"
@@ -94,7 +94,7 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 error, 2 usage error, 3 permission denied,\n"
 "4 unknown or not enrolled user, 5 already enrolled (use --force),\n"
-"6 not confirmed (wrong code or end of input; nothing was written)";\n"
+"6 not confirmed (wrong code or end of input; nothing was written);\n"
 "log: 4 when --before-rotation finds no rotation;\n"
 "scan: 0 nothing found, 1 copies found, 2 error or something could not be\n"
 "looked at.\n";

@@ -414,13 +414,12 @@ static size_t counters(const struct scan *s, struct counter *c)
 }
 #define NCOUNTERS 26
 
-/* "credgate put" and "credgate-enroll log" come with the rotation feature
- * (issue 11); until a host has them, say so. */
+/* "credgate-enroll log" is here; "credgate put" comes with the rotation
+ * feature of the gate (issue 11): until a host has it, say so. */
 #define PUT_CMD "credgate put %s <NEW-VALUE-FILE"
 #define LOG_CMD "credgate-enroll log --credential %s"
-#define ROTATE_NOTE "these commands need credgate's rotation feature " \
-	"(credgate put, credgate-enroll log); without it, replace the file " \
-	"by hand and search the audit log for credential=NAME"
+#define ROTATE_NOTE "credgate put needs credgate's rotation feature; " \
+	"without it, replace the file by hand (same owner and mode)"
 
 static void print_hints(const struct scan *s)
 {

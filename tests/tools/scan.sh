@@ -231,7 +231,7 @@ scan --rotate-hint "$H/alice/deploy.sh"
 expect_rc 1 "a single file as PATH"
 grep -q '^  credgate put smtp <NEW-VALUE-FILE$' "$W/out" &&
 	grep -q '^  credgate-enroll log --credential smtp$' "$W/out" &&
-	grep -q "^note: these commands need credgate's rotation feature" "$W/out"
+	grep -q "^note: credgate put needs credgate's rotation feature" "$W/out"
 ok $? "--rotate-hint: credgate put and the log query, and what they need"
 
 # --- clean, incomplete, refused -----------------------------------------------------
