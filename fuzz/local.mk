@@ -46,7 +46,7 @@ fuzz_fuzz_logq_LDADD = tools/libenroll.la
 fuzz_fuzz_logq_LDFLAGS = $(FUZZ_LINKFLAGS)
 
 TESTS += fuzz/seeds.sh
-EXTRA_DIST += fuzz/seeds.sh fuzz/standalone.c
+EXTRA_DIST += fuzz/seeds.sh fuzz/standalone.c fuzz/seeds
 
 FUZZ_SECONDS = 20
 FUZZ_TARGETS = $(FUZZ_TARGETS_ALL)
