@@ -12,8 +12,15 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define HAVE_LINUX_OPENAT2_H 1
+#endif
+#endif
 #include "safefile.h"
 #include "wipe.h"
 
@@ -91,35 +98,6 @@ cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 	return CG_OK;
 }
 
-cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out)
-{
-	struct stat st;
-	cg_err err;
-	int fd, saved;
-
-	if (path == NULL || path[0] != '/')
-		return CG_E_INVAL;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		err = open_errno_to_err();
-		/* With O_DIRECTORY, Linux reports a symlink as ENOTDIR, not
-		 * ELOOP.  lstat only tells the two refusals apart; nothing is
-		 * opened through it. */
-		saved = errno;
-		if (saved == ENOTDIR && lstat(path, &st) == 0 &&
-		    S_ISLNK(st.st_mode))
-			err = CG_E_SYMLINK;
-		errno = saved;
-		return err;
-	}
-	if ((err = cg_check_fd(fd, true, forbidden, NULL)) != CG_OK) {
-		close_keep_errno(fd);
-		return err;
-	}
-	*dirfd_out = fd;
-	return CG_OK;
-}
-
 /* Common tail of the file openers: check the fd opened with O_NONBLOCK
  * (so a FIFO or device could not block or act), then make it blocking. */
 static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
@@ -142,20 +120,6 @@ out:
 	return err;
 }
 
-cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
-		    struct stat *st_out)
-{
-	int fd;
-
-	if (path == NULL || path[0] != '/')
-		return CG_E_INVAL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-		  O_NONBLOCK);
-	if (fd == -1)
-		return open_errno_to_err();
-	return finish_open(fd, forbidden, fd_out, st_out);
-}
-
 /* Files we create belong to root:root when we run as root.  A setuid
  * program runs with the caller's group as its effective gid, and a file
  * it creates would take that group ("-rw------- root alice"). */
@@ -164,6 +128,291 @@ static cg_err own_by_root_group(int fd)
 	if (geteuid() == 0 && getegid() != 0 && fchown(fd, 0, 0) == -1)
 		return CG_E_IO;
 	return CG_OK;
+}
+
+/* ---- resolving a path without being fooled ---------------------------- */
+
+/* One step of a walk: open `name` (one component) under dirfd without
+ * following a symlink.  openat2 where the kernel has it: then the
+ * kernel itself refuses symlinks and magic links (/proc/PID/fd/N,
+ * /proc/PID/root) with ELOOP.  Else openat with O_NOFOLLOW, under which
+ * a symlink fails (ELOOP, or ENOTDIR with O_DIRECTORY).  A seccomp
+ * filter answering EPERM or ENOSYS, or an old kernel's E2BIG, means
+ * openat2 is not available: the fallback then gives the real answer. */
+static int open_step(int dirfd, const char *name, int flags, mode_t mode)
+{
+#if defined(SYS_openat2) && defined(HAVE_LINUX_OPENAT2_H)
+	static int no_openat2;
+	struct open_how how;
+	int fd;
+
+	if (!no_openat2) {
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)(flags | O_NOFOLLOW);
+		how.mode = (flags & O_CREAT) ? mode : 0;
+		how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+		if (fd != -1 || (errno != ENOSYS && errno != EPERM &&
+				 errno != E2BIG))
+			return fd;
+		no_openat2 = 1;
+	}
+#endif
+	return openat(dirfd, name, flags | O_NOFOLLOW, mode);
+}
+
+/* A failed step's errno as a refusal.  ENOTDIR is what O_DIRECTORY
+ * gives for a symlink as well as for a file: fstatat (no following)
+ * tells them apart; nothing is opened through it. */
+static cg_err step_errno_to_err(int dirfd, const char *name)
+{
+	int saved = errno;
+	struct stat st;
+	cg_err err = open_errno_to_err();
+
+	if (saved == ENOTDIR &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		err = CG_E_SYMLINK;
+	errno = saved;
+	return err;
+}
+
+/* Where a walk is: the directory fd it holds and the part of the path
+ * reached so far (for messages). */
+struct walk {
+	int fd;
+	char done[PATH_MAX];
+	size_t len;
+	struct cg_path_diag *diag;
+};
+
+static cg_err walk_refuse(struct walk *w, cg_err err)
+{
+	if (w->diag != NULL)
+		memcpy(w->diag->component, w->done, w->len + 1);
+	return err;
+}
+
+static void walk_append(struct walk *w, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (w->len + n + 2 > sizeof(w->done))
+		return;         /* cannot happen: the path fitted PATH_MAX */
+	if (w->len > 1)
+		w->done[w->len++] = '/';
+	memcpy(w->done + w->len, name, n + 1);
+	w->len += n;
+}
+
+/* A directory on the way: a directory, trusted owner, and not writable
+ * by group or others -- unless it is a sticky directory with a trusted
+ * owner (/tmp): there nobody can rename or remove an entry that is not
+ * theirs, and every entry below it on the way (the leaf included) must
+ * have a trusted owner anyway. */
+static cg_err walk_check_dir(struct walk *w, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return walk_refuse(w, CG_E_IO);
+	if (!S_ISDIR(st.st_mode))
+		return walk_refuse(w, CG_E_NOTREG);
+	if (!cg_owner_trusted(st.st_uid))
+		return walk_refuse(w, CG_E_OWNER);
+	if ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0)
+		return walk_refuse(w, CG_E_MODE);
+	return CG_OK;
+}
+
+/* Make the missing directory `name` under the walk's fd: the parent is
+ * trusted and not writable by others, so nobody can race us there. */
+static cg_err walk_mkdir(struct walk *w, const char *name, mode_t mode)
+{
+	int fd;
+
+	if (mkdirat(w->fd, name, mode) == -1 && errno != EEXIST)
+		return walk_refuse(w, CG_E_IO);
+	fd = open_step(w->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd == -1)
+		return walk_refuse(w, step_errno_to_err(w->fd, name));
+	/* mkdir is subject to the umask; the mode asked for is exact. */
+	if (own_by_root_group(fd) != CG_OK || fchmod(fd, mode) == -1) {
+		close_keep_errno(fd);
+		return walk_refuse(w, CG_E_IO);
+	}
+	close(fd);
+	return CG_OK;
+}
+
+/* Go down one directory; with create, a missing one is made first. */
+static cg_err walk_down(struct walk *w, const char *name, bool create,
+			mode_t mode)
+{
+	cg_err err;
+	int fd;
+
+	walk_append(w, name);
+	fd = open_step(w->fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd == -1 && errno == ENOENT && create) {
+		if ((err = walk_mkdir(w, name, mode)) != CG_OK)
+			return err;
+		fd = open_step(w->fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	}
+	if (fd == -1)
+		return walk_refuse(w, step_errno_to_err(w->fd, name));
+	if ((err = walk_check_dir(w, fd)) != CG_OK) {
+		close(fd);
+		return err;
+	}
+	close(w->fd);
+	w->fd = fd;
+	return CG_OK;
+}
+
+/* Walk every directory of an absolute path but the last component, from
+ * "/" on, checking each.  *leaf points into `buf` (a copy of path): the
+ * last component, or "." for "/" itself.  ".." is refused (CG_E_NAME):
+ * a path that climbs is a mistake or a trick. */
+static cg_err walk_parents(struct walk *w, const char *path, char *buf,
+			   bool create, mode_t mode, const char **leaf)
+{
+	char *p, *next, *comp = NULL;
+	cg_err err;
+
+	w->fd = -1;
+	memcpy(w->done, "/", 2);
+	w->len = 1;
+	if (path == NULL || path[0] != '/')
+		return CG_E_INVAL;
+	if (strlen(path) >= PATH_MAX)
+		return walk_refuse(w, CG_E_NAME);
+	memcpy(buf, path, strlen(path) + 1);
+	if ((w->fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return walk_refuse(w, CG_E_IO);
+	if ((err = walk_check_dir(w, w->fd)) != CG_OK)
+		return err;
+	for (p = buf; p != NULL; p = next) {
+		while (*p == '/')
+			p++;
+		next = strchr(p, '/');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*p == '\0' || strcmp(p, ".") == 0)
+			continue;
+		if (strcmp(p, "..") == 0) {
+			if (comp != NULL)
+				walk_append(w, comp);
+			walk_append(w, p);
+			return walk_refuse(w, CG_E_NAME);
+		}
+		if (comp != NULL &&
+		    (err = walk_down(w, comp, create, mode)) != CG_OK)
+			return err;
+		comp = p;
+	}
+	*leaf = comp != NULL ? comp : ".";
+	if (comp != NULL)
+		walk_append(w, comp);
+	return CG_OK;
+}
+
+static void walk_end(struct walk *w)
+{
+	close_keep_errno(w->fd);
+	w->fd = -1;
+}
+
+static cg_err open_dir_walk(const char *path, mode_t forbidden, bool create,
+			    mode_t mode, int *dirfd_out,
+			    struct cg_path_diag *diag)
+{
+	char buf[PATH_MAX];
+	struct walk w = { .diag = diag };
+	const char *leaf = NULL;
+	cg_err err;
+	int fd = -1;
+
+	if (diag != NULL)
+		diag->component[0] = '\0';
+	if ((err = walk_parents(&w, path, buf, create, mode, &leaf)) != CG_OK)
+		goto out;
+	fd = open_step(w.fd, leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd == -1 && errno == ENOENT && create) {
+		if ((err = walk_mkdir(&w, leaf, mode)) != CG_OK)
+			goto out;
+		fd = open_step(w.fd, leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	}
+	if (fd == -1) {
+		err = walk_refuse(&w, step_errno_to_err(w.fd, leaf));
+		goto out;
+	}
+	if ((err = cg_check_fd(fd, true, forbidden, NULL)) != CG_OK) {
+		walk_refuse(&w, err);
+		goto out;
+	}
+	*dirfd_out = fd;
+	fd = -1;
+out:
+	close_keep_errno(fd);
+	walk_end(&w);
+	return err;
+}
+
+cg_err cg_open_dir_diag(const char *path, mode_t forbidden, int *dirfd_out,
+			struct cg_path_diag *diag)
+{
+	return open_dir_walk(path, forbidden, false, 0, dirfd_out, diag);
+}
+
+cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out)
+{
+	return open_dir_walk(path, forbidden, false, 0, dirfd_out, NULL);
+}
+
+cg_err cg_open_dir_create(const char *path, mode_t mode, mode_t forbidden,
+			  int *dirfd_out, struct cg_path_diag *diag)
+{
+	if ((mode & ~(mode_t)0777) != 0 || (mode & forbidden) != 0)
+		return CG_E_INVAL;
+	return open_dir_walk(path, forbidden, true, mode, dirfd_out, diag);
+}
+
+cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
+			 struct stat *st_out, struct cg_path_diag *diag)
+{
+	char buf[PATH_MAX];
+	struct walk w = { .diag = diag };
+	const char *leaf = NULL;
+	cg_err err;
+	int fd = -1;
+
+	if (diag != NULL)
+		diag->component[0] = '\0';
+	if ((err = walk_parents(&w, path, buf, false, 0, &leaf)) != CG_OK)
+		goto out;
+	fd = open_step(w.fd, leaf, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		       O_NONBLOCK, 0);
+	if (fd == -1) {
+		err = walk_refuse(&w, step_errno_to_err(w.fd, leaf));
+		goto out;
+	}
+	/* finish_open closes fd on failure. */
+	err = finish_open(fd, forbidden, fd_out, st_out);
+	fd = -1;
+	if (err != CG_OK)
+		walk_refuse(&w, err);
+out:
+	close_keep_errno(fd);
+	walk_end(&w);
+	return err;
+}
+
+cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
+		    struct stat *st_out)
+{
+	return cg_open_file_diag(path, forbidden, fd_out, st_out, NULL);
 }
 
 cg_err cg_openat_file(int dirfd, const char *name, int flags,
@@ -335,8 +584,9 @@ static cg_err temp_create(int dirfd, const char *name, const char *fixed,
 	return err;
 }
 
-/* Give the temp file its mode and contents, durably. */
-static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode)
+/* Give the temp file its mode and contents (durably when sync). */
+static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode,
+			bool sync)
 {
 	cg_err err;
 
@@ -344,7 +594,7 @@ static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode)
 		return CG_E_IO;
 	if ((err = cg_write_all(fd, data, len)) != CG_OK)
 		return err;
-	if (fsync(fd) == -1)
+	if (sync && fsync(fd) == -1)
 		return CG_E_IO;
 	return CG_OK;
 }
@@ -366,7 +616,8 @@ static cg_err temp_install(int dirfd, const char *tmp, const char *name,
 
 static cg_err atomic_write_unmasked(int dirfd, const char *name,
 				    const char *fixed, const void *data,
-				    size_t len, mode_t mode, bool replace)
+				    size_t len, mode_t mode, bool replace,
+				    bool sync)
 {
 	char tmp[NAME_MAX + 1];
 	bool have_tmp = false;
@@ -376,7 +627,7 @@ static cg_err atomic_write_unmasked(int dirfd, const char *name,
 	if ((err = temp_create(dirfd, name, fixed, tmp, &fd)) != CG_OK)
 		return err;
 	have_tmp = true;
-	if ((err = temp_fill(fd, data, len, mode)) != CG_OK)
+	if ((err = temp_fill(fd, data, len, mode, sync)) != CG_OK)
 		goto out;
 	rc = close(fd);	/* NFS and quotas report write errors here */
 	fd = -1;
@@ -387,7 +638,7 @@ static cg_err atomic_write_unmasked(int dirfd, const char *name,
 		goto out;
 	have_tmp = false;
 	err = CG_E_IO;
-	if (fsync(dirfd) == -1)
+	if (sync && fsync(dirfd) == -1)
 		goto out;
 	err = CG_OK;
 out:
@@ -408,7 +659,7 @@ out:
  * is taken back, so its default action cannot kill the process later. */
 static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
 			   const void *data, size_t len, mode_t mode,
-			   bool replace)
+			   bool replace, bool sync)
 {
 	const struct timespec zero = { 0, 0 };
 	sigset_t all, old, pending, xfsz;
@@ -430,7 +681,7 @@ static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
 	xfsz_before = sigpending(&pending) == 0 &&
 	    sigismember(&pending, SIGXFSZ) == 1;
 	err = atomic_write_unmasked(dirfd, name, fixed, data, len, mode,
-				    replace);
+				    replace, sync);
 	saved = errno;
 	if (!xfsz_before && sigpending(&pending) == 0 &&
 	    sigismember(&pending, SIGXFSZ) == 1)
@@ -443,13 +694,19 @@ static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
 cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
 			 size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, NULL, data, len, mode, true);
+	return atomic_write(dirfd, name, NULL, data, len, mode, true, true);
+}
+
+cg_err cg_atomic_replace_nosync(int dirfd, const char *name, const char *tmp,
+				const void *data, size_t len, mode_t mode)
+{
+	return atomic_write(dirfd, name, tmp, data, len, mode, true, false);
 }
 
 cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
 			size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, NULL, data, len, mode, false);
+	return atomic_write(dirfd, name, NULL, data, len, mode, false, true);
 }
 
 cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
@@ -458,7 +715,7 @@ cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
 {
 	if (tmp == NULL)
 		return CG_E_INVAL;
-	return atomic_write(dirfd, name, tmp, data, len, mode, replace);
+	return atomic_write(dirfd, name, tmp, data, len, mode, replace, true);
 }
 
 /* Is fd still the file at dirfd/name?  A lock on a file that was unlinked

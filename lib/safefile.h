@@ -1,11 +1,21 @@
 /* Opening and replacing files with privilege, without being fooled.
  *
- * Rules (DESIGN.md rule 2): no path component the caller names is
- * followed if it is a symlink (O_NOFOLLOW on the last component, and
- * names relative to an already-checked directory fd contain no '/'),
- * and every check is made on the open fd (fstat), never on a path.
- * Paths must be absolute: a setuid program's working directory belongs
- * to the user who started it.
+ * Rules (DESIGN.md rule 2): no path component is followed if it is a
+ * symlink, in any position, and every check is made on an open fd
+ * (fstat), never on a path.  Paths must be absolute: a setuid program's
+ * working directory belongs to the user who started it.
+ *
+ * Resolving a path (cg_open_file, cg_open_dir, cg_open_dir_create) walks
+ * it from "/" one component at a time, holding an fd on each directory:
+ * each step is openat2(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) where
+ * the kernel has it, else openat(O_PATH | O_DIRECTORY | O_NOFOLLOW).
+ * Every directory on the way must have a trusted owner and must not be
+ * writable by group or others -- except a sticky directory with a
+ * trusted owner (/tmp), since below it every entry on the way, the leaf
+ * included, must have a trusted owner too.  So nobody but root can swap
+ * a directory for a symlink under a credential.  "." and empty
+ * components are skipped; ".." is refused (CG_E_NAME).  The _diag
+ * variants name the refused component (the path up to it) for messages.
  *
  * "Trusted owner" means root, or the effective uid of this process: a
  * PAM application that runs as root (sshd, sudo, su, the credgate gate)
@@ -37,15 +47,32 @@ bool cg_owner_trusted(uid_t uid);
 cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 		   struct stat *st_out);
 
-/* Open a directory by absolute path (last component not followed) and
- * check it.  A relative path gives CG_E_INVAL. */
-cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out);
+/* Which component of a path was refused: the path up to and including
+ * it ("/srv/app/conf" for a symlinked conf), "" when the refusal was not
+ * about a component (bad arguments). */
+struct cg_path_diag {
+	char component[PATH_MAX];
+};
 
-/* Open a file by absolute path for reading (last component not followed)
- * and check it as cg_check_fd does.  A FIFO or device planted there is
- * refused without blocking.  st_out may be NULL. */
+/* Open a directory by absolute path, walked as above, and check it with
+ * `forbidden`.  A relative path gives CG_E_INVAL.  diag may be NULL. */
+cg_err cg_open_dir(const char *path, mode_t forbidden, int *dirfd_out);
+cg_err cg_open_dir_diag(const char *path, mode_t forbidden, int *dirfd_out,
+			struct cg_path_diag *diag);
+
+/* The same, first making the directory and any missing parent with
+ * exactly `mode` (owned by this process: root in production).  A mode
+ * with bits of `forbidden` or outside 0777 is CG_E_INVAL. */
+cg_err cg_open_dir_create(const char *path, mode_t mode, mode_t forbidden,
+			  int *dirfd_out, struct cg_path_diag *diag);
+
+/* Open a file by absolute path for reading, walked as above, and check
+ * it as cg_check_fd does.  A FIFO or device planted there is refused
+ * without blocking.  st_out and diag may be NULL. */
 cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
 		    struct stat *st_out);
+cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
+			 struct stat *st_out, struct cg_path_diag *diag);
 
 /* Open `name` (a single component: non-empty, no '/', not "." or "..",
  * else CG_E_NAME) relative to dirfd with O_NOFOLLOW|O_CLOEXEC|O_NOCTTY
@@ -76,6 +103,13 @@ cg_err cg_write_all(int fd, const void *buf, size_t len);
  * hold the new data, durability unknown.) */
 cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
 			 size_t len, mode_t mode);
+
+/* The same without any fsync, for files whose loss in a crash is
+ * harmless (grace records on tmpfs): readers still see the old or the new
+ * contents, never a mix.  tmp as for cg_atomic_write_locked (the
+ * caller's fixed temp name under its lock), or NULL for a random one. */
+cg_err cg_atomic_replace_nosync(int dirfd, const char *name, const char *tmp,
+				const void *data, size_t len, mode_t mode);
 
 /* Like cg_atomic_replace but fails with CG_E_EXISTS if NAME exists
  * (link(2) of the temp file instead of rename). */

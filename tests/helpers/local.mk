@@ -52,3 +52,11 @@ tests_helpers_ldap_probe_CFLAGS = $(CG_TEST_CFLAGS) $(LDAP_CFLAGS)
 tests_helpers_ldap_probe_LDADD = lib/libcredgate_ldap.la lib/libcredgate.la $(LDAP_LIBS) $(CRYPTO_LIBS)
 tests_helpers_ldap_probe_LDFLAGS = $(CG_TEST_LINKFLAGS)
 endif
+
+# no-openat2.so: LD_PRELOAD shim answering ENOSYS for openat2, so the
+# safe path walk's fallback is tested too (tests/unit/safefile-no-openat2.sh).
+check_LTLIBRARIES += tests/helpers/no-openat2.la
+tests_helpers_no_openat2_la_SOURCES = tests/helpers/no-openat2.c
+tests_helpers_no_openat2_la_CFLAGS = $(WARN_CFLAGS) -Wno-missing-prototypes
+tests_helpers_no_openat2_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_helpers_no_openat2_la_LIBADD = -ldl

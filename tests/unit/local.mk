@@ -6,6 +6,8 @@ tests_unit_audit_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_audit_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
 CMOCKA_TESTS += tests/unit/safefile.t
+TESTS += tests/unit/safefile-no-openat2.sh
+EXTRA_DIST += tests/unit/safefile-no-openat2.sh
 tests_unit_safefile_t_SOURCES = tests/unit/test_safefile.c
 tests_unit_safefile_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_safefile_t_LDADD = $(CG_TEST_LIBS)

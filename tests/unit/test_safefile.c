@@ -919,6 +919,146 @@ static void test_lock_unlinked_while_waiting(void **state)
 	close(fd2);
 }
 
+
+/* ---- the path walk: every directory on the way ---- */
+
+/* The credential under a directory its user owns or may write: the
+ * directory swapped for a symlink to /etc must never be followed, and
+ * the refusal names the component. */
+static void test_walk_symlinked_dir_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct cg_path_diag diag;
+	int fd = -1;
+
+	assert_int_equal(mkdirat(fx->dirfd, "real", 0755), 0);
+	assert_int_equal(mkdirat(fx->dirfd, "real/conf", 0755), 0);
+	make_text(fx, "real/conf/key", "k", 0600);
+	assert_int_equal(symlinkat("real", fx->dirfd, "app"), 0);
+	assert_int_equal(cg_open_file_diag(path_in(fx, "app/conf/key"), 077,
+					   &fd, NULL, &diag), CG_E_SYMLINK);
+	assert_string_equal(diag.component, path_in(fx, "app"));
+	assert_int_equal(cg_open_dir_diag(path_in(fx, "app/conf"), 077, &fd,
+					  &diag), CG_E_SYMLINK);
+	assert_string_equal(diag.component, path_in(fx, "app"));
+	/* an absolute link to /etc, one level further down */
+	assert_int_equal(symlinkat("/etc", fx->dirfd, "real/etc"), 0);
+	assert_int_equal(cg_open_file_diag(path_in(fx, "real/etc/passwd"), 0,
+					   &fd, NULL, &diag), CG_E_SYMLINK);
+	assert_string_equal(diag.component, path_in(fx, "real/etc"));
+	assert_int_equal(fd, -1);
+	/* magic links: /proc/self/root/... is refused at "self" */
+	assert_int_equal(cg_open_file_diag("/proc/self/root/etc/passwd", 0, &fd,
+					   NULL, &diag), CG_E_SYMLINK);
+	assert_string_equal(diag.component, "/proc/self");
+	assert_int_equal(cg_open_file("/proc/1/root/etc/hostname", 0, &fd, NULL),
+			 geteuid() == 0 ? CG_E_SYMLINK : CG_E_IO);
+	/* the real path works, and "." and "//" change nothing */
+	assert_int_equal(cg_open_file_diag(path_in(fx, "real/./conf//key"), 077,
+					   &fd, NULL, &diag), CG_OK);
+	assert_string_equal(diag.component, "");
+	close(fd);
+}
+
+static void test_walk_writable_dir_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct cg_path_diag diag;
+	int fd = -1;
+
+	assert_int_equal(mkdirat(fx->dirfd, "conf", 0755), 0);
+	make_text(fx, "conf/key", "k", 0600);
+	assert_int_equal(fchmodat(fx->dirfd, "conf", 0775, 0), 0);
+	assert_int_equal(cg_open_file_diag(path_in(fx, "conf/key"), 077, &fd,
+					   NULL, &diag), CG_E_MODE);
+	assert_string_equal(diag.component, path_in(fx, "conf"));
+	assert_int_equal(fchmodat(fx->dirfd, "conf", 0757, 0), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "conf/key"), 077, &fd, NULL),
+			 CG_E_MODE);
+	/* sticky and world-writable like /tmp: only trusted owners below */
+	assert_int_equal(fchmodat(fx->dirfd, "conf", 01777, 0), 0);
+	assert_int_equal(cg_open_file(path_in(fx, "conf/key"), 077, &fd, NULL),
+			 CG_OK);
+	close(fd);
+	fd = -1;
+	/* ".." climbs: refused, whatever it would reach */
+	assert_int_equal(cg_open_file_diag(path_in(fx, "conf/../conf/key"), 077,
+					   &fd, NULL, &diag), CG_E_NAME);
+	assert_string_equal(diag.component, path_in(fx, "conf/.."));
+	assert_int_equal(cg_open_dir(path_in(fx, ".."), 022, &fd), CG_E_NAME);
+	/* a file where a directory should be */
+	assert_int_equal(cg_open_file_diag(path_in(fx, "conf/key/x"), 077, &fd,
+					   NULL, &diag), CG_E_NOTREG);
+	assert_string_equal(diag.component, path_in(fx, "conf/key"));
+	assert_int_equal(fd, -1);
+}
+
+/* A directory on the way owned by someone else (a service account, a
+ * role member) is refused even when nobody else may write it. */
+static void test_walk_foreign_dir_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct cg_path_diag diag;
+	int fd = -1;
+
+	if (geteuid() != 0) {
+		printf("# skip: needs root to chown a directory\n");
+		fflush(stdout);
+		skip();
+	}
+	assert_int_equal(mkdirat(fx->dirfd, "conf", 0755), 0);
+	make_text(fx, "conf/key", "k", 0600);
+	assert_int_equal(fchownat(fx->dirfd, "conf", 65534, 65534, 0), 0);
+	assert_int_equal(cg_open_file_diag(path_in(fx, "conf/key"), 077, &fd,
+					   NULL, &diag), CG_E_OWNER);
+	assert_string_equal(diag.component, path_in(fx, "conf"));
+	/* under a sticky directory, a file of another user is refused */
+	assert_int_equal(fchownat(fx->dirfd, "conf", 0, 0, 0), 0);
+	assert_int_equal(fchmodat(fx->dirfd, "conf", 01777, 0), 0);
+	assert_int_equal(fchownat(fx->dirfd, "conf/key", 65534, 65534, 0), 0);
+	assert_int_equal(cg_open_file_diag(path_in(fx, "conf/key"), 077, &fd,
+					   NULL, &diag), CG_E_OWNER);
+	assert_string_equal(diag.component, path_in(fx, "conf/key"));
+	assert_int_equal(fd, -1);
+}
+
+static void test_walk_create(void **state)
+{
+	struct fixture *fx = *state;
+	struct cg_path_diag diag;
+	struct stat st;
+	int fd = -1;
+	mode_t old = umask(077);
+
+	assert_int_equal(cg_open_dir_create(path_in(fx, "a/b/c"), 0711, 022,
+					    &fd, &diag), CG_OK);
+	umask(old);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0711);     /* not the umask's */
+	close(fd);
+	fd = -1;
+	assert_int_equal(fstatat(fx->dirfd, "a", &st, 0), 0);
+	assert_int_equal(st.st_mode & 07777, 0711);
+	/* existing: opened and checked as it is */
+	assert_int_equal(cg_open_dir_create(path_in(fx, "a/b/c"), 0700, 077,
+					    &fd, &diag), CG_E_MODE);
+	assert_string_equal(diag.component, path_in(fx, "a/b/c"));
+	/* never through a symlink, never under a writable directory */
+	assert_int_equal(symlinkat("a", fx->dirfd, "l"), 0);
+	assert_int_equal(cg_open_dir_create(path_in(fx, "l/x"), 0700, 077, &fd,
+					    &diag), CG_E_SYMLINK);
+	assert_false(exists(fx, "a/x"));
+	assert_int_equal(fchmodat(fx->dirfd, "a", 0777, 0), 0);
+	assert_int_equal(cg_open_dir_create(path_in(fx, "a/y"), 0700, 077, &fd,
+					    &diag), CG_E_MODE);
+	assert_string_equal(diag.component, path_in(fx, "a"));
+	assert_false(exists(fx, "a/y"));
+	assert_int_equal(cg_open_dir_create(path_in(fx, "z"), 0755, 077, &fd,
+					    &diag), CG_E_INVAL);
+	assert_int_equal(fd, -1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -946,6 +1086,10 @@ int main(void)
 		T(test_lock_contended),
 		T(test_lock_refusals),
 		T(test_lock_unlinked_while_waiting),
+		T(test_walk_symlinked_dir_refused),
+		T(test_walk_writable_dir_refused),
+		T(test_walk_foreign_dir_refused),
+		T(test_walk_create),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
