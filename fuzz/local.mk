@@ -5,9 +5,10 @@
 #  - `./configure CC=clang --enable-fuzzing`: linked with libFuzzer, and
 #    `make fuzz [FUZZ_SECONDS=20] [FUZZ_TARGETS="state config"]` fuzzes
 #    each for FUZZ_SECONDS, corpus and findings in fuzz-out/NAME/.
-FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import logq
+FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import logq grace
 FUZZ_PROGS = fuzz/fuzz_base32 fuzz/fuzz_otpauth fuzz/fuzz_state \
-	fuzz/fuzz_config fuzz/fuzz_gate_args fuzz/fuzz_import fuzz/fuzz_logq
+	fuzz/fuzz_config fuzz/fuzz_gate_args fuzz/fuzz_import fuzz/fuzz_logq \
+	fuzz/fuzz_grace
 check_PROGRAMS += $(FUZZ_PROGS)
 if FUZZING
 FUZZ_MAIN =
@@ -29,6 +30,9 @@ fuzz_fuzz_otpauth_LDFLAGS = $(FUZZ_LINKFLAGS)
 fuzz_fuzz_state_SOURCES = fuzz/fuzz_state.c $(FUZZ_MAIN)
 fuzz_fuzz_state_LDADD = $(FUZZ_CORE)
 fuzz_fuzz_state_LDFLAGS = $(FUZZ_LINKFLAGS)
+fuzz_fuzz_grace_SOURCES = fuzz/fuzz_grace.c $(FUZZ_MAIN)
+fuzz_fuzz_grace_LDADD = $(FUZZ_CORE)
+fuzz_fuzz_grace_LDFLAGS = $(FUZZ_LINKFLAGS)
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c $(FUZZ_MAIN)
 fuzz_fuzz_config_LDADD = $(FUZZ_CORE)
 fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINKFLAGS)

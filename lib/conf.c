@@ -24,6 +24,8 @@ struct cg_config *cg_config_new(void)
 	cfg->defaults.failure_window = 300;
 	cfg->defaults.lockout = 900;
 	cfg->defaults.grace = 0;
+	snprintf(cfg->defaults.grace_dir, sizeof(cfg->defaults.grace_dir),
+		 "%s", CG_DEFAULT_GRACE_DIR);
 	cfg->defaults.self_enroll = false;
 	cfg->defaults.issuer[0] = '\0';
 	cfg->defaults.store = CG_STORE_FILES;

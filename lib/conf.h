@@ -3,7 +3,8 @@
 /* credgate.conf: one INI-style policy file plus optional drop-ins.
  *
  *   [defaults]             state_dir, window, max_failures, failure_window,
- *                          lockout, grace, self_enroll, issuer, store
+ *                          lockout, grace, grace_dir, self_enroll, issuer,
+ *                          store
  *   [ldap]                 uri, tls, ca_file, bind_dn, bind_password_file,
  *                          user_base, token_base, timeout, local_users
  *                          (the fleet store; rules in conf_ldap.c)
@@ -50,9 +51,9 @@
  *
  * Ranges: min_length 4..4096, max_file_size 1..1G, window 0..10, max_failures 1..1000, failure_window 1..86400 s,
  * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at
- * most 127 bytes, state_dir and path absolute.  Required: members in a
- * role, path and roles in a credential; every role a credential names
- * must be defined (in any file).
+ * most 127 bytes, state_dir, grace_dir and path absolute.  Required:
+ * members in a role, path and roles in a credential; every role a
+ * credential names must be defined (in any file).
  *
  * Return codes: CG_E_PARSE for any content error, CG_E_NOMEM, CG_E_INVAL
  * for bad arguments; cg_config_load also passes on the refusals of
@@ -71,6 +72,9 @@
 #endif
 #ifndef CG_DEFAULT_STATE_DIR
 #define CG_DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/credgate/users"
+#endif
+#ifndef CG_DEFAULT_GRACE_DIR
+#define CG_DEFAULT_GRACE_DIR "/run/credgate/grace"
 #endif
 #define CG_NAME_MAX 64          /* role and credential names */
 #define CG_LDAP_DN_MAX 1024     /* bind_dn, user_base, token_base */
@@ -95,6 +99,7 @@ struct cg_defaults {
 	unsigned failure_window;  /* seconds, default 300 */
 	unsigned lockout;         /* seconds, default 900 */
 	unsigned grace;           /* seconds, default 0 (off) */
+	char grace_dir[PATH_MAX]; /* grace records (grace.h) */
 	bool self_enroll;         /* default no */
 	char issuer[128];         /* default empty: the host name is used */
 };

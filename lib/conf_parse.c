@@ -303,6 +303,17 @@ static cg_err def_grace(struct parser *p, const char *key, char *value)
 			  &p->cfg->defaults.grace);
 }
 
+static cg_err def_grace_dir(struct parser *p, const char *key, char *value)
+{
+	struct cg_defaults *d = &p->cfg->defaults;
+	cg_err err;
+
+	if ((err = check_abs_path(p, key, value)) != CG_OK)
+		return err;
+	snprintf(d->grace_dir, sizeof(d->grace_dir), "%s", value);
+	return CG_OK;
+}
+
 static cg_err def_self_enroll(struct parser *p, const char *key, char *value)
 {
 	return set_bool(p, key, value, &p->cfg->defaults.self_enroll);
@@ -345,6 +356,7 @@ static const struct key_def defaults_keys[] = {
 	{ "failure_window", def_failure_window },
 	{ "lockout", def_lockout },
 	{ "grace", def_grace },
+	{ "grace_dir", def_grace_dir },
 	{ "self_enroll", def_self_enroll },
 	{ "issuer", def_issuer },
 	{ "store", def_store },

@@ -19,6 +19,8 @@ lib_libcredgate_la_SOURCES = \
 	lib/verify.c lib/verify.h \
 	lib/state_text.c lib/state.h \
 	lib/store.c lib/store.h lib/store_backend.h lib/store_files.c \
+	lib/session.c lib/session.h \
+	lib/grace.c lib/grace.h \
 	lib/recovery.c lib/recovery.h
 # -ffunction-sections lets the module's link (--gc-sections) drop what
 # only the tools call: sshd and sudo load nothing they never run.

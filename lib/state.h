@@ -14,16 +14,16 @@
  *   enrolled_at 1700000000              epoch seconds
  *   enrolled_by root                    user name of who enrolled, - unknown
  *   recovery pbkdf2-sha256:ITER:SALTHEX:HASHHEX     zero or more
- *   grace TTY EPOCH                     zero or more: last successes
  *
- * Every key except recovery and grace appears exactly once, in any order;
+ * Every key except recovery appears exactly once, in any order;
  * unknown keys, repeated keys, bad numbers, trailing garbage are all
  * CG_E_PARSE.  Numbers are canonical decimal (no '+', no leading zero).
  * The secret is canonical unpadded upper-case base32 of CG_SECRET_MIN..
  * CG_SECRET_MAX bytes; recovery entries as cg_recovery_entry_parse says,
- * at most CG_RECOVERY_MAX; grace entries at most CG_GRACE_MAX, tty
- * 1..CG_TTY_MAX-1 bytes.  Every line, the last included, ends in '\n';
- * no other control character appears anywhere.
+ * at most CG_RECOVERY_MAX.  Every line, the last included, ends in '\n';
+ * no other control character appears anywhere.  Files written before
+ * grace moved to grace.h may hold up to 8 lines "grace TTY EPOCH": they
+ * are checked as before and ignored.
  *
  * Reading, locking and writing a user's state: store.h (one transaction
  * API; this header is the state itself and its text form). */
@@ -42,14 +42,6 @@
 #define CG_USER_MAX 256              /* incl. NUL */
 #define CG_RECOVERY_MAX 20           /* stored recovery hashes */
 #define CG_RECOVERY_HASH_SIZE 160    /* "pbkdf2-sha256:..." incl. NUL */
-#define CG_GRACE_MAX 8               /* remembered (tty, time) pairs */
-#define CG_TTY_MAX 64
-
-struct cg_grace_entry {
-	char tty[CG_TTY_MAX];        /* [A-Za-z0-9/:._-] only, else not kept */
-	int64_t at;
-};
-
 struct cg_state {
 	struct cg_totp totp;
 	int64_t last_step;           /* -1 none */
@@ -60,13 +52,7 @@ struct cg_state {
 	char enrolled_by[CG_USER_MAX];
 	char recovery[CG_RECOVERY_MAX][CG_RECOVERY_HASH_SIZE];
 	size_t nrecovery;
-	struct cg_grace_entry grace[CG_GRACE_MAX];
-	size_t ngrace;
 };
-
-/* Is tty fit to be remembered for grace: 1..CG_TTY_MAX-1 bytes of
- * [A-Za-z0-9/:._-]?  A session whose tty is not is simply not kept. */
-bool cg_grace_tty_valid(const char *tty);
 
 /* User names accepted for state files: cg_user_name_valid (username.h).
  * Anything else is refused before any file is touched. */

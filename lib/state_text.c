@@ -23,8 +23,7 @@ _Static_assert(CG_STATE_VERSION == 1, "STATE_HEADER names the version");
 /* Longest text cg_state_format can produce (generous per-line bounds). */
 #define STATE_TEXT_MAX (64 + 16 + 2 * CG_SECRET_MAX + 10 * 48 + \
 			CG_USER_MAX + \
-			CG_RECOVERY_MAX * (16 + CG_RECOVERY_HASH_SIZE) + \
-			CG_GRACE_MAX * (32 + CG_TTY_MAX))
+			CG_RECOVERY_MAX * (16 + CG_RECOVERY_HASH_SIZE))
 _Static_assert(STATE_TEXT_MAX <= CG_STATE_MAX_BYTES, "state text bound");
 #define SECRET_B32_MAX ((CG_SECRET_MAX + 4) / 5 * 8)
 
@@ -32,8 +31,13 @@ enum state_key {
 	K_SECRET, K_ALGORITHM, K_DIGITS, K_PERIOD, K_LAST_STEP, K_FAILURES,
 	K_FIRST_FAILURE, K_LOCKED_UNTIL, K_ENROLLED_AT, K_ENROLLED_BY,
 	K_ONCE_COUNT,           /* keys above appear exactly once */
-	K_RECOVERY = K_ONCE_COUNT, K_GRACE, K_COUNT
+	K_RECOVERY = K_ONCE_COUNT,
+	K_LEGACY_GRACE,         /* read and ignored: grace is in grace.h now */
+	K_COUNT
 };
+/* Old files held at most this many "grace TTY EPOCH" lines. */
+#define LEGACY_GRACE_MAX 8
+#define LEGACY_TTY_MAX 64
 
 static const char *const key_names[K_COUNT] = {
 	"secret", "algorithm", "digits", "period", "last_step", "failures",
@@ -41,7 +45,7 @@ static const char *const key_names[K_COUNT] = {
 	"recovery", "grace",
 };
 
-bool cg_grace_tty_valid(const char *tty)
+static bool legacy_tty_valid(const char *tty)
 {
 	size_t n = 0;
 
@@ -52,7 +56,7 @@ bool cg_grace_tty_valid(const char *tty)
 		      (c >= '0' && c <= '9') || strchr("/:._-", c) != NULL))
 			return false;
 	}
-	return n > 0 && n < CG_TTY_MAX;
+	return n > 0 && n < LEGACY_TTY_MAX;
 }
 
 /* Canonical decimal in min..max: optional '-', digits, no leading zero,
@@ -116,24 +120,25 @@ static bool enroller_valid(const char *who)
 	return strcmp(who, "-") == 0 || cg_user_name_valid(who);
 }
 
-static cg_err parse_grace(const char *v, struct cg_state *st)
+/* "grace TTY EPOCH" of files written before grace moved out: checked as
+ * strictly as it was (a damaged file still denies), then dropped. */
+static cg_err parse_legacy_grace(const char *v, unsigned *count)
 {
+	char tty[LEGACY_TTY_MAX];
 	const char *sp = strchr(v, ' ');
-	struct cg_grace_entry *g;
+	int64_t at = 0;
 	size_t n;
 
-	if (sp == NULL || st->ngrace >= CG_GRACE_MAX)
+	if (sp == NULL || *count >= LEGACY_GRACE_MAX)
 		return CG_E_PARSE;
 	n = (size_t)(sp - v);
-	if (n >= CG_TTY_MAX)
+	if (n >= LEGACY_TTY_MAX)
 		return CG_E_PARSE;
-	g = &st->grace[st->ngrace];
-	memcpy(g->tty, v, n);
-	g->tty[n] = '\0';
-	if (!cg_grace_tty_valid(g->tty) ||
-	    !parse_i64(sp + 1, 0, INT64_MAX, &g->at))
+	memcpy(tty, v, n);
+	tty[n] = '\0';
+	if (!legacy_tty_valid(tty) || !parse_i64(sp + 1, 0, INT64_MAX, &at))
 		return CG_E_PARSE;
-	st->ngrace++;
+	(*count)++;
 	return CG_OK;
 }
 
@@ -148,7 +153,8 @@ static cg_err parse_recovery(const char *v, struct cg_state *st)
 }
 
 /* Store one value; every check for its key is made here. */
-static cg_err parse_value(struct cg_state *st, enum state_key k, const char *v)
+static cg_err parse_value(struct cg_state *st, enum state_key k, const char *v,
+			  unsigned *legacy_grace)
 {
 	int64_t x = 0;
 	bool ok;
@@ -191,8 +197,8 @@ static cg_err parse_value(struct cg_state *st, enum state_key k, const char *v)
 		break;
 	case K_RECOVERY:
 		return parse_recovery(v, st);
-	case K_GRACE:
-		return parse_grace(v, st);
+	case K_LEGACY_GRACE:
+		return parse_legacy_grace(v, legacy_grace);
 	default:
 		ok = false;
 	}
@@ -200,7 +206,8 @@ static cg_err parse_value(struct cg_state *st, enum state_key k, const char *v)
 }
 
 /* "key value": one space, a known key, a once-only key not seen before. */
-static cg_err parse_line(struct cg_state *st, const char *line, unsigned *seen)
+static cg_err parse_line(struct cg_state *st, const char *line, unsigned *seen,
+			 unsigned *legacy_grace)
 {
 	const char *sp = strchr(line, ' ');
 	size_t klen;
@@ -221,7 +228,7 @@ static cg_err parse_line(struct cg_state *st, const char *line, unsigned *seen)
 			return CG_E_PARSE;
 		*seen |= 1u << k;
 	}
-	return parse_value(st, (enum state_key)k, sp + 1);
+	return parse_value(st, (enum state_key)k, sp + 1, legacy_grace);
 }
 
 /* Copy the line at *pos into line (NUL-terminated) and advance past its
@@ -251,7 +258,7 @@ cg_err cg_state_parse(const char *text, size_t len, struct cg_state *out,
 		      unsigned *bad_line)
 {
 	char line[STATE_LINE_MAX];
-	unsigned lineno = 0, seen = 0;
+	unsigned lineno = 0, seen = 0, legacy_grace = 0;
 	size_t pos = 0;
 	cg_err r = CG_E_PARSE;
 
@@ -268,7 +275,7 @@ cg_err cg_state_parse(const char *text, size_t len, struct cg_state *out,
 		if (lineno == 1)
 			r = strcmp(line, STATE_HEADER) == 0 ? CG_OK : CG_E_PARSE;
 		else
-			r = parse_line(out, line, &seen);
+			r = parse_line(out, line, &seen, &legacy_grace);
 		if (r != CG_OK)
 			goto out;
 	}
@@ -303,17 +310,12 @@ static bool state_valid(const struct cg_state *st)
 	if (memchr(st->enrolled_by, '\0', sizeof st->enrolled_by) == NULL ||
 	    !enroller_valid(st->enrolled_by))
 		return false;
-	if (st->nrecovery > CG_RECOVERY_MAX || st->ngrace > CG_GRACE_MAX)
+	if (st->nrecovery > CG_RECOVERY_MAX)
 		return false;
 	for (size_t i = 0; i < st->nrecovery; i++) {
 		if (memchr(st->recovery[i], '\0', CG_RECOVERY_HASH_SIZE) == NULL ||
 		    cg_recovery_entry_parse(st->recovery[i], NULL, NULL,
 					    NULL) != CG_OK)
-			return false;
-	}
-	for (size_t i = 0; i < st->ngrace; i++) {
-		if (memchr(st->grace[i].tty, '\0', CG_TTY_MAX) == NULL ||
-		    !cg_grace_tty_valid(st->grace[i].tty) || st->grace[i].at < 0)
 			return false;
 	}
 	return true;
@@ -360,9 +362,6 @@ static void format_body(const struct cg_state *st, const char *secret,
 		  (long long)st->enrolled_at, st->enrolled_by);
 	for (size_t i = 0; i < st->nrecovery; i++)
 		tb_printf(b, "recovery %s\n", st->recovery[i]);
-	for (size_t i = 0; i < st->ngrace; i++)
-		tb_printf(b, "grace %s %lld\n", st->grace[i].tty,
-			  (long long)st->grace[i].at);
 }
 
 cg_err cg_state_format(const struct cg_state *st, char **text_out)

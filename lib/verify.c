@@ -1,5 +1,4 @@
 #include "config.h"
-#include <ctype.h>
 #include <string.h>
 #include "otp.h"
 #include "recovery.h"
@@ -22,61 +21,6 @@ const char *cg_verdict_reason(enum cg_verdict v)
 	case CG_DENIED_STATE_ERROR:  return "state_error";
 	}
 	return "unknown";
-}
-
-const char *cg_grace_tty(const char *t)
-{
-	if (t == NULL)
-		return NULL;
-	if (strncmp(t, "/dev/", 5) == 0)
-		t += 5;
-	if (strncmp(t, "pts/", 4) != 0 && strncmp(t, "tty", 3) != 0)
-		return NULL;
-	if (strlen(t) >= CG_TTY_MAX)
-		return NULL;
-	for (const char *p = t; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '/')
-			return NULL;
-	return t;
-}
-
-bool cg_grace_applies(const struct cg_state *st, const char *tty,
-		      unsigned grace, time_t now)
-{
-	const char *key = cg_grace_tty(tty);
-
-	if (grace == 0 || key == NULL)
-		return false;
-	for (size_t i = 0; i < st->ngrace; i++)
-		if (strcmp(st->grace[i].tty, key) == 0)
-			return st->grace[i].at <= now &&
-			       now - st->grace[i].at < (int64_t)grace;
-	return false;
-}
-
-/* Remember a success on this terminal; the oldest entry makes room. */
-static void grace_remember(struct cg_state *st, const char *tty, time_t now)
-{
-	const char *key = cg_grace_tty(tty);
-	size_t slot = 0;
-
-	if (key == NULL)
-		return;
-	for (slot = 0; slot < st->ngrace; slot++)
-		if (strcmp(st->grace[slot].tty, key) == 0)
-			break;
-	if (slot == st->ngrace) {
-		if (st->ngrace < CG_GRACE_MAX) {
-			st->ngrace++;
-		} else {
-			slot = 0;
-			for (size_t i = 1; i < st->ngrace; i++)
-				if (st->grace[i].at < st->grace[slot].at)
-					slot = i;
-		}
-	}
-	memcpy(st->grace[slot].tty, key, strlen(key) + 1); /* length checked */
-	st->grace[slot].at = now;
 }
 
 /* Copy the code without spaces; false if it is absurdly long. */
@@ -117,12 +61,11 @@ static void record_failure(struct cg_state *st, const struct cg_defaults *d,
 	}
 }
 
-static void record_success(struct cg_state *st, const char *tty, time_t now)
+static void record_success(struct cg_state *st)
 {
 	st->failures = 0;
 	st->last_failure = 0;
 	st->locked_until = 0;
-	grace_remember(st, tty, now);
 }
 
 /* Decide on the code; updates st in memory only.  The work does not
@@ -134,7 +77,7 @@ static void record_success(struct cg_state *st, const char *tty, time_t now)
  * refusing, e.g. a short key in FIPS mode) is not the user's fault:
  * CG_DENIED_STATE_ERROR with res->err, st unchanged. */
 static void judge(struct cg_state *st, const struct cg_defaults *d,
-		  const char *code, const char *tty, time_t now,
+		  const char *code, time_t now,
 		  struct cg_verify_result *res)
 {
 	char clean[CODE_INPUT_MAX + 1];
@@ -161,14 +104,14 @@ static void judge(struct cg_state *st, const struct cg_defaults *d,
 		}
 		st->last_step = (int64_t)step;
 		res->verdict = CG_GRANTED_CODE;
-		record_success(st, tty, now);
+		record_success(st);
 		goto out;
 	}
 	if (recovery) {
 		cg_recovery_consume(st, idx);
 		res->verdict = CG_GRANTED_RECOVERY;
 		res->recovery_left = (unsigned)st->nrecovery;
-		record_success(st, tty, now);
+		record_success(st);
 		goto out;
 	}
 failed:
@@ -179,7 +122,7 @@ out:
 
 struct verify_arg {
 	const struct cg_defaults *d;
-	const char *code, *tty;
+	const char *code;
 	time_t now;
 	struct cg_verify_result *res;
 };
@@ -208,7 +151,7 @@ static cg_err verify_txn(struct cg_store_txn *txn, void *arg)
 		res->verdict = CG_DENIED_LOCKED;
 		return CG_OK;
 	}
-	judge(&txn->st, a->d, a->code, a->tty, a->now, res);
+	judge(&txn->st, a->d, a->code, a->now, res);
 	if (res->verdict == CG_DENIED_STATE_ERROR)
 		return res->err;        /* judging failed, not the user */
 	txn->op = CG_STORE_WRITE;
@@ -217,10 +160,9 @@ static cg_err verify_txn(struct cg_store_txn *txn, void *arg)
 
 void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const struct cg_defaults *d, const char *code,
-			  const char *tty, time_t now,
-			  struct cg_verify_result *res)
+			  time_t now, struct cg_verify_result *res)
 {
-	struct verify_arg a = { d, code, tty, now, res };
+	struct verify_arg a = { d, code, now, res };
 	unsigned bad_line = 0;
 	cg_err e;
 

@@ -30,22 +30,14 @@ struct cg_verify_result {
  * `code` in memory (TOTP within the window and newer than the last
  * accepted step, else a recovery code) doing the same work whatever the
  * outcome, then write the result once: a failure counted, or a success
- * (last step, reset count, grace entry for `tty`).  A write failure
- * denies even a correct code: an unrecorded step could be replayed.  If
- * no code can be computed at all (OpenSSL error) the verdict is
- * CG_DENIED_STATE_ERROR with err set, and nothing is written. */
+ * (last step, reset count).  A write failure denies even a correct
+ * code: an unrecorded step could be replayed.  If no code can be
+ * computed at all (OpenSSL error) the verdict is CG_DENIED_STATE_ERROR
+ * with err set, and nothing is written.  Grace is the caller's business
+ * (grace.h). */
 void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const struct cg_defaults *d, const char *code,
-			  const char *tty, time_t now,
-			  struct cg_verify_result *res);
-
-/* True when `tty` had a successful login within `grace` seconds. */
-bool cg_grace_applies(const struct cg_state *st, const char *tty,
-		      unsigned grace, time_t now);
-
-/* The grace key for a PAM_TTY value, or NULL when it names no terminal
- * device (sshd's "ssh", cron, empty): grace never applies there. */
-const char *cg_grace_tty(const char *pam_tty);
+			  time_t now, struct cg_verify_result *res);
 
 const char *cg_verdict_reason(enum cg_verdict v);
 

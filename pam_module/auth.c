@@ -3,15 +3,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 #include "args.h"
+#include "audit.h"
 #include "auth.h"
 #include "conf.h"
+#include "grace.h"
 #include "pam_audit.h"
 #include "policy.h"
+#include "session.h"
 #include "state.h"
 #include "store.h"
 #include "verify.h"
@@ -127,6 +131,62 @@ static void state_error_detail(const char *user, cg_err e, unsigned line,
 		snprintf(msg, sz, "state of %s: %s", user, cg_strerror(e));
 }
 
+/* The session grace is kept for: the kernel's view of this process's
+ * login session (session.h), never PAM_TTY.  False when there is none
+ * (no controlling terminal: sshd's monitor, cron) or when the service
+ * name cannot be remembered. */
+static bool grace_session(const struct auth_txn *t, struct cg_session *s)
+{
+	cg_err e;
+
+	if (t->cfg->defaults.grace == 0 ||
+	    !cg_grace_service_valid(t->ctx.service))
+		return false;
+	if ((e = cg_session_current(s)) != CG_OK) {
+		cg_pam_debug(&t->ctx, "debug: no login session for grace: %s",
+			     cg_strerror(e));
+		return false;
+	}
+	return true;
+}
+
+static bool grace_applies(const struct auth_txn *t, const char *user,
+			  time_t now)
+{
+	struct cg_session s;
+	bool applies = false;
+	cg_err e;
+
+	if (!grace_session(t, &s))
+		return false;
+	e = cg_grace_check(t->cfg->defaults.grace_dir, user, t->ctx.service,
+			   &s, t->cfg->defaults.grace, now, &applies);
+	if (e != CG_OK)
+		cg_pam_debug(&t->ctx, "debug: grace records of %s: %s", user,
+			     cg_strerror(e));
+	return applies;
+}
+
+/* After a right code: remember it for this session.  Failing to is no
+ * reason to deny; it is logged, since grace will not work. */
+static void grace_remember(const struct auth_txn *t, const char *user,
+			   time_t now)
+{
+	char dir[CG_AUDIT_VALUE_MAX + 8];
+	struct cg_session s;
+	cg_err e;
+
+	if (!grace_session(t, &s))
+		return;
+	e = cg_grace_record(t->cfg->defaults.grace_dir, user, t->ctx.service,
+			    &s, now);
+	if (e == CG_OK)
+		return;
+	cg_audit_escape(t->cfg->defaults.grace_dir, dir, sizeof(dir));
+	pam_syslog(t->ctx.pamh, LOG_WARNING, "grace not recorded: grace_dir "
+		   "%s: %s", dir, cg_strerror(e));
+}
+
 /* Before prompting: not enrolled (nullok), or within the grace period. */
 static int precheck(struct auth_txn *t, const char *user, bool *done)
 {
@@ -150,8 +210,7 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 		state_error_detail(user, e, line, msg, sizeof(msg));
 		rc = deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
 	} else if (st.locked_until <= now &&    /* a lock-out beats grace */
-		   cg_grace_applies(&st, t->ctx.tty, t->cfg->defaults.grace,
-				    now)) {
+		   grace_applies(t, user, now)) {
 		cg_pam_audit(&t->ctx, "auth", true, "grace", NULL, NULL);
 	} else {
 		*done = false;
@@ -165,13 +224,15 @@ static int verify(struct auth_txn *t, const char *user)
 	struct cg_verify_result res;
 	char msg[300] = "";
 	int rc = read_code(t);
+	time_t now;
 
 	if (rc != PAM_SUCCESS) {
 		cg_pam_audit(&t->ctx, "auth", false, "no_code", NULL, NULL);
 		return rc == PAM_BUF_ERR ? rc : PAM_AUTH_ERR;
 	}
-	cg_verify_and_record(t->store, user, &t->cfg->defaults, t->code,
-			     t->ctx.tty, time(NULL), &res);
+	now = time(NULL);
+	cg_verify_and_record(t->store, user, &t->cfg->defaults, t->code, now,
+			     &res);
 	cg_pam_debug(&t->ctx, "debug: state of %s: verdict %s",
 		     user, cg_verdict_reason(res.verdict));
 	if (res.verdict == CG_DENIED_STATE_ERROR)
@@ -190,6 +251,7 @@ static int verify(struct auth_txn *t, const char *user)
 	switch (res.verdict) {
 	case CG_GRANTED_CODE:
 	case CG_GRANTED_RECOVERY:
+		grace_remember(t, user, now);
 		return PAM_SUCCESS;
 	case CG_DENIED_NOT_ENROLLED:   /* revoked while we prompted */
 	default:

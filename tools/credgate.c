@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "audit.h"
 #include "gate.h"
@@ -69,46 +67,17 @@ void gate_audit(const struct gate *g, bool granted, const char *reason,
 	cg_audit_emit(&ev, NULL, NULL);
 }
 
-/* The caller's controlling terminal, "pts/0" style, from the kernel's
- * tty_nr in /proc/self/stat — not from stdin or stderr, which the caller
- * may point at another of their terminals: the module's grace period is
- * keyed by this name, and must belong to the session that typed a code. */
+/* The caller's controlling terminal, "pts/0" style, as the kernel sees
+ * it (session.h) -- not from stdin or stderr, which the caller may point
+ * at another of their terminals.  For audit lines and PAM_TTY only: the
+ * module's grace is keyed on the session itself, never on this name. */
 static void find_tty(char *out, size_t sz)
 {
-	char buf[1024], name[32];
-	unsigned long tty_nr = 0;
-	unsigned major, minor;
-	struct stat st;
-	const char *p;
-	FILE *f;
-	size_t n;
+	struct cg_session s;
 
 	out[0] = '\0';
-	if ((f = fopen("/proc/self/stat", "re")) == NULL)
-		return;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* Fields after the command name (which may hold anything): state
-	 * ppid pgrp session tty_nr. */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %lu", &tty_nr) != 1 || tty_nr == 0)
-		return;
-	major = (unsigned)((tty_nr >> 8) & 0xfff);
-	minor = (unsigned)((tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00));
-	if (major >= 136 && major <= 143)
-		snprintf(name, sizeof(name), "pts/%u", (major - 136) * 256 + minor);
-	else if (major == 4 && minor < 64)
-		snprintf(name, sizeof(name), "tty%u", minor);
-	else
-		return;
-	/* Keep the name only if /dev really has that device under it. */
-	snprintf(buf, sizeof(buf), "/dev/%s", name);
-	if (stat(buf, &st) != 0 || !S_ISCHR(st.st_mode) ||
-	    major(st.st_rdev) != major || minor(st.st_rdev) != minor ||
-	    strlen(name) >= sz)
-		return;
-	memcpy(out, name, strlen(name) + 1);
+	if (cg_session_current(&s) == CG_OK)
+		(void)cg_session_tty_name(&s, out, sz);
 }
 
 /* Who called: the real uid through NSS.  $USER, $LOGNAME and PAM_RUSER

@@ -115,6 +115,9 @@ bool enroll_read_line(const char *prompt, char *buf, size_t sz);
  * *replaced says which happened.  CG_E_EXISTS without force. */
 cg_err enroll_store_state(struct enroll_ctx *c, const struct cg_state *st,
 			  bool force, bool *replaced);
+/* Forget the target's grace records (revoked, re-enrolled); a failure
+ * is a warning on stderr. */
+void enroll_forget_grace(const struct enroll_ctx *c);
 /* Read the target's state (no lock: for display and early checks). */
 cg_err enroll_read_state(struct enroll_ctx *c, struct cg_state *st,
 			 unsigned *bad_line);

@@ -144,6 +144,7 @@ int enroll_cmd_revoke(struct enroll_ctx *c)
 		enroll_audit(c, "revoke", "failed", fail_reason(e), NULL, 0);
 		return exit_for(e);
 	}
+	enroll_forget_grace(c);
 	enroll_audit(c, "revoke", "ok", NULL, NULL, 0);
 	printf("%s: enrollment revoked.\n", c->target);
 	return ENROLL_EXIT_OK;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "enroll.h"
+#include "grace.h"
 #include "wipe.h"
 
 void enroll_err(const char *fmt, ...)
@@ -127,9 +128,26 @@ cg_err enroll_store_state(struct enroll_ctx *c, const struct cg_state *st,
 	 * wins unless we were told to replace.  A damaged state is still a
 	 * state; one that cannot be read at all is left alone. */
 	*replaced = false;
-	if (force)
-		return cg_store_put(c->store, c->target, st, replaced);
+	if (force) {
+		cg_err e = cg_store_put(c->store, c->target, st, replaced);
+
+		if (*replaced)
+			enroll_forget_grace(c);
+		return e;
+	}
 	return cg_store_create(c->store, c->target, st);
+}
+
+void enroll_forget_grace(const struct enroll_ctx *c)
+{
+	char dir[PATH_MAX];
+	cg_err e = cg_grace_forget(c->cfg->defaults.grace_dir, c->target);
+
+	if (e == CG_OK)
+		return;
+	cg_audit_escape(c->cfg->defaults.grace_dir, dir, sizeof(dir));
+	fprintf(stderr, "warning: grace records of %s in %s not removed: %s\n",
+		c->target, dir, cg_strerror(e));
 }
 
 cg_err enroll_read_state(struct enroll_ctx *c, struct cg_state *st,

@@ -23,7 +23,7 @@ static int verify_current(struct enroll_ctx *c, const char *event)
 				      "recovery code): ", code, sizeof(code)))
 			break;
 		cg_verify_and_record(c->store, c->target, &c->cfg->defaults,
-				     code, NULL, time(NULL), &res);
+				     code, time(NULL), &res);
 		cg_wipe(code, sizeof(code));
 		if (res.verdict == CG_GRANTED_CODE ||
 		    res.verdict == CG_GRANTED_RECOVERY)

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include "conf.h"
 #include "gate_args.h"
+#include "session.h"
 #include "state.h"
 
 /* Exit statuses, documented in credgate(1).  run exits with the
@@ -33,7 +34,7 @@ enum {
 struct gate_caller {
 	char name[CG_USER_MAX];     /* from the real uid, never $USER */
 	uid_t uid;
-	char tty[CG_TTY_MAX];       /* "pts/0"; "" when not on a terminal */
+	char tty[CG_TTY_NAME_MAX];  /* "pts/0"; "" when not on a terminal */
 };
 
 struct gate {

@@ -53,6 +53,12 @@ tests_helpers_ldap_probe_LDADD = lib/libcredgate_ldap.la lib/libcredgate.la $(LD
 tests_helpers_ldap_probe_LDFLAGS = $(CG_TEST_LINKFLAGS)
 endif
 
+# pty-run: a command as the leader of a new session on a fresh pty (or a
+# recycled pts number), optionally driven by an expect/send script.
+check_PROGRAMS += tests/helpers/pty-run
+tests_helpers_pty_run_SOURCES = tests/helpers/pty-run.c
+tests_helpers_pty_run_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 # no-openat2.so: LD_PRELOAD shim answering ENOSYS for openat2, so the
 # safe path walk's fallback is tested too (tests/unit/safefile-no-openat2.sh).
 check_LTLIBRARIES += tests/helpers/no-openat2.la

@@ -7,6 +7,7 @@
 . "$abs_top_srcdir/tests/tap.sh"
 . "$abs_top_srcdir/tests/pam/lib.sh"
 with_private_syslog "$@"
+with_session "$@"
 sandbox_init
 
 PAM_ACCT="$abs_top_builddir/tests/helpers/pam-acct"
@@ -314,32 +315,38 @@ audit_ok 'event=auth result=denied .*user=alice credential=relaxed service=other
 	"... and the code is checked as usual"
 
 # --- per-credential grace -----------------------------------------------------------------
-GATE_TTY=/dev/pts/5
-t=$(at 30)
-gate graceful alice "$(code_for alice "$t")" "$t" credgate authenticate
-ok $? "code accepted on pts/5"
-log_mark
-gate graceful alice "" "$((t + 200))" credgate authenticate
-ok $? "grace = 5m for this credential: no code 200 s later on the same terminal"
-audit_ok 'event=auth result=granted reason=grace user=alice credential=graceful' \
-	"grace audit line"
-gate smtp alice "" "$((t + 200))" credgate authenticate
-[ $? -ne 0 ]; ok $? "another credential (default grace 0) needs a code"
-gate graceful alice "" "$((t + 200))" other-svc authenticate
-[ $? -ne 0 ]; ok $? "outside the gate's service the credential's grace does not apply"
-gate graceful alice "" "$((t + 301))" credgate authenticate
-[ $? -ne 0 ]; ok $? "after 5 minutes the code is needed again"
+# Grace is per login session: this script leads its own (with_session).
+per_credential_grace() {
+	t=$(at 30)
+	gate graceful alice "$(code_for alice "$t")" "$t" credgate authenticate
+	ok $? "code accepted in this session"
+	log_mark
+	gate graceful alice "" "$((t + 200))" credgate authenticate
+	ok $? "grace = 5m for this credential: no code 200 s later in the same session"
+	audit_ok 'event=auth result=granted reason=grace user=alice credential=graceful' \
+		"grace audit line"
+	gate smtp alice "" "$((t + 200))" credgate authenticate
+	[ $? -ne 0 ]; ok $? "another credential (default grace 0) needs a code"
+	gate graceful alice "" "$((t + 200))" other-svc authenticate
+	[ $? -ne 0 ]; ok $? "outside the gate's service the credential's grace does not apply"
+	gate graceful alice "" "$((t + 301))" credgate authenticate
+	[ $? -ne 0 ]; ok $? "after 5 minutes the code is needed again"
 
-write_policy "grace = 600"
-t=$(at 50)
-gate smtp alice "$(code_for alice "$t")" "$t" credgate authenticate
-sed -i 's/^grace = 5m$/grace = 0/' "$CONF"
-gate graceful alice "" "$((t + 60))" credgate authenticate
-[ $? -ne 0 ]; ok $? "a credential's grace = 0 overrides a longer default"
-gate smtp alice "" "$((t + 60))" credgate authenticate
-ok $? "... while other credentials keep the default grace"
-GATE_TTY=
-write_policy
+	write_policy "grace = 600"
+	t=$(at 50)
+	gate smtp alice "$(code_for alice "$t")" "$t" credgate authenticate
+	sed -i 's/^grace = 5m$/grace = 0/' "$CONF"
+	gate graceful alice "" "$((t + 60))" credgate authenticate
+	[ $? -ne 0 ]; ok $? "a credential's grace = 0 overrides a longer default"
+	gate smtp alice "" "$((t + 60))" credgate authenticate
+	ok $? "... while other credentials keep the default grace"
+	write_policy
+}
+if [ "$CG_SESSION" = none ]; then
+	skip "per-credential grace" "no pty for a login session"
+else
+	per_credential_grace
+fi
 
 # --- expiring membership -----------------------------------------------------------------
 # bob by name and eve through %contractors until 2027-01-15T18:00 UTC

@@ -4,6 +4,7 @@
 . "$abs_top_srcdir/tests/tap.sh"
 . "$abs_top_srcdir/tests/pam/lib.sh"
 with_private_syslog "$@"
+with_session "$@"
 sandbox_init
 
 BASE=1800000015               # 15 s into a 30 s step
@@ -147,10 +148,12 @@ audit_ok 'reason=config_error user=alice .*credgate.conf' "config_error names th
 chmod 644 "$CONF"
 
 echo "window = lots" >>"$CONF"
+bad_line=$(grep -c '' "$CONF")
 log_mark
 pam_auth alice "$(code_for alice "$(at 112)")" "$(at 112)"
 [ $? -ne 0 ]; ok $? "a malformed config denies"
-audit_ok 'reason=config_error .*credgate.conf:3' "config_error names file and line"
+audit_ok "reason=config_error .*credgate.conf:$bad_line: invalid value 'lots'" \
+	"config_error names file and line"
 write_config
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -203,25 +206,76 @@ pam_auth '../alice' 123456 "$(at 120)"
 audit_ok 'reason=bad_user_name user=../alice' "bad_user_name audit line"
 
 # --- grace ----------------------------------------------------------------------------
-write_config "grace = 120"
-t=$(at 130)
-PAM_ITEMS="-I tty=/dev/pts/7"
-pam_auth alice "$(code_for alice "$t")" "$t"
-ok $? "code accepted on pts/7"
-log_mark
-pam_auth alice "" "$((t + 60))"
-ok $? "within grace, the same terminal needs no code"
-audit_ok 'event=auth result=granted reason=grace user=alice' "grace audit line"
-PAM_ITEMS="-I tty=/dev/pts/8"
-pam_auth alice "" "$((t + 61))"
-[ $? -ne 0 ]; ok $? "another terminal still needs a code"
-PAM_ITEMS="-I tty=/dev/pts/7"
-pam_auth alice "" "$((t + 121))"
-[ $? -ne 0 ]; ok $? "after the grace period the code is needed again"
-PAM_ITEMS="-I tty=ssh"
-pam_auth alice "$(code_for alice "$(at 140)")" "$(at 140)"
-pam_auth alice "" "$(at 140)"
-[ $? -ne 0 ]; ok $? "no grace for a PAM_TTY that is not a terminal (sshd's \"ssh\")"
-PAM_ITEMS=
-write_config
+# Grace belongs to a login session as the kernel sees it (controlling
+# tty device, session id, session leader's start time), plus the service
+# -- never to PAM_TTY.  This script is the leader of its own session on
+# pts/$CG_PTS (with_session); "$PTY_RUN --" starts another session on a
+# fresh pty, "setsid -w" runs without a controlling terminal.
+grace_tests() {
+	# Many denials follow: no lock-out in between.
+	write_config "grace = 120" "max_failures = 1000"
+	t=$(at 130)
+	pam_auth alice "$(code_for alice "$t")" "$t"
+	ok $? "code accepted in this session"
+	log_mark
+	pam_auth alice "" "$((t + 60))"
+	ok $? "within grace, the same session needs no code"
+	! grep -q 'Verification code:' "$T/out"; ok $? "... and is not even asked for one"
+	audit_ok 'event=auth result=granted reason=grace user=alice' "grace audit line"
+	[ "$(stat -c '%a %u' "$T/grace")" = "700 $(id -u)" ] &&
+		[ "$(stat -c '%a %u' "$T/grace/alice")" = "600 $(id -u)" ]
+	ok $? "grace records: one file per user (0600) in a private directory (0700)"
+	[ -z "$(cat "$STATE/alice" | grep '^grace')" ]
+	ok $? "grace is not in the user's state file"
+
+	PAM_ITEMS="-I tty=/dev/pts/$CG_PTS"
+	SESSION="$PTY_RUN --" pam_auth alice "" "$((t + 61))"
+	[ $? -ne 0 ] && grep -q 'Verification code:' "$T/out"
+	ok $? "another session (a new pty) claiming this session's PAM_TTY is asked for a code"
+	SESSION="setsid -w" pam_auth alice "" "$((t + 62))"
+	[ $? -ne 0 ]; ok $? "no controlling terminal (as sshd's monitor): no grace, whatever PAM_TTY says"
+	printf 'garbage\n' >"$T/garbage"
+	pam_auth alice garbage "$((t + 63))" credgate-test2
+	[ $? -ne 0 ]; ok $? "another service in the same session gets no grace"
+	SESSION="setsid -w" pam_auth alice garbage "$((t + 64))" credgate-test2
+	[ $? -ne 0 ]; ok $? "another service claiming the session's PAM_TTY gets no grace"
+	PAM_ITEMS=
+	pam_auth alice "" "$((t + 121))"
+	[ $? -ne 0 ]; ok $? "after the grace period the code is needed again"
+
+	# A recycled pts: a session on a fresh pty earns grace and ends; a
+	# new session that gets the same pts number is asked for a code.
+	t=$(at 140)
+	rm -f "$T/pts"
+	SESSION="$PTY_RUN -n $T/pts --" pam_auth alice "$(code_for alice "$t")" "$t"
+	ok $? "a code in a short session on pts/$(cat "$T/pts" 2>/dev/null)"
+	n=$(cat "$T/pts")
+	PAM_ITEMS="-I tty=/dev/pts/$n"
+	SESSION="$PTY_RUN -p $n --" pam_auth alice "" "$((t + 10))"
+	rc=$?
+	if grep -q 'is not free' "$T/out"; then
+		skip "a new session on the recycled pts/$n is asked for a code" \
+			"pts/$n was taken by another process"
+	else
+		[ $rc -ne 0 ] && grep -q 'Verification code:' "$T/out"
+		ok $? "a new session on the recycled pts/$n is asked for a code"
+	fi
+	PAM_ITEMS=
+
+	write_config "grace = 120" "max_failures = 1000" \
+		"grace_dir = $T/public/grace"
+	mkdir -m 777 "$T/public"
+	pam_auth alice "$(code_for alice "$(at 150)")" "$(at 150)"
+	ok $? "a grace_dir under a directory others may write: the code still works"
+	[ ! -e "$T/public/grace" ]; ok $? "... and no grace record is written there"
+	pam_auth alice "" "$(at 150)"
+	[ $? -ne 0 ]; ok $? "... so there is no grace"
+	write_config
+}
+if [ "$CG_SESSION" = none ]; then
+	skip "grace tests" "no pty for a login session"
+else
+	write_service credgate-test2 "auth required $MODULE config=$CONF"
+	grace_tests
+fi
 done_testing

@@ -11,11 +11,16 @@
 #   enroll USER [ALG DIGITS PERIOD]   known random secret in $T/USER.secret
 #   code_for USER EPOCH [STEPS]       the code oathtool computes
 #   pam_auth USER INPUT EPOCH [SERVICE]  0 on PAM success; output in $T/out
+#                            ($SESSION: a command to run pamtester under,
+#                            e.g. "setsid -w" or "$PTY_RUN --")
+#   with_session "$@"        run the script as the leader of its own login
+#                            session on a pty ($CG_PTS: its number)
 #   log_mark / log_since     audit lines since the mark
 #   audit_ok PATTERN DESC    a TAP case: an audit line since the mark matches
 
 MODULE="$abs_top_builddir/pam_module/.libs/pam_credgate.so"
 CG_STATE="$abs_top_builddir/tests/helpers/cg-state"
+PTY_RUN="$abs_top_builddir/tests/helpers/pty-run"
 
 # Run the whole test script again inside a private syslog, once.
 with_private_syslog() {
@@ -29,6 +34,20 @@ with_private_syslog() {
 		CG_SYSLOG_FILE=none exec sh "$0" "$@"
 	fi
 	exit $rc
+}
+
+# Run the whole test script again, once, as the leader of a new login
+# session whose controlling terminal is a fresh pty: grace is kept per
+# login session (lib/session.h), so this is what makes successive calls
+# "the same session".  Without a pty (CG_SESSION=none) grace tests skip.
+with_session() {
+	[ -n "${CG_SESSION:-}" ] && return 0
+	if ! "$PTY_RUN" true 2>/dev/null; then
+		CG_SESSION=none
+		export CG_SESSION
+		return 0
+	fi
+	CG_SESSION=1 exec "$PTY_RUN" -- sh "$0" "$@"
 }
 
 sandbox_init() {
@@ -69,6 +88,10 @@ write_config() {
 	{
 		echo "[defaults]"
 		echo "state_dir = $STATE"
+		case " $* " in
+		*" grace_dir ="*) ;;
+		*) echo "grace_dir = $T/grace" ;;
+		esac
 		for kv in "$@"; do echo "$kv"; done
 	} >"$CONF"
 	chmod 644 "$CONF"
@@ -130,6 +153,7 @@ pam_exec() {
 		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
 		PAM_WRAPPER_USE_SYSLOG=1 \
 		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+		${SESSION:-} \
 		"$PAMTESTER" -v ${PAM_ITEMS:-} "${4:-credgate-test}" "$1" authenticate \
 		>"${OUT:-$T/out}" 2>&1
 }

@@ -28,7 +28,7 @@ T=$RT/t               # root only: secrets (lib.sh's enroll), outputs
 STATE=$RT/state
 CONF=$RT/credgate.conf
 mkdir -m 700 "$T" "$STATE"
-printf '[defaults]\nstate_dir = %s\n' "$STATE" >"$CONF"
+printf '[defaults]\nstate_dir = %s\ngrace_dir = %s\n' "$STATE" "$RT/grace" >"$CONF"
 chmod 644 "$CONF"
 
 uid=42100

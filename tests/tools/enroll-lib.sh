@@ -62,6 +62,7 @@ write_conf() {
 	{
 		echo "[defaults]"
 		echo "state_dir = $STATE"
+		echo "grace_dir = $RT/grace"
 		for kv in "$@"; do echo "$kv"; done
 	} >"$CONF"
 	chmod 644 "$CONF"

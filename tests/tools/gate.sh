@@ -46,6 +46,7 @@ write_policy() {
 	cat >"$CONF" <<EOF
 [defaults]
 state_dir = $STATE
+grace_dir = $RT/grace
 
 [role mail]
 members = %mailers
@@ -60,6 +61,7 @@ members = carol, alice, !alice
 path = $CRED/smtp
 roles = mail
 description = SMTP relay password
+grace = 5m
 
 [credential api]
 path = $CRED/api
@@ -491,6 +493,36 @@ else
 	for d in "cat on a terminal" "credential shown" "code not echoed" "tty audited"; do
 		skip "terminal: $d" "expect not installed"
 	done
+fi
+
+# --- grace: per login session ----------------------------------------------------------
+# smtp has grace = 5m.  alice reads it twice in one login session on a
+# pty (the second time without a code), then once in a new session.
+# (pty-run opens the pty as root, then the session becomes alice's.)
+PTY_RUN=$abs_top_builddir/tests/helpers/pty-run
+ALICE="setpriv --reuid=alice --regid=alice --init-groups"
+if "$PTY_RUN" true 2>/dev/null; then
+	rm -rf "$RT/grace"
+	fresh alice
+	log_mark
+	printf 'expect Verification code: \nsend %s\nexpect S3cr3t p@ss\nexpect S3cr3t p@ss\nexpect end\n' \
+		"$(now_code alice)" |
+		"$PTY_RUN" -s -- $ALICE sh -c "$GATE cat smtp; $GATE cat smtp; echo end" \
+		>"$T/out" 2>"$T/err"
+	RC=$?
+	rc_is 0 "grace: two reads in one login session"
+	[ "$(grep -c 'Verification code' "$T/out")" -eq 1 ]
+	ok $? "grace: only the first one asks for a code"
+	audit_ok 'pam_credgate\(credgate:auth\): event=auth result=granted reason=grace user=alice credential=smtp service=credgate tty=pts/[0-9]+' \
+		"grace: audited with the session's tty"
+	printf 'expect Verification code: \nsend 000000\n' |
+		"$PTY_RUN" -s -- $ALICE "$GATE" cat smtp >"$T/out" 2>"$T/err"
+	RC=$?
+	rc_is 1 "grace: a new login session is asked for a code (and denied a wrong one)"
+	[ "$(stat -c '%a %U' "$RT/grace" "$RT/grace/alice" | tr '\n' ' ')" = "700 root 600 root " ]
+	ok $? "grace: records are root's, in a root-only directory"
+else
+	skip "grace in a login session" "no pty"
 fi
 
 # --- hardening ---------------------------------------------------------------------

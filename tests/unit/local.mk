@@ -13,6 +13,13 @@ tests_unit_safefile_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_safefile_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_safefile_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# Grace per login session (lib/session.c, lib/grace.c).
+CMOCKA_TESTS += tests/unit/grace.t
+tests_unit_grace_t_SOURCES = tests/unit/test_grace.c
+tests_unit_grace_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_grace_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_grace_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 CMOCKA_TESTS += tests/unit/state.t
 tests_unit_state_t_SOURCES = tests/unit/test_state.c
 tests_unit_state_t_CFLAGS = $(CG_TEST_CFLAGS)

@@ -44,11 +44,6 @@ static inline void fill_state(struct cg_state *st)
 	strcpy(st->recovery[0], HASH1);
 	strcpy(st->recovery[1], HASH2);
 	st->nrecovery = 2;
-	strcpy(st->grace[0].tty, "pts/3");
-	st->grace[0].at = 1700000500;
-	strcpy(st->grace[1].tty, "ssh:notty");
-	st->grace[1].at = 0;
-	st->ngrace = 2;
 }
 
 static inline void assert_states_equal(const struct cg_state *a,
@@ -68,11 +63,6 @@ static inline void assert_states_equal(const struct cg_state *a,
 	assert_int_equal(a->nrecovery, b->nrecovery);
 	for (size_t i = 0; i < a->nrecovery; i++)
 		assert_string_equal(a->recovery[i], b->recovery[i]);
-	assert_int_equal(a->ngrace, b->ngrace);
-	for (size_t i = 0; i < a->ngrace; i++) {
-		assert_string_equal(a->grace[i].tty, b->grace[i].tty);
-		assert_true(a->grace[i].at == b->grace[i].at);
-	}
 }
 
 #endif

@@ -224,8 +224,18 @@ static void assert_stock_defaults(const struct cg_defaults *d)
 	assert_int_equal(d->failure_window, 300);
 	assert_int_equal(d->lockout, 900);
 	assert_int_equal(d->grace, 0);
+	assert_string_equal(d->grace_dir, "/run/credgate/grace");
 	assert_false(d->self_enroll);
 	assert_string_equal(d->issuer, "");
+}
+
+static void test_grace_dir(void **state)
+{
+	struct cg_config *cfg = parse_ok("[defaults]\ngrace_dir = /run/x\n",
+					 NULL);
+
+	assert_string_equal(cfg->defaults.grace_dir, "/run/x");
+	cg_config_free(cfg);
 }
 
 static void test_defaults_when_absent(void **state)
@@ -633,6 +643,8 @@ static const struct bad_case bad_cases[] = {
 	    "'path' must be an absolute path, not 'etc/x'"),
 	BAD("relative_state_dir", D "state_dir = var/lib\n", 2,
 	    "'state_dir' must be an absolute path"),
+	BAD("relative_grace_dir", D "grace_dir = run/grace\n", 2,
+	    "'grace_dir' must be an absolute path"),
 	BAD("missing_path", "[role a]\nmembers = x\n\n[credential c]\n"
 	    "roles = a\n", 4, "[credential c] has no 'path' (required)"),
 	BAD("missing_roles", "[credential c]\npath = /x\n", 1,
@@ -1164,6 +1176,7 @@ static void test_load_wrong_owner(void **state)
 static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_full_valid),
 	cmocka_unit_test(test_defaults_when_absent),
+	cmocka_unit_test(test_grace_dir),
 	cmocka_unit_test(test_values_accepted),
 	cmocka_unit_test(test_scan_section),
 	cmocka_unit_test(test_lexical_edges),

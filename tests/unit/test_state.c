@@ -36,13 +36,40 @@ static void test_format_parse_round_trip(void **unused)
 		"digits 8\nperiod 60\nlast_step 56666666\nfailures 3\n"
 		"last_failure 1700000100\nlocked_until 1700000900\n"
 		"enrolled_at 1700000000\nenrolled_by admin@EXAMPLE\n"
-		"recovery " HASH1 "\nrecovery " HASH2 "\n"
-		"grace pts/3 1700000500\ngrace ssh:notty 0\n");
+		"recovery " HASH1 "\nrecovery " HASH2 "\n");
 	assert_int_equal(cg_state_parse(text, strlen(text), &back, &bad), CG_OK);
 	assert_int_equal(bad, 0);
 	assert_states_equal(&st, &back);
 	cg_free_string(text);
 	cg_state_wipe(&back);
+}
+
+/* A file written before grace moved to lib/grace.c: its grace lines are
+ * read (and checked), then dropped; the rest is intact and the file
+ * formats back without them. */
+static void test_parse_legacy_grace_ignored(void **unused)
+{
+	static const char old[] =
+		"credgate-state 1\nsecret " SECRET_B32 "\nalgorithm sha256\n"
+		"digits 8\nperiod 60\nlast_step 56666666\nfailures 3\n"
+		"grace pts/3 1700000500\n"
+		"last_failure 1700000100\nlocked_until 1700000900\n"
+		"enrolled_at 1700000000\nenrolled_by admin@EXAMPLE\n"
+		"recovery " HASH1 "\nrecovery " HASH2 "\n"
+		"grace ssh:notty 0\n";
+	struct cg_state st, back;
+	char *text = NULL;
+	unsigned bad = 99;
+
+	fill_state(&st);
+	assert_int_equal(cg_state_parse(old, strlen(old), &back, &bad), CG_OK);
+	assert_int_equal(bad, 0);
+	assert_states_equal(&st, &back);
+	assert_int_equal(cg_state_format(&back, &text), CG_OK);
+	assert_null(strstr(text, "grace"));
+	cg_free_string(text);
+	cg_state_wipe(&back);
+	cg_state_wipe(&st);
 }
 
 static void test_parse_valid_and_reformat(void **unused)
@@ -230,7 +257,7 @@ static void check_repeat_limit(const char *line, size_t max)
 static void test_parse_repeat_limits(void **unused)
 {
 	check_repeat_limit("recovery " HASH1 "\n", CG_RECOVERY_MAX);
-	check_repeat_limit("grace pts/0 1700000000\n", CG_GRACE_MAX);
+	check_repeat_limit("grace pts/0 1700000000\n", 8);   /* legacy */
 }
 
 static void test_parse_overlong_line(void **unused)
@@ -266,9 +293,6 @@ static void test_format_refuses_invalid(void **unused)
 	strcpy(st.recovery[1], "abcd-efgh-ijkl");   /* never a clear code */
 	assert_int_equal(cg_state_format(&st, &text), CG_E_INVAL);
 	fill_state(&st);
-	strcpy(st.grace[0].tty, "pts/0\nfailures 0");
-	assert_int_equal(cg_state_format(&st, &text), CG_E_INVAL);
-	fill_state(&st);
 	st.last_step = -2;
 	assert_int_equal(cg_state_format(&st, &text), CG_E_INVAL);
 	fill_state(&st);
@@ -298,16 +322,13 @@ static void test_name_validation(void **unused)
 	longest[CG_USER_NAME_LEN] = 'u';
 	longest[CG_USER_NAME_LEN + 1] = '\0';
 	assert_false(cg_user_name_valid(longest));
-	assert_true(cg_grace_tty_valid("pts/0"));
-	assert_true(cg_grace_tty_valid("ssh:notty"));
-	assert_false(cg_grace_tty_valid(""));
-	assert_false(cg_grace_tty_valid("pts 0"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_parse_round_trip),
+		cmocka_unit_test(test_parse_legacy_grace_ignored),
 		cmocka_unit_test(test_parse_valid_and_reformat),
 		cmocka_unit_test(test_parse_keys_any_order_and_limits),
 		cmocka_unit_test(test_parse_rejects_malformed),

@@ -128,7 +128,6 @@ static void test_create_read_put_remove(void **unused)
 
 	st.last_step = 56666667;
 	st.failures = 0;
-	st.ngrace = 0;
 	assert_int_equal(cg_store_put(store, "alice", &st, &replaced), CG_OK);
 	assert_true(replaced);
 	assert_int_equal(cg_store_read(store, "alice", &back, NULL), CG_OK);

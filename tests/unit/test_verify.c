@@ -153,7 +153,7 @@ static enum cg_verdict attempt(const char *code, time_t t)
 {
 	struct cg_verify_result res;
 
-	cg_verify_and_record(store, USER, &defs, code, NULL, t, &res);
+	cg_verify_and_record(store, USER, &defs, code, t, &res);
 	return res.verdict;
 }
 
@@ -292,8 +292,7 @@ static void test_crypto_failure_is_not_a_bad_code(void **s)
 	code_at(NOW, good);
 	totp_fault = CG_E_CRYPTO;
 	for (int i = 0; i < 5; i++) {
-		cg_verify_and_record(store, USER, &defs, good, NULL, NOW,
-				     &res);
+		cg_verify_and_record(store, USER, &defs, good, NOW, &res);
 		assert_int_equal(res.verdict, CG_DENIED_STATE_ERROR);
 		assert_int_equal(res.err, CG_E_CRYPTO);
 	}
