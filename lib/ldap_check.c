@@ -1,12 +1,14 @@
-/* What check-config asks of the directory beyond a bind: is the schema
- * slapo-otp and credgate use there, and who can see oathSecret. */
+/* What check-config asks of the directory: a bind, the schema slapo-otp
+ * and credgate use, every token readable, and who can see oathSecret. */
 #include "config.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "cg_macros.h"
 #include "ldap_int.h"
+#include "store_ldap_plugin.h"
 #include "wipe.h"
 
 /* Names that must appear in the subschema entry. */
@@ -138,4 +140,126 @@ cg_err cg_ldap_count_secrets(struct cg_ldap *l, const char *base,
 	}
 	ldap_msgfree(res);
 	return CG_OK;
+}
+
+/* ---- check-config --------------------------------------------------------- */
+
+static void sayf(cg_store_report_fn say, void *arg, bool ok, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
+static void sayf(cg_store_report_fn say, void *arg, bool ok, const char *fmt,
+		 ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	say(arg, ok, msg);
+}
+
+/* Every token readable and usable; the first few bad ones named. */
+static bool check_tokens(struct cg_ldap *l, cg_store_report_fn say, void *arg)
+{
+	char **users = NULL, *user_dn = NULL, *token_dn = NULL;
+	size_t n = 0, good = 0, bad = 0;
+	cg_err e;
+
+	if ((e = cg_ldap_list(l, &users, &n)) != CG_OK) {
+		sayf(say, arg, false, "cannot list users with a token: %s",
+		     cg_ldap_why(l));
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cg_ldap_token *tok = NULL;
+		struct cg_state st;
+
+		cg_state_init(&st);
+		e = cg_ldap_find(l, users[i], &user_dn, &token_dn, NULL);
+		if (e == CG_OK)
+			e = cg_ldap_read(l, token_dn, &tok, &st);
+		if (e == CG_OK)
+			good++;
+		else if (++bad <= 5)
+			sayf(say, arg, false, "token of %s: %s", users[i],
+			     cg_ldap_why(l));
+		cg_state_wipe(&st);
+		cg_ldap_token_free(tok);
+		free(user_dn);
+		free(token_dn);
+		user_dn = token_dn = NULL;
+		free(users[i]);
+	}
+	free(users);
+	if (bad > 5)
+		sayf(say, arg, false, "... and %zu more unusable tokens",
+		     bad - 5);
+	if (bad == 0)
+		sayf(say, arg, true, "%zu tokens (with their parameter "
+		     "entries) readable and valid", good);
+	return bad == 0;
+}
+
+/* What an anonymous client sees of oathSecret under the two bases. */
+static bool check_anonymous(const struct cg_config *cfg,
+			    cg_store_report_fn say, void *arg)
+{
+	const char *bases[] = { cfg->ldap.user_base, cfg->ldap.token_base };
+	struct cg_ldap *anon = NULL;
+	char why[CG_LDAP_WHY_MAX];
+	unsigned seen = 0, total = 0;
+	bool ok = true;
+
+	if (cg_ldap_connect_anonymous(&cfg->ldap, &anon, why, sizeof(why))
+	    != CG_OK) {
+		/* A directory that refuses anonymous binds shows nothing. */
+		sayf(say, arg, true, "anonymous bind refused: oathSecret not "
+		     "readable anonymously");
+		return true;
+	}
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bases); i++) {
+		if (cg_ldap_count_secrets(anon, bases[i], &seen) != CG_OK)
+			seen = 0;       /* refused: nothing seen */
+		total += seen;
+	}
+	cg_ldap_close(anon);
+	if (total > 0) {
+		sayf(say, arg, false, "oathSecret readable anonymously in %u "
+		     "entries: restrict it to the host DNs "
+		     "(etc/ldap/credgate-acl.ldif)", total);
+		ok = false;
+	} else {
+		sayf(say, arg, true, "oathSecret not readable anonymously");
+	}
+	return ok;
+}
+
+cg_err cg_store_ldap_check(const struct cg_config *cfg,
+			   cg_store_report_fn say, void *arg)
+{
+	struct cg_ldap *l = NULL;
+	char why[CG_LDAP_WHY_MAX];
+	bool ok = true;
+	cg_err e;
+
+	if ((e = cg_ldap_connect(&cfg->ldap, &l, why, sizeof(why))) != CG_OK) {
+		sayf(say, arg, false, "cannot bind as %s: %s",
+		     cfg->ldap.bind_dn, why);
+		return e;
+	}
+	sayf(say, arg, true, "bound to %s as %s", cg_ldap_uri(l),
+	     cfg->ldap.bind_dn);
+	if ((e = cg_ldap_check_schema(l)) == CG_OK) {
+		sayf(say, arg, true, "schema: OATH-LDAP (slapd's otp overlay) "
+		     "and credgate's extension present");
+	} else {
+		sayf(say, arg, false, "schema: %s %s (moduleload otp, overlay "
+		     "otp, and etc/ldap/credgate.ldif)", e == CG_E_NOENT ?
+		     "missing" : "unreadable:", cg_ldap_why(l));
+		ok = false;
+	}
+	ok &= check_tokens(l, say, arg);
+	cg_ldap_close(l);
+	ok &= check_anonymous(cfg, say, arg);
+	return ok ? CG_OK : CG_E_PARSE;
 }

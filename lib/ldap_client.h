@@ -72,12 +72,15 @@ cg_err cg_ldap_find(struct cg_ldap *l, const char *user, char **user_dn,
 
 /* Read the token entry (and its parameter entry when separate) and
  * convert it to st.  CG_E_PARSE (why names the attribute) for a missing
- * entry or a value credgate cannot use; st holds no grace entries (grace
- * is kept on the host).  The token keeps what was read for the
- * compare-and-set. */
+ * entry or a value credgate cannot use.  The token keeps what was read
+ * for the compare-and-set. */
 cg_err cg_ldap_read(struct cg_ldap *l, const char *token_dn,
 		    struct cg_ldap_token **tok, struct cg_state *st);
 void cg_ldap_token_free(struct cg_ldap_token *tok);
+/* Convert a token as read into st again (as cg_ldap_read did). */
+cg_err cg_ldap_token_to_state(struct cg_ldap *l,
+			      const struct cg_ldap_token *tok,
+			      struct cg_state *st);
 const char *cg_ldap_token_dn(const struct cg_ldap_token *tok);
 
 /* Write st over what tok read (old is tok's state as converted): one

@@ -77,10 +77,6 @@ char *cg_ldap_filter_value(const struct berval *bv);
 /* An RDN value: '\\' and the other DN specials escaped. */
 char *cg_ldap_rdn_escape(const char *s);
 
-/* Convert a token as read into st / st into values (ldap_token.c). */
-cg_err cg_ldap_token_to_state(struct cg_ldap *l,
-			      const struct cg_ldap_token *tok,
-			      struct cg_state *st);
 
 /* GeneralizedTime "YYYYMMDDHHMMSSZ" <-> epoch seconds. */
 void cg_ldap_format_time(int64_t t, char out[16]);

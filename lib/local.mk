@@ -21,12 +21,15 @@ lib_libcredgate_la_SOURCES = \
 	lib/store.c lib/store.h lib/store_backend.h lib/store_files.c \
 	lib/session.c lib/session.h \
 	lib/grace.c lib/grace.h \
+	lib/store_ldap_load.c lib/store_ldap_plugin.h \
 	lib/recovery.c lib/recovery.h
 # -ffunction-sections lets the module's link (--gc-sections) drop what
 # only the tools call: sshd and sudo load nothing they never run.
 lib_libcredgate_la_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) -fPIC \
 	-ffunction-sections -fdata-sections
 lib_libcredgate_la_LIBADD = $(CRYPTO_LIBS)
+lib_libcredgate_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCG_LDAP_PLUGIN='"$(pkglibdir)/store_ldap.so"'
 
 # What only the tools need: otpauth URIs, QR drawing (libqrencode, libpng),
 # output files written as the caller, setuid hardening, locked memory and
@@ -45,14 +48,32 @@ lib_libcredgate_tools_la_SOURCES = \
 lib_libcredgate_tools_la_CFLAGS = $(AM_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)
 lib_libcredgate_tools_la_LIBADD = lib/libcredgate.la $(QRENCODE_LIBS) $(PNG_LIBS)
 
-# The LDAP client of the fleet store (libldap).  Only the store plugin
-# (and tests) link it: see lib/store_ldap_load.c for why.
+# The LDAP client of the fleet store (libldap), and the plugin that the
+# core loads only for "store = ldap" (lib/store_ldap_plugin.h says why):
+# $(pkglibdir)/store_ldap.so, exporting one symbol.
 if HAVE_LDAP
 noinst_LTLIBRARIES += lib/libcredgate_ldap.la
 lib_libcredgate_ldap_la_SOURCES = \
 	lib/ldap_client.h lib/ldap_int.h \
 	lib/ldap_conn.c lib/ldap_token.c lib/ldap_write.c lib/ldap_check.c
-lib_libcredgate_ldap_la_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) $(CRYPTO_CFLAGS) -fPIC
-lib_libcredgate_ldap_la_LIBADD = lib/libcredgate.la $(LDAP_LIBS)
+lib_libcredgate_ldap_la_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) $(CRYPTO_CFLAGS) \
+	-fPIC -ffunction-sections -fdata-sections
+lib_libcredgate_ldap_la_LIBADD = $(LDAP_LIBS)
+
+pkglib_LTLIBRARIES += lib/store_ldap.la
+lib_store_ldap_la_SOURCES = lib/store_ldap.c lib/store_ldap_plugin.h
+lib_store_ldap_la_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
+lib_store_ldap_la_LIBADD = lib/libcredgate_ldap.la lib/libcredgate.la \
+	$(LDAP_LIBS) $(CRYPTO_LIBS)
+lib_store_ldap_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-export-symbols-regex '^cg_store_ldap_plugin$$' -Wl,--gc-sections
 endif
+# The loader opens the .so; the libtool archive is only clutter there.
+install-data-hook: store-ldap-remove-la
+store-ldap-remove-la:
+	rm -f '$(DESTDIR)$(pkglibdir)/store_ldap.la'
+uninstall-hook: store-ldap-uninstall-so
+store-ldap-uninstall-so:
+	rm -f '$(DESTDIR)$(pkglibdir)/store_ldap.so'
+.PHONY: store-ldap-remove-la store-ldap-uninstall-so
 EXTRA_DIST += etc/ldap/credgate.ldif etc/ldap/credgate-acl.ldif

@@ -40,16 +40,20 @@ cg_err cg_store_open_files(const char *state_dir, struct cg_store **out)
 	return cg_store_new(&cg_store_files_ops, be, out);
 }
 
+cg_err cg_store_open_kind(const struct cg_config *cfg,
+			  enum cg_store_kind kind, struct cg_store **out)
+{
+	cg_store_set_open_why(NULL);
+	if (kind == CG_STORE_LDAP)
+		return cg_store_open_ldap(cfg, out);
+	return cg_store_open_files(cfg->defaults.state_dir, out);
+}
+
 cg_err cg_store_open(const struct cg_config *cfg, struct cg_store **out)
 {
-	/* The choice of backend belongs here and nowhere else.  Until the
-	 * ldap backend is built in, "store = ldap" denies: never a silent
-	 * fall back to files. */
-	if (cfg->defaults.store == CG_STORE_LDAP) {
-		*out = NULL;
-		return CG_E_UNAVAILABLE;
-	}
-	return cg_store_open_files(cfg->defaults.state_dir, out);
+	/* The choice of backend belongs here and nowhere else.  A failure
+	 * to open the ldap store denies: never a fall back to files. */
+	return cg_store_open_kind(cfg, cfg->defaults.store, out);
 }
 
 void cg_store_close(struct cg_store *store)
@@ -63,6 +67,31 @@ void cg_store_close(struct cg_store *store)
 const char *cg_store_backend(const struct cg_store *store)
 {
 	return store->ops->name;
+}
+
+const char *cg_store_why(const struct cg_store *store)
+{
+	const char *why;
+
+	if (store == NULL)
+		return cg_store_open_why();
+	why = store->ops->why != NULL ? store->ops->why(store->be) : NULL;
+	return why != NULL ? why : "";
+}
+
+const char *cg_store_reason(cg_err e)
+{
+	return e == CG_E_UNAVAILABLE ? "store_unavailable" : "state_error";
+}
+
+cg_err cg_store_check(const struct cg_config *cfg, cg_store_report_fn say,
+		      void *arg)
+{
+	/* [ldap] is checked wherever it is set, also before "store = ldap"
+	 * (migrate --to ldap needs it). */
+	if (cfg->ldap.file == NULL)
+		return CG_OK;
+	return cg_store_check_ldap(cfg, say, arg);
 }
 
 /* Carry out what fn decided, in the open transaction h. */

@@ -45,14 +45,37 @@
 
 struct cg_store;                      /* opaque; one per open store */
 
-/* Open the store the configuration names (today: the files backend on
- * defaults.state_dir). */
+/* Open the store the configuration names: the files backend on
+ * defaults.state_dir, or with "store = ldap" the directory of [ldap]
+ * (whose break-glass local_users still use state_dir).  cfg must outlive
+ * the store.  On failure cg_store_why(NULL) says why, where the error
+ * code does not. */
 cg_err cg_store_open(const struct cg_config *cfg, struct cg_store **out);
+/* The same for a given store whatever "store =" says (migrate). */
+cg_err cg_store_open_kind(const struct cg_config *cfg,
+			  enum cg_store_kind kind, struct cg_store **out);
 /* Open the files backend on one directory (root's, mode 0700). */
 cg_err cg_store_open_files(const char *state_dir, struct cg_store **out);
 void cg_store_close(struct cg_store *store);        /* NULL is fine */
 /* "files", "ldap": for messages. */
 const char *cg_store_backend(const struct cg_store *store);
+/* Why the store's last failed operation failed (with NULL: the last
+ * cg_store_open of this thread), for a log line's detail; "" when the
+ * error code says it all.  Never holds a secret. */
+const char *cg_store_why(const struct cg_store *store);
+#define CG_STORE_DETAIL_MAX 1536      /* a log detail with the why */
+/* The audit reason for a store error: "store_unavailable" for
+ * CG_E_UNAVAILABLE (directory down, TLS, bind refused, timeout),
+ * "state_error" for everything else. */
+const char *cg_store_reason(cg_err e);
+
+/* check-config: the stores' own findings, one say() each (ok or not);
+ * CG_OK when every one is ok.  With an [ldap] section: bind, schema,
+ * every token readable, oathSecret hidden from anonymous clients.  The
+ * files store has nothing to add. */
+typedef void (*cg_store_report_fn)(void *arg, bool ok, const char *msg);
+cg_err cg_store_check(const struct cg_config *cfg, cg_store_report_fn say,
+		      void *arg);
 
 /* What a transaction's fn sees and decides. */
 enum cg_store_op {

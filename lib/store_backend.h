@@ -30,7 +30,9 @@
 #define CG_STORE_BACKEND_H
 #include <stddef.h>
 #include "cg_error.h"
+#include "conf.h"
 #include "state.h"
+#include "store.h"
 
 struct cg_store_ops {
 	const char *name;
@@ -59,6 +61,10 @@ struct cg_store_ops {
 	/* Users with state, any order (the caller sorts); each name a
 	 * malloc'ed string that passed cg_user_name_valid. */
 	cg_err (*list)(void *be, char ***users, size_t *n);
+	/* Why the last operation failed, for the log (server, operation,
+	 * the directory's words; never a secret); NULL if the error code
+	 * says it all (files). */
+	const char *(*why)(void *be);
 	void (*close)(void *be);
 };
 
@@ -74,5 +80,13 @@ cg_err cg_store_new(const struct cg_store_ops *ops, void *be,
 /* The files backend (store_files.c). */
 cg_err cg_store_files_open(const char *state_dir, void **be_out);
 extern const struct cg_store_ops cg_store_files_ops;
+
+/* The ldap backend, from the plugin (store_ldap_load.c).  Failures are
+ * CG_E_UNAVAILABLE with the reason in cg_store_why(NULL). */
+cg_err cg_store_open_ldap(const struct cg_config *cfg, struct cg_store **out);
+cg_err cg_store_check_ldap(const struct cg_config *cfg,
+			   cg_store_report_fn say, void *arg);
+void cg_store_set_open_why(const char *why);
+const char *cg_store_open_why(void);
 
 #endif

@@ -108,9 +108,13 @@ static int load_policy(struct auth_txn *t)
 		return deny_after_prompt(t, "config_error", msg, PAM_AUTH_ERR);
 	e = cg_store_open(t->cfg, &t->store);
 	if (e != CG_OK) {
-		snprintf(msg, sizeof(msg), "%s: %s",
-			 t->cfg->defaults.state_dir, cg_strerror(e));
-		return deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
+		if (cg_store_why(NULL)[0] != '\0')
+			snprintf(msg, sizeof(msg), "%s", cg_store_why(NULL));
+		else
+			snprintf(msg, sizeof(msg), "%s: %s",
+				 t->cfg->defaults.state_dir, cg_strerror(e));
+		return deny_after_prompt(t, cg_store_reason(e), msg,
+					 PAM_AUTH_ERR);
 	}
 	cg_pam_debug(&t->ctx, "debug: config %s: state_dir %s, window %u, "
 		     "max_failures %u per %u s, lockout %u s, grace %u s",
@@ -121,14 +125,18 @@ static int load_policy(struct auth_txn *t)
 	return PAM_SUCCESS;
 }
 
-static void state_error_detail(const char *user, cg_err e, unsigned line,
-			       char *msg, size_t sz)
+/* The error, and the store's own words (a directory's reason). */
+static void state_error_detail(const struct auth_txn *t, const char *user,
+			       cg_err e, unsigned line, char *msg, size_t sz)
 {
+	const char *why = cg_store_why(t->store);
+
 	if (line > 0)
 		snprintf(msg, sz, "state of %s: line %u: %s", user, line,
 			 cg_strerror(e));
 	else
-		snprintf(msg, sz, "state of %s: %s", user, cg_strerror(e));
+		snprintf(msg, sz, "state of %s: %s%s%s", user, cg_strerror(e),
+			 why[0] != '\0' ? ": " : "", why);
 }
 
 /* The session grace is kept for: the kernel's view of this process's
@@ -192,7 +200,7 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 {
 	struct cg_state st;
 	unsigned line = 0;
-	char msg[300];
+	char msg[CG_STORE_DETAIL_MAX];
 	int rc = PAM_SUCCESS;
 	time_t now = time(NULL);
 	cg_err e;
@@ -207,8 +215,9 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 	} else if (e == CG_E_NOENT) {
 		rc = deny_after_prompt(t, "not_enrolled", NULL, PAM_AUTH_ERR);
 	} else if (e != CG_OK) {
-		state_error_detail(user, e, line, msg, sizeof(msg));
-		rc = deny_after_prompt(t, "state_error", msg, PAM_AUTH_ERR);
+		state_error_detail(t, user, e, line, msg, sizeof(msg));
+		rc = deny_after_prompt(t, cg_store_reason(e), msg,
+				       PAM_AUTH_ERR);
 	} else if (st.locked_until <= now &&    /* a lock-out beats grace */
 		   grace_applies(t, user, now)) {
 		cg_pam_audit(&t->ctx, "auth", true, "grace", NULL, NULL);
@@ -222,7 +231,8 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 static int verify(struct auth_txn *t, const char *user)
 {
 	struct cg_verify_result res;
-	char msg[300] = "";
+	char msg[CG_STORE_DETAIL_MAX] = "";
+	const char *reason;
 	int rc = read_code(t);
 	time_t now;
 
@@ -235,15 +245,18 @@ static int verify(struct auth_txn *t, const char *user)
 			     &res);
 	cg_pam_debug(&t->ctx, "debug: state of %s: verdict %s",
 		     user, cg_verdict_reason(res.verdict));
-	if (res.verdict == CG_DENIED_STATE_ERROR)
-		state_error_detail(user, res.err, res.bad_line, msg, sizeof(msg));
-	else if (res.verdict == CG_GRANTED_RECOVERY)
+	reason = cg_verdict_reason(res.verdict);
+	if (res.verdict == CG_DENIED_STATE_ERROR) {
+		state_error_detail(t, user, res.err, res.bad_line, msg,
+				   sizeof(msg));
+		reason = cg_store_reason(res.err);
+	} else if (res.verdict == CG_GRANTED_RECOVERY) {
 		snprintf(msg, sizeof(msg), "recovery codes left: %u",
 			 res.recovery_left);
+	}
 	cg_pam_audit(&t->ctx, "auth",
 		     res.verdict == CG_GRANTED_CODE ||
-		     res.verdict == CG_GRANTED_RECOVERY,
-		     cg_verdict_reason(res.verdict), NULL,
+		     res.verdict == CG_GRANTED_RECOVERY, reason, NULL,
 		     msg[0] != '\0' ? msg : NULL);
 	if (res.verdict == CG_DENIED_NOW_LOCKED)
 		cg_pam_audit(&t->ctx, "lockout", false, "max_failures", NULL,

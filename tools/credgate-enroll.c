@@ -37,7 +37,7 @@ static int identify_caller(struct enroll_ctx *c)
 static bool command_has_user(enum enroll_cmd cmd)
 {
 	return cmd != CMD_LIST && cmd != CMD_CHECK_CONFIG && cmd != CMD_LOG &&
-	       cmd != CMD_SCAN;
+	       cmd != CMD_SCAN && cmd != CMD_MIGRATE;
 }
 
 /* The user acted on: the argument, else the caller.  New enrollments need
@@ -116,6 +116,7 @@ static int dispatch(struct enroll_ctx *c)
 	case CMD_CHECK_CONFIG: return enroll_cmd_check_config(c);
 	case CMD_LOG:          return enroll_cmd_log(c);
 	case CMD_SCAN:         return enroll_cmd_scan(c);
+	case CMD_MIGRATE:      return enroll_cmd_migrate(c);
 	case CMD_NONE:         break;
 	}
 	return ENROLL_EXIT_USAGE;
@@ -160,7 +161,8 @@ static int run(struct enroll_ctx *c)
 		return rc;
 	if ((rc = authorize(c)) != 0)
 		return rc;
-	if ((rc = enroll_open_store(c)) != 0)
+	/* migrate opens both stores itself. */
+	if (c->o->cmd != CMD_MIGRATE && (rc = enroll_open_store(c)) != 0)
 		return rc;
 	return dispatch(c);
 }

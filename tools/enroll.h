@@ -12,7 +12,8 @@
  * enroll_oath.c      pam_oath's usersfile format
  * enroll_check.c     check-config
  * enroll_log.c       log: the incident query (parts in logq.h)
- * enroll_scan.c      scan: copies of credentials on the host (scan.h) */
+ * enroll_scan.c      scan: copies of credentials on the host (scan.h)
+ * enroll_migrate.c   migrate between the files and the ldap store */
 #ifndef CG_ENROLL_H
 #define CG_ENROLL_H
 #include <stdbool.h>
@@ -43,6 +44,7 @@ enum enroll_exit {
 enum enroll_cmd {
 	CMD_NONE, CMD_ADD, CMD_LIST, CMD_STATUS, CMD_REVOKE, CMD_UNLOCK,
 	CMD_RECOVERY, CMD_IMPORT, CMD_CHECK_CONFIG, CMD_LOG, CMD_SCAN,
+	CMD_MIGRATE,
 };
 
 enum enroll_qr { QR_DEFAULT, QR_NONE, QR_UTF8, QR_ANSIUTF8, QR_ANSI };
@@ -71,9 +73,10 @@ struct enroll_opts {
 	size_t nlog_files;
 	bool log_journal, json, summary, before_rotation;
 	/* scan (--json is shared with log) */
-	char **args;                 /* the PATHs */
+	char **args;                 /* scan's PATHs, migrate's USERs */
 	size_t nargs;
 	bool rotate_hint, no_xdev, no_git;
+	bool to_ldap, to_set;        /* migrate --to */
 };
 
 struct enroll_ctx {
@@ -150,6 +153,7 @@ int enroll_cmd_log(struct enroll_ctx *c);
 /* scan exits 0 (nothing found), 1 (found) or 2 (error, or something
  * could not be looked at), as scan.h says. */
 int enroll_cmd_scan(struct enroll_ctx *c);
+int enroll_cmd_migrate(struct enroll_ctx *c);
 
 /* What an import file yields (enroll_ga.c, enroll_oath.c). */
 struct enroll_import {

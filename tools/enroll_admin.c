@@ -86,8 +86,10 @@ int enroll_cmd_list(struct enroll_ctx *c)
 	cg_err e;
 
 	if ((e = cg_store_list(c->store, &users, &n)) != CG_OK) {
-		enroll_err("cannot list the state directory: %s",
-			   cg_strerror(e));
+		enroll_err("cannot list the %s store: %s%s%s",
+			   cg_store_backend(c->store), cg_strerror(e),
+			   cg_store_why(c->store)[0] != '\0' ? ": " : "",
+			   cg_store_why(c->store));
 		return ENROLL_EXIT_ERROR;
 	}
 	printf("%-16s %-9s %-6s %-6s %-8s %-6s %-23s %s\n", "USER",

@@ -26,7 +26,10 @@ static const char usage_text[] =
 "  recovery USER          new recovery codes; the old ones stop working\n"
 "  import [USER] SOURCE   take over a secret from another TOTP module\n"
 "  check-config [FILE]    validate the configuration and the state directory\n"
+"                         (and the directory of an [ldap] section)\n"
 "  log                    the audit trail: who read what, when (root)\n"
+"  migrate --to ldap|files [USER...]  move enrollments into the directory,\n"
+"                         or copy them back to this host's state directory\n"
 "  scan [PATH...]         find copies of the credentials' values on the host\n"
 "                         (root; default: [scan] paths of the configuration,\n"
 "                         else /home /root /srv /opt /var/www /etc /tmp\n"
@@ -82,6 +85,10 @@ static const char usage_text[] =
 "  --no-xdev              cross into other file systems (never /proc, /sys)\n"
 "  --no-git               do not read git histories\n"
 "\n"
+"Option of migrate (required):\n"
+"  --to ldap|files        the store to move to; without USER, every user of\n"
+"                         the other store\n"
+"\n"
 "Other options:\n"
 "  --config FILE          configuration file (real uid 0 only; default\n"
 "                         " CG_DEFAULT_CONFIG ")\n"
@@ -105,7 +112,7 @@ enum {
 	OPT_RECOVERY, OPT_URI, OPT_GA, OPT_OATH, OPT_CREDENTIAL, OPT_USER,
 	OPT_EVENT, OPT_RESULT, OPT_SINCE, OPT_UNTIL, OPT_FILE, OPT_JOURNAL,
 	OPT_JSON, OPT_SUMMARY, OPT_BEFORE_ROTATION, OPT_ROTATE_HINT,
-	OPT_XDEV, OPT_NO_XDEV, OPT_NO_GIT,
+	OPT_XDEV, OPT_NO_XDEV, OPT_NO_GIT, OPT_TO,
 };
 
 static const struct option long_opts[] = {
@@ -141,6 +148,7 @@ static const struct option long_opts[] = {
 	{ "xdev", no_argument, NULL, OPT_XDEV },
 	{ "no-xdev", no_argument, NULL, OPT_NO_XDEV },
 	{ "no-git", no_argument, NULL, OPT_NO_GIT },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -175,6 +183,7 @@ static const struct {
 	{ CMD_CHECK_CONFIG, "check-config", 0, 0, 1 },
 	{ CMD_LOG, "log", LOG_OPTS, 0, 0 },
 	{ CMD_SCAN, "scan", SCAN_OPTS, 0, ANY_ARGS },
+	{ CMD_MIGRATE, "migrate", BIT(OPT_TO), 0, ANY_ARGS },
 };
 #define NCOMMANDS CG_ARRAY_SIZE(commands)
 
@@ -320,6 +329,12 @@ static int set_option(struct enroll_opts *o, int opt, const char *name,
 	case OPT_XDEV: o->no_xdev = false; break;
 	case OPT_NO_XDEV: o->no_xdev = true; break;
 	case OPT_NO_GIT: o->no_git = true; break;
+	case OPT_TO:
+		if (strcmp(val, "ldap") != 0 && strcmp(val, "files") != 0)
+			return bad_value(name, "ldap or files");
+		o->to_ldap = strcmp(val, "ldap") == 0;
+		o->to_set = true;
+		break;
 	default: return set_log_option(o, opt, name, val);
 	}
 	return 0;
@@ -390,6 +405,10 @@ static int check_command(struct enroll_opts *o, unsigned seen, int nargs,
 	o->arg = nargs > 1 ? args[1] : NULL;
 	o->args = args + 1;
 	o->nargs = (size_t)(nargs - 1);
+	if (o->cmd == CMD_MIGRATE && !o->to_set) {
+		enroll_err("migrate needs --to ldap or --to files");
+		return ENROLL_EXIT_USAGE;
+	}
 	if ((seen & BIT(OPT_XDEV)) && (seen & BIT(OPT_NO_XDEV))) {
 		enroll_err("--xdev and --no-xdev contradict each other");
 		return ENROLL_EXIT_USAGE;

@@ -62,6 +62,12 @@ int enroll_open_store(struct enroll_ctx *c)
 	cg_err e;
 
 	if ((e = cg_store_open(c->cfg, &c->store)) != CG_OK) {
+		if (cg_store_why(NULL)[0] != '\0') {
+			enroll_err("%s store: %s", c->cfg->defaults.store ==
+				   CG_STORE_LDAP ? "ldap" : "files",
+				   cg_store_why(NULL));
+			return ENROLL_EXIT_ERROR;
+		}
 		cg_audit_escape(c->cfg->defaults.state_dir, dir, sizeof(dir));
 		enroll_err("state directory %s: %s%s", dir, cg_strerror(e),
 			   e == CG_E_IO && errno == EACCES ?
@@ -158,13 +164,16 @@ cg_err enroll_read_state(struct enroll_ctx *c, struct cg_state *st,
 
 void enroll_state_error(const struct enroll_ctx *c, cg_err e, unsigned line)
 {
+	const char *why = cg_store_why(c->store);
+
 	if (e == CG_E_NOENT)
 		enroll_err("%s: not enrolled", c->target);
 	else if (line > 0)
 		enroll_err("state of %s: line %u: %s", c->target, line,
 			   cg_strerror(e));
 	else
-		enroll_err("state of %s: %s", c->target, cg_strerror(e));
+		enroll_err("state of %s: %s%s%s", c->target, cg_strerror(e),
+			   why[0] != '\0' ? ": " : "", why);
 }
 
 void enroll_print_recovery(char (*codes)[CG_RECOVERY_CODE_SIZE], size_t n)

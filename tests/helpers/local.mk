@@ -49,7 +49,8 @@ if HAVE_LDAP
 check_PROGRAMS += tests/helpers/ldap-probe
 tests_helpers_ldap_probe_SOURCES = tests/helpers/ldap-probe.c
 tests_helpers_ldap_probe_CFLAGS = $(CG_TEST_CFLAGS) $(LDAP_CFLAGS)
-tests_helpers_ldap_probe_LDADD = lib/libcredgate_ldap.la lib/libcredgate.la $(LDAP_LIBS) $(CRYPTO_LIBS)
+tests_helpers_ldap_probe_LDADD = lib/libcredgate_ldap.la lib/libcredgate.la \
+	$(LDAP_LIBS) $(CRYPTO_LIBS)
 tests_helpers_ldap_probe_LDFLAGS = $(CG_TEST_LINKFLAGS)
 endif
 

@@ -21,6 +21,8 @@
 #                        bind_dn and state directory; KEY=VAL go to [ldap]
 #                        ("defaults.KEY=VAL" to [defaults])
 #   token_attr USER ATTR the value(s) of ATTR on USER's token, as the rootdn
+#   PLUGIN               the ldap store plugin, installed where the core
+#                        loads it from ($libdir/credgate, an overlay here)
 # Variables: LD (work dir), BASE, PEOPLE, TOKENS, HOSTS, GROUPS, CA (PEM),
 #   SLAPD_PID, NSLCD_PID, ROOTDN, ROOTPW.
 . "$abs_top_srcdir/tests/tools/rootns.sh"
@@ -40,6 +42,7 @@ dir_enter() {
 		ip link set lo up || skip_all "cannot bring up a private loopback"
 		rootns_enter "$@"
 		trap 'dir_cleanup' EXIT
+		dir_install_plugin
 		return 0
 	fi
 	[ "$(id -u)" -eq 0 ] && awk 'NR == 1 { exit !($1 == 0 && $2 == 0) }' /proc/self/uid_map ||
@@ -54,6 +57,20 @@ dir_enter() {
 	unshare -m -n --propagation private true 2>/dev/null ||
 		skip_all "cannot create a mount and network namespace"
 	CG_DIRNS=1 CG_ROOTNS=1 exec unshare -m -n --propagation private sh "$0" "$@"
+}
+
+# The core loads the plugin from its compile-time path only: put the
+# build's copy there, in an overlay of the nearest existing directory.
+dir_install_plugin() {
+	PLUGIN=$libdir/credgate/store_ldap.so
+	built=$abs_top_builddir/lib/.libs/store_ldap.so
+	[ -f "$built" ] || return 0
+	d=$libdir
+	while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+	[ "$d" != / ] || bail "no directory to overlay for $libdir"
+	overlay_dir "$d" || bail "cannot overlay $d"
+	mkdir -p "$libdir/credgate"
+	install -m 755 "$built" "$PLUGIN"
 }
 
 dir_cleanup() {
