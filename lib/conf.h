@@ -237,6 +237,8 @@ const struct cg_credential *cg_config_credential(const struct cg_config *cfg,
  * break-glass [ldap] local_users always use the files store. */
 enum cg_store_kind cg_config_store_for(const struct cg_config *cfg,
 				       const char *user);
+/* Is user one of [ldap] local_users? */
+bool cg_config_local_user(const struct cg_config *cfg, const char *user);
 
 /* Names of roles and credentials: [A-Za-z0-9_.-], 1..CG_NAME_MAX-1,
  * not starting with '.' or '-'. */

@@ -363,11 +363,17 @@ void cg_conf_ldap_clear(struct cg_ldap_conf *l)
 	memset(l, 0, sizeof(*l));
 }
 
-enum cg_store_kind cg_config_store_for(const struct cg_config *cfg,
-				       const char *user)
+bool cg_config_local_user(const struct cg_config *cfg, const char *user)
 {
 	for (size_t i = 0; user != NULL && i < cfg->ldap.nlocal_users; i++)
 		if (strcmp(cfg->ldap.local_users[i], user) == 0)
-			return CG_STORE_FILES;
-	return cfg->defaults.store;
+			return true;
+	return false;
+}
+
+enum cg_store_kind cg_config_store_for(const struct cg_config *cfg,
+				       const char *user)
+{
+	return cg_config_local_user(cfg, user) ? CG_STORE_FILES :
+						 cfg->defaults.store;
 }

@@ -62,9 +62,11 @@ static void txn_free(struct ldap_txn *t)
 	free(t);
 }
 
+/* A break-glass user (whatever "store =" says: migrate opens this
+ * backend on a files host too). */
 static bool is_local(const struct ldap_store *s, const char *user)
 {
-	return cg_config_store_for(s->cfg, user) == CG_STORE_FILES;
+	return cg_config_local_user(s->cfg, user);
 }
 
 static cg_err files(struct ldap_store *s)

@@ -60,14 +60,6 @@ static void report_ok(const char *user, const char *what,
 	       st->locked_until > 0 ? ", locked out" : "");
 }
 
-static bool is_local_user(const struct cg_config *cfg, const char *user)
-{
-	for (size_t i = 0; i < cfg->ldap.nlocal_users; i++)
-		if (strcmp(cfg->ldap.local_users[i], user) == 0)
-			return true;
-	return false;
-}
-
 static bool migrate_user(struct enroll_ctx *c, struct cg_store *files,
 			 struct cg_store *ldap, const char *user)
 {
@@ -80,7 +72,7 @@ static bool migrate_user(struct enroll_ctx *c, struct cg_store *files,
 
 	snprintf(c->target, sizeof(c->target), "%s", user);
 	cg_state_init(&m.copied);
-	if (is_local_user(c->cfg, user)) {
+	if (cg_config_local_user(c->cfg, user)) {
 		printf("%s: in local_users: stays in files\n", user);
 		return true;
 	}

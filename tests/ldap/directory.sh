@@ -136,6 +136,7 @@ dir_init() {
 	moduleload otp
 	include $LD/credgate.schema
 	pidfile $LD/slapd.pid
+	loglevel 0
 	TLSCACertificateFile $LD/tls/ca.pem
 	TLSCertificateFile $LD/tls/server.pem
 	TLSCertificateKeyFile $LD/tls/server.key

@@ -1,0 +1,332 @@
+#!/bin/sh
+# A fleet on one directory (issue 9): two "hosts" (two configurations with
+# their own bind_dn and state directory) on one real slapd with the otp
+# overlay, users and groups from LDAP through nslcd.  Enroll once on one
+# host and log in on the other; a code used on one host (or by slapo-otp
+# in an LDAP bind) is refused on the other and by slapo-otp; 16 racing
+# logins across both hosts with one code: one wins; a lock-out earned on
+# one host holds on the other and unlock from the other ends it; the
+# brute-force bound holds for the fleet; directory down or TLS failing
+# denies with the reason logged, no fallback but the break-glass users;
+# the gate grants through a role whose group lives only in LDAP; the ACL
+# hides oathSecret from users; migrate there and back.  The module runs
+# in pamtester through pam_wrapper, codes come from oathtool, module
+# clocks from libfaketime, audit lines from a private /dev/log.
+. "$abs_top_srcdir/tests/tap.sh"
+. "$abs_top_srcdir/tests/pam/lib.sh"
+. "$abs_top_srcdir/tests/ldap/directory.sh"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (mount and network namespace)"
+need_tool oathtool "$OATHTOOL"
+need_tool pamtester "$PAMTESTER"
+need_faketime
+[ -f "$MODULE" ] || skip_all "module not built"
+with_private_syslog "$@"
+dir_enter "$@"
+[ -f "${PLUGIN:-}" ] || skip_all "ldap store plugin not built"
+
+TOOL=$abs_top_builddir/tools/credgate-enroll
+GATE_BUILT=$abs_top_builddir/tools/credgate
+dir_init
+dir_start
+nss_start
+ldap_add_group ops 3001
+uid=2001
+for u in alice bob carol dave erin frank gina; do
+	ldap_add_user "$u" "$uid"
+	uid=$((uid + 1))
+done
+printf 'dn: cn=ops,%s\nchangetype: modify\nadd: memberUid\nmemberUid: alice\n' \
+	"$GROUPS" | ldap_admin ldapmodify >/dev/null
+rootns_add_user rescue 2100          # a local account: break-glass
+# erin is in /etc/passwd too (as sssd's cache would keep her), so that
+# NSS still knows her while slapd is stopped.
+rootns_add_user erin 2005
+ldap_add_host host1
+ldap_add_host host2
+host_conf host1 local_users=rescue
+host_conf host2 local_users=rescue
+H1=$RT/host1.conf
+H2=$RT/host2.conf
+S=$RT/services
+OUT=$RT/out
+mkdir -p "$S"
+echo "auth required pam_deny.so" >"$S/other"
+echo "auth required $MODULE config=$H1" >"$S/host1"
+echo "auth required $MODULE config=$H2" >"$S/host2"
+
+# ---- helpers -------------------------------------------------------------------
+NOW=$(date +%s)
+# A time in the future that starts a step (faked module clocks stay inside
+# the test certificate's validity).
+at_step() { echo $(( (NOW / 30 + $1) * 30 )); }
+code_at() { "$OATHTOOL" --totp -b "$2" -N "@$1"; }   # code_at EPOCH B32
+login_env() {
+	p="libpam_wrapper.so"
+	[ -n "$ASAN_RUNTIME" ] && p="$ASAN_RUNTIME $p"
+	echo "$p"
+}
+# login HOST USER INPUT [EPOCH]: the module through real libpam; 0 = in.
+login() {
+	if [ -n "${4:-}" ]; then
+		printf '%s\n' "$3" | AT_PRELOAD="$(login_env)" at_time "$4" env \
+			PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$S" \
+			PAM_WRAPPER_USE_SYSLOG=1 \
+			"$PAMTESTER" -v "$1" "$2" authenticate >"${LOGIN_OUT:-$OUT}" 2>&1
+	else
+		printf '%s\n' "$3" | env LD_PRELOAD="$(login_env)" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
+			PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$S" \
+			PAM_WRAPPER_USE_SYSLOG=1 \
+			"$PAMTESTER" -v "$1" "$2" authenticate >"${LOGIN_OUT:-$OUT}" 2>&1
+	fi
+}
+tool() { "$TOOL" "$@" >"$OUT" 2>"$RT/err"; }
+tool_at() {
+	t=$1; shift
+	AT_PRELOAD="$ASAN_RUNTIME" at_time "$t" "$TOOL" "$@" >"$OUT" 2>"$RT/err"
+}
+# import USER HOSTCONF: a known random secret, through import --uri -.
+import() {
+	hex=$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	b32=$("$OATHTOOL" --totp -v "$hex" | sed -n 's/^Base32 secret: //p')
+	echo "$b32" >"$RT/$1.b32"
+	echo "otpauth://totp/test:$1?secret=$b32&issuer=test" |
+		"$TOOL" --config "$2" import "$1" --uri - >"$OUT" 2>"$RT/err"
+}
+b32() { cat "$RT/$1.b32"; }
+expect_rc() {
+	if [ "$1" -eq "$2" ]; then pass "$3"; else
+		fail "$3"; diag "exit $1, want $2" "$(cat "$OUT" "$RT/err" 2>/dev/null)"; fi
+}
+
+# ---- check-config ------------------------------------------------------------------
+tool --config "$H1" check-config; rc=$?
+expect_rc $rc 0 "check-config binds and passes"
+grep -q "^ldap: OK: bound to ldap://127.0.0.1 as cn=host1,$HOSTS$" "$OUT" &&
+	grep -q "^ldap: OK: schema: OATH-LDAP" "$OUT" &&
+	grep -q "^ldap: OK: oathSecret not readable anonymously$" "$OUT"
+ok $? "... and reports the bind, the schema and the anonymous check"
+(umask 077; echo wrong >"$LD/bad.secret")
+sed "s|^bind_password_file = .*|bind_password_file = $LD/bad.secret|" "$H1" >"$RT/bad.conf"
+tool --config "$RT/bad.conf" check-config; rc=$?
+expect_rc $rc 1 "check-config with a wrong bind password fails"
+grep -q "^ldap: cannot bind as cn=host1,$HOSTS: .*Invalid credentials" "$RT/err"
+ok $? "... saying the bind was refused"
+
+# ---- enroll once, log in anywhere ----------------------------------------------------
+tool --config "$H1" add alice --no-confirm --qr none </dev/null; rc=$?
+expect_rc $rc 0 "add alice on host1"
+ALICE=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$OUT" | head -1)
+[ ! -e "$RT/host1.state/alice" ] && [ -n "$(token_attr alice oathSecret)" ]
+ok $? "... her token is in the directory, nothing on host1"
+tool --config "$H2" status alice; rc=$?
+expect_rc $rc 0 "status on host2 sees the enrollment"
+tool --config "$H2" list
+grep -q "^alice " "$OUT"; ok $? "list on host2 shows alice"
+
+s=$(( $(date +%s) / 30 ))
+code=$(code_at "$((s * 30))" "$ALICE")
+log_mark
+login host2 alice "$code"
+ok $? "enrolled on host1, alice logs in on host2"
+audit_ok 'pam_credgate\(host2:auth\): event=auth result=granted reason=code user=alice' \
+	"... audited as granted"
+log_mark
+login host1 alice "$code"
+[ $? -ne 0 ]; ok $? "the same code is refused on host1"
+audit_ok 'pam_credgate\(host1:auth\): event=auth result=denied reason=replay user=alice' \
+	"... as a replay"
+
+# ---- slapo-otp and credgate refuse each other's codes --------------------------------
+"$LDAPWHOAMI" -x -H ldap://127.0.0.1 -D "uid=alice,$PEOPLE" -w "alicepw$code" >/dev/null 2>&1
+[ $? -eq 49 ]; ok $? "slapo-otp refuses the code credgate accepted (bind: 49)"
+next=$(code_at "$(( (s + 1) * 30 ))" "$ALICE")
+"$LDAPWHOAMI" -x -H ldap://127.0.0.1 -D "uid=alice,$PEOPLE" -w "alicepw$next" >/dev/null 2>&1
+ok $? "slapo-otp accepts password+code for the token credgate enrolled"
+log_mark
+login host1 alice "$next" "$(( (s + 1) * 30 ))"
+[ $? -ne 0 ]; ok $? "credgate refuses the code slapo-otp accepted"
+audit_ok 'event=auth result=denied reason=replay user=alice' "... as a replay"
+
+# ---- import, recovery codes, through the directory ---------------------------------------
+import bob "$H2"; rc=$?
+expect_rc $rc 0 "import bob's secret on host2"
+tool --config "$H1" recovery bob; rc=$?
+expect_rc $rc 0 "new recovery codes for bob from host1"
+rcode=$(grep -E '^    [a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$' "$OUT" | head -1 | tr -d ' ')
+log_mark
+login host2 bob "$rcode"
+ok $? "a recovery code made on host1 works on host2"
+audit_ok 'event=auth result=granted reason=recovery_code user=bob' "... as a recovery code"
+login host1 bob "$rcode"
+[ $? -ne 0 ]; ok $? "... once: host1 refuses it afterwards"
+
+# ---- 16 logins across both hosts with one code --------------------------------------------
+import carol "$H1"
+T=$(at_step 20)
+code=$(code_at "$T" "$(b32 carol)")
+pids=
+for i in $(seq 16); do
+	h=host$(( i % 2 + 1 ))
+	LOGIN_OUT=$RT/race.$i login "$h" carol "$code" "$T" &
+	pids="$pids $!"
+done
+won=0
+for p in $pids; do wait "$p" && won=$((won + 1)); done
+[ "$won" -eq 1 ]; ok $? "16 logins on two hosts with one code: exactly one in ($won)"
+tool --config "$H2" status carol
+grep -q "^locked: *yes" "$OUT"
+ok $? "... and the losers' replays were counted on the one token: carol is locked out"
+
+# ---- lock-out fleet-wide ---------------------------------------------------------------------
+T=$(at_step 40)
+log_mark
+for i in 1 2 3 4 5; do
+	login "host$(( i % 2 + 1 ))" bob "$(other_code "$(code_at "$T" "$(b32 bob)")")" "$((T + i))"
+done
+audit_ok 'event=lockout result=denied reason=max_failures user=bob' \
+	"5 failures spread over both hosts lock bob out"
+log_mark
+login host2 bob "$(code_at "$((T + 30))" "$(b32 bob)")" "$((T + 30))"
+[ $? -ne 0 ]; ok $? "the lock-out holds on host2: a right code is refused"
+audit_ok 'event=auth result=denied reason=locked_out user=bob' "... as locked_out"
+tool_at "$((T + 40))" --config "$H1" unlock bob; rc=$?
+expect_rc $rc 0 "unlock bob from host1"
+login host2 bob "$(code_at "$((T + 60))" "$(b32 bob)")" "$((T + 60))"
+ok $? "... and host2 lets her in"
+
+# ---- the brute-force bound holds for the fleet ------------------------------------------------
+# An attacker alternates hosts, a guess every 20 s for an hour.  The files
+# store allows at most 20 checked guesses an hour; per-host counting
+# would allow twice that here.
+import dave "$H2"
+T=$(at_step 200)
+log_mark
+t=0
+while [ $t -lt 3600 ]; do
+	login "host$(( t / 20 % 2 + 1 ))" dave 000000 "$((T + t))" 2>/dev/null
+	t=$((t + 20))
+done
+if [ "$CG_SYSLOG_FILE" = none ]; then
+	skip "at most 20 checked guesses an hour across both hosts" "no private syslog"
+else
+	checked=$(log_since | grep -c -E 'event=auth result=denied reason=(bad_code|bad_code_locked_out) user=dave')
+	refused=$(log_since | grep -c -E 'event=auth result=denied reason=locked_out user=dave')
+	[ "$checked" -le 20 ] && [ "$checked" -ge 15 ] && [ $((checked + refused)) -eq 180 ]
+	ok $? "at most 20 checked guesses an hour across both hosts ($checked checked, $refused refused unchecked)"
+fi
+
+# ---- TLS: ldaps, a wrong CA ----------------------------------------------------------------------
+import erin "$H1"
+sed 's|^uri = .*|uri = ldaps://127.0.0.1|' "$H1" >"$RT/ldaps.conf"
+sed "s|^ca_file = .*|ca_file = $LD/tls/other-ca.pem|" "$H1" >"$RT/badca.conf"
+echo "auth required $MODULE config=$RT/ldaps.conf" >"$S/ldaps"
+echo "auth required $MODULE config=$RT/badca.conf" >"$S/badca"
+T=$(at_step 400)
+login ldaps erin "$(code_at "$T" "$(b32 erin)")" "$T"
+ok $? "over ldaps:// with the test CA"
+log_mark
+login badca erin "$(code_at "$((T + 30))" "$(b32 erin)")" "$((T + 30))"
+[ $? -ne 0 ]; ok $? "a CA that did not sign the server: denied"
+audit_ok 'event=auth result=denied reason=store_unavailable user=erin .*detail=.*StartTLS' \
+	"... with reason=store_unavailable and the TLS failure logged"
+
+# ---- the directory down: deny, except the break-glass users ----------------------------------
+echo "otpauth://totp/test:rescue?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" |
+	"$TOOL" --config "$H1" import rescue --uri - >"$OUT" 2>"$RT/err"
+[ -f "$RT/host1.state/rescue" ] && ! ldap_admin ldapsearch -LLL -b "$TOKENS" cn=rescue dn | grep -q .
+ok $? "a local_users account is enrolled in host1's files, not the directory"
+dir_stop
+T=$(at_step 500)
+log_mark
+login host1 erin "$(code_at "$T" "$(b32 erin)")" "$T"
+[ $? -ne 0 ]; ok $? "slapd stopped: a right code is denied"
+audit_ok "event=auth result=denied reason=store_unavailable user=erin .*detail=.*Can't contact LDAP server" \
+	"... with reason=store_unavailable and why"
+login host1 rescue "$("$OATHTOOL" --totp -b JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP -N "@$T")" "$T"
+ok $? "... while the break-glass account still logs in"
+tool --config "$H2" status erin; rc=$?
+expect_rc $rc 1 "credgate-enroll status with slapd stopped: exit 1"
+grep -q "Can't contact LDAP server" "$RT/err"; ok $? "... saying why"
+dir_start
+
+# ---- roles from LDAP groups, through the gate -----------------------------------------------
+getent group ops | grep -q ':alice$'; ok $? "nslcd: the LDAP group ops holds alice"
+mkdir -m 755 "$RT/cred"
+(umask 077; printf 'relay alice:S3cr3t\n' >"$RT/cred/smtp")
+{
+	cat "$H1"
+	printf '\n[role ops]\nmembers = %%ops\n\n[credential smtp]\npath = %s\nroles = ops\n' \
+		"$RT/cred/smtp"
+} >"$CG_DEFAULT_CONFIG"
+chmod 644 "$CG_DEFAULT_CONFIG"
+printf 'auth required %s\naccount required %s\n' "$MODULE" "$MODULE" >/etc/pam.d/credgate
+rootns_install_setuid "$GATE_BUILT" credgate
+chmod 711 "$RT"
+gate() {     # gate USER CODE ARGS..: as USER, no terminal
+	u=$1 c=$2; shift 2
+	printf '%s\n' "$c" | as_user "$u" setsid -w "$RT/bin/credgate" "$@" >"$OUT" 2>"$RT/err"
+}
+# frank, a new member of the LDAP group; the gate runs on the real clock.
+import frank "$H1"
+printf 'dn: cn=ops,%s\nchangetype: modify\nadd: memberUid\nmemberUid: frank\n' \
+	"$GROUPS" | ldap_admin ldapmodify >/dev/null
+log_mark
+gate frank "$("$OATHTOOL" --totp -b "$(b32 frank)")" cat smtp; rc=$?
+[ $rc -eq 0 ] && cmp -s "$OUT" "$RT/cred/smtp"
+ok $? "the gate hands smtp to frank: role ops is the LDAP group ops"
+audit_ok 'event=access result=granted reason=granted user=frank credential=smtp role=ops' \
+	"... the role decision is audited"
+log_mark
+gate gina "000000" cat smtp; rc=$?
+[ $rc -ne 0 ] && [ ! -s "$OUT" ]; ok $? "gina, outside the group, gets nothing"
+
+# ---- the ACL: users never see oathSecret -------------------------------------------------------
+ldapsearch -LLL -x -H ldap://127.0.0.1 -D "uid=gina,$PEOPLE" -w ginapw -b "$BASE" \
+	'(objectClass=*)' oathSecret >"$RT/acl.out" 2>&1
+! grep -q oathSecret "$RT/acl.out"
+ok $? "a user's own bind reads no oathSecret anywhere"
+ldapsearch -LLL -x -H ldap://127.0.0.1 -D "cn=host1,$HOSTS" -w "$(cat "$LD/host1.secret")" \
+	-b "$TOKENS" '(oathSecret=*)' oathSecret >"$RT/acl.out" 2>&1
+grep -q '^oathSecret' "$RT/acl.out"; ok $? "... while a host DN does"
+
+# ---- migrate there and back ------------------------------------------------------------------------
+sed 's/^store = ldap$/store = files/' "$H1" >"$RT/host1files.conf"
+sed 's/^store = ldap$/store = files/' "$H2" >"$RT/host2files.conf"
+echo "auth required $MODULE config=$RT/host1files.conf" >"$S/host1files"
+echo "auth required $MODULE config=$RT/host2files.conf" >"$S/host2files"
+import gina "$RT/host1files.conf"
+T=$(at_step 600)
+login host1files gina "$(code_at "$T" "$(b32 gina)")" "$T"
+ok $? "gina logs in from host1's files store"
+tool --config "$RT/host1files.conf" migrate --to ldap gina; rc=$?
+expect_rc $rc 0 "migrate --to ldap gina"
+grep -q "^gina: moved to ldap (last step $((T / 30)), " "$OUT"; ok $? "... says what it did"
+[ ! -e "$RT/host1.state/gina" ] && [ "$(token_attr gina oathTOTPLastTimeStep)" = $((T / 30)) ]
+ok $? "... the file is gone, the token keeps her last step"
+login host2 gina "$(code_at "$T" "$(b32 gina)")" "$((T + 5))"
+[ $? -ne 0 ]; ok $? "host2 refuses the code she used in files"
+login host2 gina "$(code_at "$((T + 30))" "$(b32 gina)")" "$((T + 30))"
+ok $? "... and takes the next one"
+tool --config "$RT/host2files.conf" migrate --to files gina; rc=$?
+expect_rc $rc 0 "migrate --to files gina (on host2)"
+[ -f "$RT/host2.state/gina" ] && [ -n "$(token_attr gina oathSecret)" ]
+ok $? "... copied: the state file is there, the directory keeps the token"
+login host2files gina "$(code_at "$((T + 30))" "$(b32 gina)")" "$((T + 35))"
+[ $? -ne 0 ]; ok $? "from files, the last code used in the directory is refused"
+login host2files gina "$(code_at "$((T + 60))" "$(b32 gina)")" "$((T + 60))"
+ok $? "... and a new one works"
+tool --config "$RT/host1files.conf" migrate --to ldap gina; rc=$?
+expect_rc $rc 1 "migrate --to ldap of a user not in files: exit 1"
+
+# ---- revoke from the other host -------------------------------------------------------------------
+tool --config "$H2" revoke alice; rc=$?
+expect_rc $rc 0 "revoke alice from host2"
+log_mark
+login host1 alice "123456"
+[ $? -ne 0 ]; ok $? "host1: alice is no longer enrolled"
+audit_ok 'event=auth result=denied reason=not_enrolled user=alice' "... reason=not_enrolled"
+"$LDAPWHOAMI" -x -H ldap://127.0.0.1 -D "uid=alice,$PEOPLE" -w alicepw >/dev/null 2>&1
+ok $? "... and her plain LDAP password works again"
+
+done_testing
