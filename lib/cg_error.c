@@ -43,6 +43,7 @@ static const char *const messages[CG_E__COUNT] = {
 	[CG_E_UNSEAL] = "sealed state failed authentication "
 			"(wrong host key, another user's state, or tampered)",
 	[CG_E_KEY] = "host key missing or unusable",
+	[CG_E_CHANGED] = "file changed while it was being replaced",
 };
 
 const char *cg_strerror(cg_err err)

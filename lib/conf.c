@@ -19,6 +19,9 @@ struct cg_config *cg_config_new(void)
 		return NULL;
 	snprintf(cfg->defaults.state_dir, sizeof(cfg->defaults.state_dir),
 		 "%s", CG_DEFAULT_STATE_DIR);
+	snprintf(cfg->defaults.versions_dir,
+		 sizeof(cfg->defaults.versions_dir), "%s",
+		 CG_DEFAULT_VERSIONS_DIR);
 	cfg->defaults.window = 1;
 	cfg->defaults.max_failures = 5;
 	cfg->defaults.failure_window = 300;
@@ -53,6 +56,7 @@ static void credential_clear(struct cg_credential *cred)
 	free(cred->path);
 	free(cred->description);
 	free(cred->file);
+	cg_conf_write_clear(&cred->write);
 }
 
 void cg_conf_free_list(char **items, size_t n)
@@ -169,6 +173,24 @@ static cg_err validate_role(const struct cg_role *role, struct cg_diag *diag)
 	return CG_OK;
 }
 
+/* Every role of a list ("roles", "writers") is defined somewhere. */
+static bool roles_defined(const struct cg_config *cfg,
+			  const struct cg_credential *cred, char **roles,
+			  size_t n, const char *key, unsigned line,
+			  struct cg_diag *diag)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (cg_config_role(cfg, roles[i]) != NULL)
+			continue;
+		cg_conf_diag(diag, cred->file, line,
+			     "[credential %s] names unknown role '%s' in "
+			     "'%s' (no [role %s] in any file)",
+			     cred->name, roles[i], key, roles[i]);
+		return false;
+	}
+	return true;
+}
+
 /* Required keys of a credential, and every role it names defined. */
 static cg_err validate_credential(const struct cg_config *cfg,
 				  const struct cg_credential *cred,
@@ -186,15 +208,12 @@ static cg_err validate_credential(const struct cg_config *cfg,
 			     cred->name);
 		return CG_E_PARSE;
 	}
-	for (size_t i = 0; i < cred->nroles; i++) {
-		if (cg_config_role(cfg, cred->roles[i]) != NULL)
-			continue;
-		cg_conf_diag(diag, cred->file, cred->roles_line,
-			     "[credential %s] names unknown role '%s' in "
-			     "'roles' (no [role %s] in any file)",
-			     cred->name, cred->roles[i], cred->roles[i]);
+	if (!roles_defined(cfg, cred, cred->roles, cred->nroles, "roles",
+			   cred->roles_line, diag) ||
+	    !roles_defined(cfg, cred, cred->write.writers,
+			   cred->write.nwriters, "writers",
+			   cred->write.writers_line, diag))
 		return CG_E_PARSE;
-	}
 	return CG_OK;
 }
 

@@ -4,13 +4,15 @@
  *
  *   [defaults]             state_dir, window, max_failures, failure_window,
  *                          lockout, grace, grace_dir, self_enroll, issuer,
- *                          store
+ *                          store, versions_dir
  *   [ldap]                 uri, tls, ca_file, bind_dn, bind_password_file,
  *                          user_base, token_base, timeout, local_users
  *                          (the fleet store; rules in conf_ldap.c)
  *   [role NAME]            members = alice, %ops, !mallory
  *   [credential NAME]      path =, roles =, description =, grace =,
- *                          require_totp =
+ *                          require_totp =, and for writing: writers =, keep =,
+ *                          max_size =, format =, on_change =,
+ *                          on_change_timeout =, owner =, group =, mode =
  *   [scan]                 paths =, exclude =, min_length =,
  *                          max_file_size = (credgate-enroll scan)
  *
@@ -76,6 +78,9 @@
 #ifndef CG_DEFAULT_GRACE_DIR
 #define CG_DEFAULT_GRACE_DIR "/run/credgate/grace"
 #endif
+#ifndef CG_DEFAULT_VERSIONS_DIR
+#define CG_DEFAULT_VERSIONS_DIR LOCALSTATEDIR "/lib/credgate/versions"
+#endif
 #define CG_NAME_MAX 64          /* role and credential names */
 #define CG_LDAP_DN_MAX 1024     /* bind_dn, user_base, token_base */
 #define CG_CONFIG_MAX_BYTES (1024 * 1024)  /* per file */
@@ -93,6 +98,7 @@ enum cg_store_kind { CG_STORE_FILES = 0, CG_STORE_LDAP };
 
 struct cg_defaults {
 	char state_dir[PATH_MAX];
+	char versions_dir[PATH_MAX]; /* credgate put: locks, kept versions */
 	enum cg_store_kind store;
 	unsigned window;          /* steps accepted either side, default 1 */
 	unsigned max_failures;    /* default 5 */
@@ -136,6 +142,39 @@ struct cg_role {
 	unsigned line;
 };
 
+/* Writing a credential (credgate put, rollback; credgate.conf(5)):
+ *   writers = ROLE, ...     who may (roles, like "roles" for readers)
+ *   keep = 5                previous contents kept, 0..100
+ *   max_size = 64K          1..CG_CREDENTIAL_SIZE_MAX bytes (suffix K, M)
+ *   format = any | line     line: one line of text, no NUL, no CR
+ *   on_change = /usr/sbin/postmap /etc/postfix/sasl_passwd
+ *                           run as root after a change: an absolute
+ *                           program and its arguments, split at blanks,
+ *                           no shell, no quoting
+ *   on_change_timeout = 30  seconds (suffix s, m), 1..3600
+ *   owner, group, mode      of a file put where none was: owner only
+ *                           root (the gate serves nothing else), group
+ *                           a name or number, mode octal without any
+ *                           bit of CG_CREDENTIAL_MODE_NEVER */
+#define CG_CREDENTIAL_SIZE_MAX (1024 * 1024)
+#define CG_CREDENTIAL_MODE_NEVER 027   /* no write for the group, nothing
+					* for others (the gate refuses a
+					* group- or world-writable file) */
+#define CG_ON_CHANGE_ARGS_MAX 32
+enum cg_cred_format { CG_FORMAT_ANY = 0, CG_FORMAT_LINE };
+struct cg_cred_write {
+	char **writers;           /* names of roles that exist; none: nobody */
+	size_t nwriters;
+	unsigned writers_line;
+	unsigned keep;
+	size_t max_size;
+	enum cg_cred_format format;
+	char **on_change;         /* argv, NULL-terminated; NULL: none */
+	unsigned on_change_timeout;
+	char *group;              /* NULL: root */
+	int mode;                 /* -1: 0600 */
+};
+
 struct cg_credential {
 	char *name;
 	char *path;               /* absolute */
@@ -148,6 +187,7 @@ struct cg_credential {
 	unsigned line;
 	unsigned roles_line;      /* line of "roles =", 0 if absent; an
 				   * unknown role is reported there */
+	struct cg_cred_write write;
 };
 
 /* [ldap]: present when ldap.file is not NULL.  Strings are NULL when

@@ -25,6 +25,14 @@ void cg_conf_escape(const char *s, char *out, size_t outsz);
 
 bool cg_conf_member_name_valid(const char *name);
 
+/* The keys of [credential] about writing it (conf_write.c): max_size,
+ * format, on_change, owner, group, mode.  CG_E_PARSE with a message in
+ * why for a bad value, CG_E_NOMEM. */
+void cg_conf_write_init(struct cg_cred_write *w);
+cg_err cg_conf_write_set(struct cg_cred_write *w, const char *key,
+			 const char *value, char *why, size_t whysz);
+void cg_conf_write_clear(struct cg_cred_write *w);
+
 /* [ldap] (conf_ldap.c).  Set `key` (any key of the section but
  * timeout, which is a plain number) from its trimmed, non-empty value;
  * CG_E_PARSE with a message in why for a bad value, CG_E_NOMEM. */

@@ -272,6 +272,18 @@ static cg_err def_state_dir(struct parser *p, const char *key, char *value)
 	return CG_OK;
 }
 
+static cg_err def_versions_dir(struct parser *p, const char *key,
+			       char *value)
+{
+	struct cg_defaults *d = &p->cfg->defaults;
+	cg_err err;
+
+	if ((err = check_abs_path(p, key, value)) != CG_OK)
+		return err;
+	snprintf(d->versions_dir, sizeof(d->versions_dir), "%s", value);
+	return CG_OK;
+}
+
 static cg_err def_window(struct parser *p, const char *key, char *value)
 {
 	return set_number(p, key, value, false, 0, 10,
@@ -360,6 +372,7 @@ static const struct key_def defaults_keys[] = {
 	{ "self_enroll", def_self_enroll },
 	{ "issuer", def_issuer },
 	{ "store", def_store },
+	{ "versions_dir", def_versions_dir },
 };
 
 /* ---- [role NAME] ----------------------------------------------------- */
@@ -464,11 +477,12 @@ static cg_err cred_path(struct parser *p, const char *key, char *value)
 	return set_string(p, value, &current_credential(p)->path);
 }
 
-/* Syntax only here: whether each role exists is known once every file
- * is read (cg_config_validate), so the line is kept for that message. */
-static cg_err cred_roles(struct parser *p, const char *key, char *value)
+/* A list of role names ("roles", "writers").  Syntax only here: whether
+ * each role exists is known once every file is read (cg_config_validate),
+ * so the line is kept for that message. */
+static cg_err role_list(struct parser *p, const char *key, char *value,
+			char ***out, size_t *nout, unsigned *line)
 {
-	struct cg_credential *cred = current_credential(p);
 	char **roles, *cursor = value, *item;
 	size_t n = 0;
 	cg_err err = CG_OK;
@@ -493,14 +507,58 @@ static cg_err cred_roles(struct parser *p, const char *key, char *value)
 		}
 		n++;
 	}
-	cred->roles = roles;
-	cred->nroles = n;
-	cred->roles_line = p->line;
+	*out = roles;
+	*nout = n;
+	*line = p->line;
 	roles = NULL;
 	n = 0;
 out:
 	cg_conf_free_list(roles, n);
 	return err;
+}
+
+static cg_err cred_roles(struct parser *p, const char *key, char *value)
+{
+	struct cg_credential *cred = current_credential(p);
+
+	return role_list(p, key, value, &cred->roles, &cred->nroles,
+			 &cred->roles_line);
+}
+
+/* ---- writing it (values checked in conf_write.c) ---------------------- */
+
+static cg_err cred_writers(struct parser *p, const char *key, char *value)
+{
+	struct cg_cred_write *w = &current_credential(p)->write;
+
+	return role_list(p, key, value, &w->writers, &w->nwriters,
+			 &w->writers_line);
+}
+
+static cg_err cred_keep(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, false, 0, 100,
+			  &current_credential(p)->write.keep);
+}
+
+static cg_err cred_on_change_timeout(struct parser *p, const char *key,
+				     char *value)
+{
+	return set_number(p, key, value, true, 1, 3600,
+			  &current_credential(p)->write.on_change_timeout);
+}
+
+static cg_err cred_write_value(struct parser *p, const char *key,
+			       char *value)
+{
+	char why[sizeof(p->diag->message)];
+	cg_err err;
+
+	err = cg_conf_write_set(&current_credential(p)->write, key, value,
+				why, sizeof(why));
+	if (err == CG_E_NOMEM)
+		return nomem(p);
+	return err == CG_OK ? CG_OK : perr(p, "%s", why);
 }
 
 static cg_err cred_description(struct parser *p, const char *key, char *value)
@@ -531,6 +589,15 @@ static const struct key_def credential_keys[] = {
 	{ "description", cred_description },
 	{ "grace", cred_grace },
 	{ "require_totp", cred_require_totp },
+	{ "writers", cred_writers },
+	{ "keep", cred_keep },
+	{ "max_size", cred_write_value },
+	{ "format", cred_write_value },
+	{ "on_change", cred_write_value },
+	{ "on_change_timeout", cred_on_change_timeout },
+	{ "owner", cred_write_value },
+	{ "group", cred_write_value },
+	{ "mode", cred_write_value },
 };
 
 /* ---- [ldap] (values checked in conf_ldap.c) --------------------------- */
@@ -788,6 +855,7 @@ static cg_err begin_credential(struct parser *p, const char *name)
 	cred.line = p->line;
 	cred.grace = -1;
 	cred.require_totp = true;
+	cg_conf_write_init(&cred.write);
 	if (cred.name == NULL || cred.file == NULL) {
 		free(cred.name);
 		free(cred.file);

@@ -12,7 +12,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/safefile.c lib/safefile.h \
 	lib/audit.c lib/audit.h \
 	lib/datetime.c lib/datetime.h \
-	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c \
+	lib/conf.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c lib/conf_write.c \
 	lib/conf.h lib/conf_int.h \
 	lib/utf8.c lib/utf8.h \
 	lib/policy.c lib/policy.h \

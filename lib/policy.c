@@ -564,12 +564,31 @@ static cg_err check_roles_defined(const struct cg_config *cfg,
 	return CG_OK;
 }
 
-cg_err cg_policy_decide_credential(const struct cg_config *cfg,
-				   const struct cg_user_info *u,
-				   const char *credential,
-				   struct cg_decision *out)
+bool cg_access_parse(const char *action, enum cg_access *out)
+{
+	if (action == NULL || strcmp(action, "read") == 0)
+		*out = CG_ACCESS_READ;
+	else if (strcmp(action, "write") == 0)
+		*out = CG_ACCESS_WRITE;
+	else
+		return false;
+	return true;
+}
+
+const char *cg_access_name(enum cg_access access)
+{
+	return access == CG_ACCESS_WRITE ? "write" : "read";
+}
+
+cg_err cg_policy_decide_access(const struct cg_config *cfg,
+			       const struct cg_user_info *u,
+			       const char *credential, enum cg_access access,
+			       struct cg_decision *out)
 {
 	const struct cg_credential *cred;
+	char subject[CG_NAME_MAX + 16];
+	char **roles;
+	size_t nroles;
 	struct tally t;
 
 	if (cfg == NULL || u == NULL || credential == NULL || out == NULL)
@@ -579,17 +598,36 @@ cg_err cg_policy_decide_credential(const struct cg_config *cfg,
 		set_no_credential(credential, out);
 		return CG_OK;
 	}
+	roles = access == CG_ACCESS_WRITE ? cred->write.writers : cred->roles;
+	nroles = access == CG_ACCESS_WRITE ? cred->write.nwriters : cred->nroles;
+	if (nroles == 0) {
+		out->reason = CG_POLICY_NOT_IN_ROLE;
+		explainf(out, "%s has no writers (no 'writers =' in its "
+			 "section)", cred->name);
+		return CG_OK;
+	}
+	snprintf(subject, sizeof(subject), "%s%s",
+		 access == CG_ACCESS_WRITE ? "writing " : "", cred->name);
 	tally_init(&t);
-	for (size_t i = 0; i < cred->nroles; i++) {
-		const struct cg_role *role = cg_config_role(cfg, cred->roles[i]);
+	for (size_t i = 0; i < nroles; i++) {
+		const struct cg_role *role = cg_config_role(cfg, roles[i]);
 
 		/* cg_config_validate saw to it that every role exists. */
 		if (role == NULL)
 			return CG_E_INVAL;
 		tally_role(&t, role, u);
 	}
-	tally_decide(&t, u, cred->name, out);
+	tally_decide(&t, u, subject, out);
 	return CG_OK;
+}
+
+cg_err cg_policy_decide_credential(const struct cg_config *cfg,
+				   const struct cg_user_info *u,
+				   const char *credential,
+				   struct cg_decision *out)
+{
+	return cg_policy_decide_access(cfg, u, credential, CG_ACCESS_READ,
+				       out);
 }
 
 cg_err cg_policy_decide_roles(const struct cg_config *cfg,
@@ -626,9 +664,9 @@ static cg_err lookup_for_decision(const char *user, struct cg_user_info *u,
 	return err;
 }
 
-cg_err cg_policy_check_credential(const struct cg_config *cfg,
-				  const char *user, const char *credential,
-				  struct cg_decision *out)
+cg_err cg_policy_check_access(const struct cg_config *cfg, const char *user,
+			      const char *credential, enum cg_access access,
+			      struct cg_decision *out)
 {
 	struct cg_user_info u;
 	cg_err err;
@@ -643,9 +681,17 @@ cg_err cg_policy_check_credential(const struct cg_config *cfg,
 	}
 	if ((err = lookup_for_decision(user, &u, out)) != CG_OK)
 		return err == CG_E_NOENT ? CG_OK : err;
-	err = cg_policy_decide_credential(cfg, &u, credential, out);
+	err = cg_policy_decide_access(cfg, &u, credential, access, out);
 	cg_user_info_free(&u);
 	return err;
+}
+
+cg_err cg_policy_check_credential(const struct cg_config *cfg,
+				  const char *user, const char *credential,
+				  struct cg_decision *out)
+{
+	return cg_policy_check_access(cfg, user, credential, CG_ACCESS_READ,
+				      out);
 }
 
 cg_err cg_policy_check_roles(const struct cg_config *cfg, const char *user,

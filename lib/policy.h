@@ -53,6 +53,29 @@ struct cg_decision {
 bool cg_role_has_member(const struct cg_role *role,
 			const struct cg_user_info *u, char *via, size_t viasz);
 
+/* What is asked of a credential: reading it (its "roles") or writing it
+ * (its "writers": credgate put and rollback).  A credential without
+ * writers may be written by nobody. */
+enum cg_access { CG_ACCESS_READ, CG_ACCESS_WRITE };
+
+/* The gate names the access in the PAM environment as
+ * CREDGATE_ACTION=read|write, so the account stage can tell a write from
+ * a read.  Unset means read; anything else is refused (false). */
+#define CG_ACTION_ENV "CREDGATE_ACTION"
+bool cg_access_parse(const char *action, enum cg_access *out);
+const char *cg_access_name(enum cg_access access);
+
+/* Decide for one credential and access (the gate, and pam_sm_acct_mgmt
+ * with CREDGATE_CREDENTIAL and CREDGATE_ACTION set), by the rules of
+ * cg_policy_decide_credential over the roles of that access. */
+cg_err cg_policy_decide_access(const struct cg_config *cfg,
+			       const struct cg_user_info *u,
+			       const char *credential, enum cg_access access,
+			       struct cg_decision *out);
+cg_err cg_policy_check_access(const struct cg_config *cfg, const char *user,
+			      const char *credential, enum cg_access access,
+			      struct cg_decision *out);
+
 /* Decide for one credential (the gate, and pam_sm_acct_mgmt with
  * CREDGATE_CREDENTIAL set).  Granted iff some role of the credential
  * includes the user and does not exclude them; an exclusion in one role

@@ -415,6 +415,32 @@ cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
 	return cg_open_file_diag(path, forbidden, fd_out, st_out, NULL);
 }
 
+cg_err cg_openat_dir(int dirfd, const char *name, bool create,
+		     mode_t forbidden, int *fd_out)
+{
+	cg_err err;
+	int fd;
+
+	if (!name_is_component(name))
+		return CG_E_NAME;
+	if (create && mkdirat(dirfd, name, 0700) == -1 && errno != EEXIST)
+		return CG_E_IO;
+	fd = open_step(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd == -1)
+		return step_errno_to_err(dirfd, name);
+	/* A directory we just made has our egid; make it root's. */
+	if (create && own_by_root_group(fd) != CG_OK) {
+		close_keep_errno(fd);
+		return CG_E_IO;
+	}
+	if ((err = cg_check_fd(fd, true, forbidden, NULL)) != CG_OK) {
+		close_keep_errno(fd);
+		return err;
+	}
+	*fd_out = fd;
+	return CG_OK;
+}
+
 cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		      mode_t forbidden, int *fd_out, struct stat *st_out)
 {
@@ -584,18 +610,53 @@ static cg_err temp_create(int dirfd, const char *name, const char *fixed,
 	return err;
 }
 
-/* Give the temp file its mode and contents (durably when sync). */
-static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode,
-			bool sync)
+/* How one atomic write goes (the public functions fill it in). */
+struct wopts {
+	const char *fixed;         /* fixed temp name, or NULL for a random one */
+	mode_t mode;
+	bool replace;              /* rename over NAME, else create it */
+	bool sync;                 /* fsync the file and the directory */
+	bool owned;                /* give the file uid:gid */
+	uid_t uid;
+	gid_t gid;
+	const struct stat *expect; /* replace only if NAME is still this file */
+};
+
+/* Give the temp file its owner, mode and contents (durably when sync).
+ * The owner first: until then the file is root:root 0600. */
+static cg_err temp_fill(int fd, const void *data, size_t len,
+			const struct wopts *o)
 {
 	cg_err err;
 
-	if (fchmod(fd, mode) == -1)
+	if (o->owned && fchown(fd, o->uid, o->gid) == -1)
+		return CG_E_IO;
+	if (fchmod(fd, o->mode) == -1)
 		return CG_E_IO;
 	if ((err = cg_write_all(fd, data, len)) != CG_OK)
 		return err;
-	if (sync && fsync(fd) == -1)
+	if (o->sync && fsync(fd) == -1)
 		return CG_E_IO;
+	return CG_OK;
+}
+
+/* Is dirfd/name still the file expect describes?  The last look before a
+ * rename: a file edited or replaced since the caller read it is not
+ * overwritten unseen. */
+static cg_err still_expected(int dirfd, const char *name,
+			     const struct stat *expect)
+{
+	struct stat now;
+
+	if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? CG_E_CHANGED : CG_E_IO;
+	if (now.st_dev != expect->st_dev || now.st_ino != expect->st_ino ||
+	    now.st_size != expect->st_size ||
+	    now.st_mtim.tv_sec != expect->st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != expect->st_mtim.tv_nsec ||
+	    now.st_ctim.tv_sec != expect->st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != expect->st_ctim.tv_nsec)
+		return CG_E_CHANGED;
 	return CG_OK;
 }
 
@@ -604,9 +665,14 @@ static cg_err temp_fill(int fd, const void *data, size_t len, mode_t mode,
  * unlink fails, NAME exists with two links (cg_check_fd will refuse it)
  * and the error is reported; it needs a broken file system. */
 static cg_err temp_install(int dirfd, const char *tmp, const char *name,
-			   bool replace)
+			   const struct wopts *o)
 {
-	if (replace)
+	cg_err err;
+
+	if (o->replace && o->expect != NULL &&
+	    (err = still_expected(dirfd, name, o->expect)) != CG_OK)
+		return err;
+	if (o->replace)
 		return renameat(dirfd, tmp, dirfd, name) == -1 ?
 		    CG_E_IO : CG_OK;
 	if (linkat(dirfd, tmp, dirfd, name, 0) == -1)
@@ -615,30 +681,29 @@ static cg_err temp_install(int dirfd, const char *tmp, const char *name,
 }
 
 static cg_err atomic_write_unmasked(int dirfd, const char *name,
-				    const char *fixed, const void *data,
-				    size_t len, mode_t mode, bool replace,
-				    bool sync)
+				    const void *data, size_t len,
+				    const struct wopts *o)
 {
 	char tmp[NAME_MAX + 1];
 	bool have_tmp = false;
 	cg_err err;
 	int fd = -1, rc;
 
-	if ((err = temp_create(dirfd, name, fixed, tmp, &fd)) != CG_OK)
+	if ((err = temp_create(dirfd, name, o->fixed, tmp, &fd)) != CG_OK)
 		return err;
 	have_tmp = true;
-	if ((err = temp_fill(fd, data, len, mode, sync)) != CG_OK)
+	if ((err = temp_fill(fd, data, len, o)) != CG_OK)
 		goto out;
 	rc = close(fd);	/* NFS and quotas report write errors here */
 	fd = -1;
 	err = CG_E_IO;
 	if (rc == -1)
 		goto out;
-	if ((err = temp_install(dirfd, tmp, name, replace)) != CG_OK)
+	if ((err = temp_install(dirfd, tmp, name, o)) != CG_OK)
 		goto out;
 	have_tmp = false;
 	err = CG_E_IO;
-	if (sync && fsync(dirfd) == -1)
+	if (o->sync && fsync(dirfd) == -1)
 		goto out;
 	err = CG_OK;
 out:
@@ -657,9 +722,8 @@ out:
  * caller set RLIMIT_FSIZE low: the write then fails with EFBIG and we
  * clean up; a SIGXFSZ that became pending during our write was ours and
  * is taken back, so its default action cannot kill the process later. */
-static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
-			   const void *data, size_t len, mode_t mode,
-			   bool replace, bool sync)
+static cg_err atomic_write(int dirfd, const char *name, const void *data,
+			   size_t len, const struct wopts *o)
 {
 	const struct timespec zero = { 0, 0 };
 	sigset_t all, old, pending, xfsz;
@@ -669,9 +733,10 @@ static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
 
 	if (!name_is_component(name) || strlen(name) > CG_ATOMIC_NAME_MAX)
 		return CG_E_NAME;
-	if (fixed != NULL && (!name_is_component(fixed) || fixed[0] != '.'))
+	if (o->fixed != NULL &&
+	    (!name_is_component(o->fixed) || o->fixed[0] != '.'))
 		return CG_E_NAME;
-	if ((mode & ~(mode_t)0777) != 0 || (data == NULL && len > 0))
+	if ((o->mode & ~(mode_t)0777) != 0 || (data == NULL && len > 0))
 		return CG_E_INVAL;
 	sigfillset(&all);
 	sigemptyset(&xfsz);
@@ -680,8 +745,7 @@ static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
 		return CG_E_IO;
 	xfsz_before = sigpending(&pending) == 0 &&
 	    sigismember(&pending, SIGXFSZ) == 1;
-	err = atomic_write_unmasked(dirfd, name, fixed, data, len, mode,
-				    replace, sync);
+	err = atomic_write_unmasked(dirfd, name, data, len, o);
 	saved = errno;
 	if (!xfsz_before && sigpending(&pending) == 0 &&
 	    sigismember(&pending, SIGXFSZ) == 1)
@@ -694,28 +758,49 @@ static cg_err atomic_write(int dirfd, const char *name, const char *fixed,
 cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,
 			 size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, NULL, data, len, mode, true, true);
+	struct wopts o = { .mode = mode, .replace = true, .sync = true };
+
+	return atomic_write(dirfd, name, data, len, &o);
 }
 
 cg_err cg_atomic_replace_nosync(int dirfd, const char *name, const char *tmp,
 				const void *data, size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, tmp, data, len, mode, true, false);
+	struct wopts o = { .fixed = tmp, .mode = mode, .replace = true };
+
+	return atomic_write(dirfd, name, data, len, &o);
 }
 
 cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
 			size_t len, mode_t mode)
 {
-	return atomic_write(dirfd, name, NULL, data, len, mode, false, true);
+	struct wopts o = { .mode = mode, .sync = true };
+
+	return atomic_write(dirfd, name, data, len, &o);
 }
 
 cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
 			      const void *data, size_t len, mode_t mode,
 			      bool replace)
 {
+	struct wopts o = { .fixed = tmp, .mode = mode, .replace = replace,
+			   .sync = true };
+
 	if (tmp == NULL)
 		return CG_E_INVAL;
-	return atomic_write(dirfd, name, tmp, data, len, mode, replace, true);
+	return atomic_write(dirfd, name, data, len, &o);
+}
+
+cg_err cg_atomic_replace_checked(int dirfd, const char *name,
+				 const char *tmp, const void *data,
+				 size_t len, mode_t mode, uid_t uid,
+				 gid_t gid, const struct stat *expect)
+{
+	struct wopts o = { .fixed = tmp, .mode = mode, .sync = true,
+			   .owned = true, .uid = uid, .gid = gid,
+			   .expect = expect, .replace = expect != NULL };
+
+	return atomic_write(dirfd, name, data, len, &o);
 }
 
 /* Is fd still the file at dirfd/name?  A lock on a file that was unlinked

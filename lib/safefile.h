@@ -84,6 +84,14 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		      mode_t forbidden, int *fd_out, struct stat *st_out);
 
+/* Open the directory `name` (one component, else CG_E_NAME) under dirfd
+ * without following a symlink (CG_E_SYMLINK; a non-directory is
+ * CG_E_NOTREG), creating it with mode 0700 (root:root when run as root)
+ * first when `create` is set and it is absent, and check it like
+ * cg_open_dir. */
+cg_err cg_openat_dir(int dirfd, const char *name, bool create,
+		     mode_t forbidden, int *fd_out);
+
 /* Read a whole file from fd, at most `max` bytes (CG_E_TOOBIG beyond).
  * The buffer is NUL-terminated; free it with cg_freezero(buf, len + 1)
  * when it may hold secrets.  len_out may be NULL.  On failure nothing is
@@ -130,6 +138,19 @@ cg_err cg_atomic_create(int dirfd, const char *name, const void *data,
 cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
 			      const void *data, size_t len, mode_t mode,
 			      bool replace);
+
+/* The replacement of a file others use (credgate put): like
+ * cg_atomic_write_locked (tmp may also be NULL for a random temp name),
+ * and the new file gets uid:gid and mode.  With expect, NAME is replaced
+ * only while it is still the file expect describes (device, inode, size,
+ * modification and change time, compared right before the rename):
+ * CG_E_CHANGED when it was edited, replaced or removed meanwhile.
+ * Without expect NAME is created, and CG_E_EXISTS if it appeared.
+ * Either way nothing of ours is left behind on failure. */
+cg_err cg_atomic_replace_checked(int dirfd, const char *name,
+				 const char *tmp, const void *data,
+				 size_t len, mode_t mode, uid_t uid,
+				 gid_t gid, const struct stat *expect);
 
 /* Take an exclusive flock(2) on dirfd/name, creating it (mode 0600) if
  * needed.  The lock file is opened like cg_openat_file with forbidden

@@ -1,5 +1,8 @@
 /* The account stage: roles.  Which check applies:
- *   CREDGATE_CREDENTIAL set (the gate)  a role granting that credential
+ *   CREDGATE_CREDENTIAL set (the gate)  a role granting that credential:
+ *                                       a reader's ("roles"), or with
+ *                                       CREDGATE_ACTION=write a
+ *                                       writer's ("writers")
  *   role=NAME arguments                 one of those roles
  *   both                                both: the variable only narrows,
  *                                       so a stack's role= cannot be
@@ -65,6 +68,7 @@ static int decision_rc(const struct acct_txn *t, cg_err err,
 
 static int decide(struct acct_txn *t, const char *user)
 {
+	enum cg_access access;
 	struct cg_decision d;
 	cg_err err;
 	int rc;
@@ -76,8 +80,11 @@ static int decide(struct acct_txn *t, const char *user)
 			return rc;
 	}
 	if (t->ctx.credential != NULL) {
-		err = cg_policy_check_credential(t->cfg, user,
-						 t->ctx.credential, &d);
+		if (!cg_access_parse(t->ctx.action, &access))
+			return deny(t, "bad_action", NULL, CG_ACTION_ENV
+				    " is neither read nor write", PAM_AUTH_ERR);
+		err = cg_policy_check_access(t->cfg, user, t->ctx.credential,
+					     access, &d);
 		if ((rc = decision_rc(t, err, &d)) != PAM_SUCCESS)
 			return rc;
 	}

@@ -288,6 +288,12 @@ static bool apply_credential_options(struct auth_txn *t)
 		return false;
 	if ((cred = cg_config_credential(t->cfg, t->ctx.credential)) == NULL)
 		return false;
+	/* A write (credgate put, rollback) always takes a fresh code: no
+	 * grace, no waiver. */
+	if (t->ctx.action != NULL && strcmp(t->ctx.action, "read") != 0) {
+		t->cfg->defaults.grace = 0;
+		return false;
+	}
 	if (cred->grace >= 0)
 		t->cfg->defaults.grace = (unsigned)cred->grace;
 	if (cred->require_totp)

@@ -2,10 +2,12 @@
 #include "config.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 #include <security/pam_ext.h>
 #include "audit.h"
 #include "pam_audit.h"
+#include "policy.h"
 
 static const char *item_string(pam_handle_t *pamh, int item)
 {
@@ -23,6 +25,7 @@ void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh)
 	ctx->tty = item_string(pamh, PAM_TTY);
 	ctx->rhost = item_string(pamh, PAM_RHOST);
 	ctx->credential = pam_getenv(pamh, "CREDGATE_CREDENTIAL");
+	ctx->action = pam_getenv(pamh, CG_ACTION_ENV);
 	ctx->debug = false;
 }
 
@@ -39,6 +42,10 @@ void cg_pam_audit(const struct cg_pam_ctx *ctx, const char *event,
 	struct cg_audit_event ev = {
 		.event = event,
 		.result = granted ? "granted" : "denied",
+		/* Reads are the lines documented before writes existed:
+		 * only another action is named. */
+		.action = ctx->action != NULL && strcmp(ctx->action, "read") != 0 ?
+			  ctx->action : NULL,
 		.reason = cg_audit_or_none(reason),
 		.user = cg_audit_or_none(ctx->user),
 		.credential = ctx->credential,

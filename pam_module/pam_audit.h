@@ -11,6 +11,7 @@ struct cg_pam_ctx {
 	const char *tty;
 	const char *rhost;
 	const char *credential;    /* CREDGATE_CREDENTIAL from the gate */
+	const char *action;        /* CREDGATE_ACTION from the gate, or NULL */
 	bool debug;
 };
 

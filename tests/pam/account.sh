@@ -39,6 +39,7 @@ members = %nosuchgroup
 [credential smtp]
 path = /etc/postfix/sasl_passwd
 roles = mail
+writers = admins
 description = SMTP relay password
 
 [credential apikey]
@@ -52,11 +53,13 @@ roles = ghosts
 [credential relaxed]
 path = /srv/relaxed
 roles = mail
+writers = mail
 require_totp = no
 
 [credential graceful]
 path = /srv/graceful
 roles = mail
+writers = mail
 grace = 5m'
 
 write_policy() {
@@ -85,6 +88,7 @@ gate() {
 	cred=$1 user=$2 input=$3 epoch=$4 svc=$5; shift 5
 	set -- "$svc" "$user" "$@"
 	[ "$cred" != - ] && set -- -e "CREDGATE_CREDENTIAL=$cred" "$@"
+	[ -n "${GATE_ACTION:-}" ] && set -- -e "CREDGATE_ACTION=$GATE_ACTION" "$@"
 	[ -n "${GATE_TTY:-}" ] && set -- -t "$GATE_TTY" "$@"
 	printf '%s\n' "$input" | AT_PRELOAD="$(preload)" at_time "$epoch" env \
 		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
@@ -331,6 +335,13 @@ per_credential_grace() {
 	[ $? -ne 0 ]; ok $? "outside the gate's service the credential's grace does not apply"
 	gate graceful alice "" "$((t + 301))" credgate authenticate
 	[ $? -ne 0 ]; ok $? "after 5 minutes the code is needed again"
+	t=$(at 35)
+	gate graceful alice "$(code_for alice "$t")" "$t" credgate authenticate
+	log_mark
+	GATE_ACTION=write gate graceful alice "" "$((t + 60))" credgate authenticate
+	[ $? -ne 0 ] && out_has 'Verification code'
+	ok $? "a write (CREDGATE_ACTION=write) gets no grace: a code is asked"
+	GATE_ACTION=
 
 	write_policy "grace = 600"
 	t=$(at 50)
@@ -400,5 +411,46 @@ acct_at smtp alice $((UNTIL - 1))
 audit_ok "reason=config_error .*credgate.conf:$line: invalid date '2027-02-30' in 'members'" \
 	"until: config_error names file, line and date"
 write_policy
+
+# --- writes: CREDGATE_ACTION=write checks "writers" ------------------------------
+GATE_ACTION=write
+log_mark
+acct smtp bob
+ok $? "write: bob (ops, in role admins = smtp's writers) may write smtp"
+audit_ok 'event=access result=granted action=write reason=granted user=bob credential=smtp role=admins service=credgate' \
+	"write: the granted line names the action and the writers' role"
+audit_ok 'detail="role admins grants writing smtp: bob is a member via %ops"' \
+	"write: the detail says writing"
+log_mark
+acct smtp alice
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_PERM_DENIED'
+ok $? "write: alice reads smtp but is no writer: denied"
+audit_ok 'event=access result=denied action=write reason=not_in_role user=alice credential=smtp .*no role grants writing smtp to alice' \
+	"write: not_in_role audit line"
+log_mark
+acct apikey carol
+[ $? -ne 0 ]; ok $? "write: a credential without writers is written by nobody"
+audit_ok 'action=write reason=not_in_role user=carol credential=apikey .*apikey has no writers' \
+	"write: says it has no writers"
+GATE_ACTION=delete
+log_mark
+acct smtp alice
+[ $? -ne 0 ] && out_has 'acct_mgmt: PAM_AUTH_ERR'
+ok $? "an unknown CREDGATE_ACTION denies"
+audit_ok 'event=access result=denied action=delete reason=bad_action user=alice credential=smtp' \
+	"bad_action audit line"
+GATE_ACTION=read
+acct smtp alice
+ok $? "CREDGATE_ACTION=read is a read"
+GATE_ACTION=write
+t=$(at 60)
+log_mark
+gate relaxed alice "" "$t" credgate authenticate acct_mgmt
+[ $? -ne 0 ] && out_has 'Verification code'
+ok $? "write: require_totp = no does not waive the code for a write"
+t=$(at 61)
+gate relaxed alice "$(code_for alice "$t")" "$t" credgate authenticate acct_mgmt
+ok $? "write: with the code, alice (mail, the writers of relaxed) may write it"
+GATE_ACTION=
 
 done_testing

@@ -549,6 +549,62 @@ static void test_bad_arguments(void **state)
 	cg_config_free(NULL);
 }
 
+/* The keys of writing a credential (conf_write.c): defaults, every form
+ * accepted, writers cross-checked like roles. */
+static void test_write_keys(void **state)
+{
+	const struct cg_cred_write *w;
+	struct cg_config *cfg;
+
+	(void)state;
+	cfg = parse_ok("[role mail]\nmembers = a\n[role ops]\nmembers = b\n"
+		       "[credential plain]\npath = /x\nroles = mail\n"
+		       "[credential smtp]\npath = /etc/postfix/sasl_passwd\n"
+		       "roles = mail\nwriters = ops, mail\nkeep = 0\n"
+		       "max_size = 1M\nformat = line\non_change = "
+		       "/usr/sbin/postmap\t /etc/postfix/sasl_passwd\n"
+		       "on_change_timeout = 2m\nowner = root\ngroup = postfix\n"
+		       "mode = 0640\n", NULL);
+	assert_int_equal(cg_config_validate(cfg, NULL), CG_OK);
+	assert_string_equal(cfg->defaults.versions_dir,
+			    CG_DEFAULT_VERSIONS_DIR);
+	w = &cg_config_credential(cfg, "plain")->write;
+	assert_int_equal(w->nwriters, 0);
+	assert_int_equal(w->keep, 5);
+	assert_int_equal(w->max_size, 65536);
+	assert_int_equal(w->format, CG_FORMAT_ANY);
+	assert_null(w->on_change);
+	assert_int_equal(w->on_change_timeout, 30);
+	assert_null(w->group);
+	assert_int_equal(w->mode, -1);
+	w = &cg_config_credential(cfg, "smtp")->write;
+	assert_int_equal(w->nwriters, 2);
+	assert_string_equal(w->writers[0], "ops");
+	assert_string_equal(w->writers[1], "mail");
+	assert_int_equal(w->keep, 0);
+	assert_int_equal(w->max_size, 1024 * 1024);
+	assert_int_equal(w->format, CG_FORMAT_LINE);
+	assert_string_equal(w->on_change[0], "/usr/sbin/postmap");
+	assert_string_equal(w->on_change[1], "/etc/postfix/sasl_passwd");
+	assert_null(w->on_change[2]);
+	assert_int_equal(w->on_change_timeout, 120);
+	assert_string_equal(w->group, "postfix");
+	assert_int_equal(w->mode, 0640);
+	cg_config_free(cfg);
+
+	cfg = parse_ok("[defaults]\nversions_dir = /srv/v\n[role a]\n"
+		       "members = x\n[credential c]\nroles = a\n"
+		       "path = /x\nmax_size = 64k\nmode = 600\ngroup = 110\n"
+		       "owner = 0\nkeep = 100\n", NULL);
+	assert_string_equal(cfg->defaults.versions_dir, "/srv/v");
+	w = &cg_config_credential(cfg, "c")->write;
+	assert_int_equal(w->max_size, 65536);
+	assert_int_equal(w->mode, 0600);
+	assert_string_equal(w->group, "110");
+	assert_int_equal(w->keep, 100);
+	cg_config_free(cfg);
+}
+
 /* ---- the table of broken policies -------------------------------------- */
 
 /* An unknown role in a credential is reported at its "roles =" line: that
@@ -569,7 +625,44 @@ struct bad_case {
 #define BAD_LEN(n, t, l, m) { n, t, sizeof(t) - 1, NULL, false, l, m }
 #define BAD_DROP(n, t, d, l, m) { n, t, 0, d, true, l, m }
 
+#define C "[credential c]\npath = /x\n"
 static const struct bad_case bad_cases[] = {
+	BAD("writers_unknown_role", "[role a]\nmembers = x\n"
+	    "[credential c]\npath = /x\nroles = a\nwriters = a, nosuch\n", 6,
+	    "names unknown role 'nosuch' in 'writers'"),
+	BAD("writers_empty_item", C "writers = a,\n", 3,
+	    "empty item in 'writers'"),
+	BAD("keep_range", C "keep = 101\n", 3,
+	    "value '101' for 'keep' is out of range (0..100)"),
+	BAD("max_size_zero", C "max_size = 0\n", 3,
+	    "out of range (1..1048576 bytes)"),
+	BAD("max_size_big", C "max_size = 2M\n", 3,
+	    "out of range (1..1048576 bytes)"),
+	BAD("max_size_suffix", C "max_size = 64KB\n", 3,
+	    "expected bytes, or a number with suffix K or M"),
+	BAD("max_size_text", C "max_size = lots\n", 3,
+	    "invalid value 'lots' for 'max_size'"),
+	BAD("format_unknown", C "format = json\n", 3,
+	    "invalid value 'json' for 'format': expected line or any"),
+	BAD("on_change_relative", C "on_change = postmap /x\n", 3,
+	    "must start with an absolute program path"),
+	BAD("on_change_quotes", C "on_change = /bin/sh -c \"postmap x\"\n", 3,
+	    "takes no quotes or backslashes"),
+	BAD("on_change_timeout_range", C "on_change_timeout = 2h\n", 3,
+	    "out of range (1..3600 seconds)"),
+	BAD("owner_not_root", C "owner = postfix\n", 3,
+	    "'owner = postfix': only root"),
+	BAD("group_bad", C "group = a:b\n", 3, "invalid group 'a:b'"),
+	BAD("mode_world_readable", C "mode = 0644\n", 3,
+	    "'mode = 0644' lets others read it"),
+	BAD("mode_group_writable", C "mode = 0660\n", 3,
+	    "lets others read it or the group write it: at most 0750"),
+	BAD("mode_not_octal", C "mode = 0689\n", 3,
+	    "expected octal permissions"),
+	BAD("mode_setuid", C "mode = 4700\n", 3,
+	    "expected octal permissions"),
+	BAD("versions_dir_relative", D "versions_dir = var/v\n", 2,
+	    "'versions_dir' must be an absolute path"),
 	BAD("unknown_key_defaults", D "windwo = 1\n", 2,
 	    "unknown key 'windwo' in [defaults]"),
 	BAD("unknown_key_role", "[role a]\nmembers = x\npath = /x\n", 3,
@@ -1181,6 +1274,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_scan_section),
 	cmocka_unit_test(test_lexical_edges),
 	cmocka_unit_test(test_member_until),
+	cmocka_unit_test(test_write_keys),
 	cmocka_unit_test(test_name_valid),
 	cmocka_unit_test(test_diag_format),
 	cmocka_unit_test(test_message_escaping),

@@ -63,6 +63,7 @@ static const char policy_text[] =
 	"[credential smtp]\n"
 	"path = /etc/postfix/sasl_passwd\n"
 	"roles = mail\n"
+	"writers = admins\n"
 	"[credential apikey]\n"
 	"path = /srv/billing/api.key\n"
 	"roles = billing, mail\n"
@@ -481,6 +482,50 @@ static void test_unknown_credential(void **state)
 	cg_user_info_free(&u);
 }
 
+/* Writers are their own list: a reader is not a writer, nor the
+ * reverse, and a credential without writers is written by nobody. */
+static void test_write_access(void **state)
+{
+	struct cg_decision d;
+	enum cg_access a;
+
+	(void)state;
+	assert_int_equal(cg_policy_check_access(cfg, "bob", "smtp",
+						CG_ACCESS_WRITE, &d), CG_OK);
+	assert_true(d.granted);
+	assert_string_equal(d.role, "admins");
+	assert_contains(d.explain, "role admins grants writing smtp");
+	assert_int_equal(cg_policy_check_access(cfg, "bob", "smtp",
+						CG_ACCESS_READ, &d), CG_OK);
+	assert_true(d.granted);         /* bob reads through %ops in mail */
+	assert_int_equal(cg_policy_check_access(cfg, "alice", "smtp",
+						CG_ACCESS_WRITE, &d), CG_OK);
+	assert_false(d.granted);
+	assert_int_equal(d.reason, CG_POLICY_NOT_IN_ROLE);
+	assert_contains(d.explain, "no role grants writing smtp to alice");
+	assert_int_equal(cg_policy_check_access(cfg, "eve", "smtp",
+						CG_ACCESS_WRITE, &d), CG_OK);
+	assert_false(d.granted);
+	assert_int_equal(d.reason, CG_POLICY_EXCLUDED);
+	assert_int_equal(cg_policy_check_access(cfg, "carol", "apikey",
+						CG_ACCESS_WRITE, &d), CG_OK);
+	assert_false(d.granted);
+	assert_int_equal(d.reason, CG_POLICY_NOT_IN_ROLE);
+	assert_string_equal(d.explain, "apikey has no writers (no 'writers =' "
+			    "in its section)");
+	assert_int_equal(cg_policy_check_access(cfg, "bob", "nosuch",
+						CG_ACCESS_WRITE, &d), CG_OK);
+	assert_int_equal(d.reason, CG_POLICY_NO_CREDENTIAL);
+
+	assert_true(cg_access_parse(NULL, &a) && a == CG_ACCESS_READ);
+	assert_true(cg_access_parse("read", &a) && a == CG_ACCESS_READ);
+	assert_true(cg_access_parse("write", &a) && a == CG_ACCESS_WRITE);
+	assert_false(cg_access_parse("Write", &a));
+	assert_false(cg_access_parse("", &a));
+	assert_string_equal(cg_access_name(CG_ACCESS_WRITE), "write");
+	assert_string_equal(cg_access_name(CG_ACCESS_READ), "read");
+}
+
 static void test_decide_roles(void **state)
 {
 	struct cg_decision d;
@@ -635,6 +680,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_exclusion_is_per_role),
 		cmocka_unit_test(test_unknown_credential),
 		cmocka_unit_test(test_decide_roles),
+		cmocka_unit_test(test_write_access),
 		cmocka_unit_test(test_expiring_membership),
 		cmocka_unit_test(test_bad_arguments),
 	};

@@ -1059,6 +1059,95 @@ static void test_walk_create(void **state)
 	assert_int_equal(fd, -1);
 }
 
+/* credgate put's replacement: owner, group and mode given; replaced only
+ * while NAME is still the file the caller read. */
+static void test_replace_checked(void **state)
+{
+	struct fixture *fx = *state;
+	gid_t gid = getuid() == 0 ? 1 : getegid();
+	struct stat st, now;
+
+	make_text(fx, "cred", "old\n", 0644);
+	assert_int_equal(fstatat(fx->dirfd, "cred", &st, 0), 0);
+	assert_int_equal(cg_atomic_replace_checked(fx->dirfd, "cred",
+		".cred.tmp", "new\n", 4, 0640, geteuid(), gid, &st), CG_OK);
+	assert_contents(fx, "cred", "new\n");
+	assert_int_equal(fstatat(fx->dirfd, "cred", &now, 0), 0);
+	assert_int_equal(now.st_mode & 07777, 0640);
+	assert_int_equal(now.st_uid, geteuid());
+	assert_int_equal(now.st_gid, gid);
+	assert_int_equal(count_temps(fx), 0);
+
+	/* edited since it was read: refused, untouched, no temp file */
+	st = now;
+	make_text(fx, "other", "x", 0600);
+	assert_int_equal(renameat(fx->dirfd, "other", fx->dirfd, "cred"), 0);
+	assert_int_equal(cg_atomic_replace_checked(fx->dirfd, "cred",
+		".cred.tmp", "newer", 5, 0600, geteuid(), gid, &st),
+		CG_E_CHANGED);
+	assert_contents(fx, "cred", "x");
+	assert_int_equal(count_temps(fx), 0);
+	/* the same inode, written to in place */
+	assert_int_equal(fstatat(fx->dirfd, "cred", &st, 0), 0);
+	{
+		int fd = openat(fx->dirfd, "cred", O_WRONLY | O_APPEND);
+		struct timespec later[2] = { { 0, UTIME_OMIT },
+			{ st.st_mtim.tv_sec + 5, 0 } };
+
+		assert_true(fd != -1);
+		assert_int_equal(write(fd, "y", 1), 1);
+		assert_int_equal(futimens(fd, later), 0);
+		close(fd);
+	}
+	assert_int_equal(cg_atomic_replace_checked(fx->dirfd, "cred", NULL,
+		"newer", 5, 0600, geteuid(), gid, &st), CG_E_CHANGED);
+	assert_contents(fx, "cred", "xy");
+	/* removed since it was read */
+	assert_int_equal(fstatat(fx->dirfd, "cred", &st, 0), 0);
+	assert_int_equal(unlinkat(fx->dirfd, "cred", 0), 0);
+	assert_int_equal(cg_atomic_replace_checked(fx->dirfd, "cred",
+		".cred.tmp", "newer", 5, 0600, geteuid(), gid, &st),
+		CG_E_CHANGED);
+	assert_false(exists(fx, "cred"));
+	/* no expectation: created, or refused when it appeared */
+	assert_int_equal(cg_atomic_replace_checked(fx->dirfd, "cred",
+		".cred.tmp", "first", 5, 0600, geteuid(), gid, NULL), CG_OK);
+	assert_contents(fx, "cred", "first");
+	assert_int_equal(cg_atomic_replace_checked(fx->dirfd, "cred",
+		".cred.tmp", "again", 5, 0600, geteuid(), gid, NULL),
+		CG_E_EXISTS);
+	assert_contents(fx, "cred", "first");
+	assert_int_equal(count_temps(fx), 0);
+}
+
+static void test_openat_dir(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	int fd = -1;
+
+	assert_int_equal(cg_openat_dir(fx->dirfd, "v", false, 077, &fd),
+			 CG_E_NOENT);
+	assert_int_equal(cg_openat_dir(fx->dirfd, "v", true, 077, &fd), CG_OK);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	close(fd);
+	assert_int_equal(cg_openat_dir(fx->dirfd, "v", true, 077, &fd), CG_OK);
+	close(fd);
+	assert_int_equal(fchmodat(fx->dirfd, "v", 0755, 0), 0);
+	assert_int_equal(cg_openat_dir(fx->dirfd, "v", false, 077, &fd),
+			 CG_E_MODE);
+	assert_int_equal(symlinkat("v", fx->dirfd, "link"), 0);
+	assert_int_equal(cg_openat_dir(fx->dirfd, "link", true, 022, &fd),
+			 CG_E_SYMLINK);
+	make_text(fx, "file", "x", 0600);
+	assert_int_equal(cg_openat_dir(fx->dirfd, "file", true, 022, &fd),
+			 CG_E_NOTREG);
+	assert_int_equal(cg_openat_dir(fx->dirfd, "../x", true, 022, &fd),
+			 CG_E_NAME);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1086,6 +1175,8 @@ int main(void)
 		T(test_lock_contended),
 		T(test_lock_refusals),
 		T(test_lock_unlinked_while_waiting),
+		T(test_replace_checked),
+		T(test_openat_dir),
 		T(test_walk_symlinked_dir_refused),
 		T(test_walk_writable_dir_refused),
 		T(test_walk_foreign_dir_refused),
