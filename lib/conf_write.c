@@ -37,9 +37,7 @@ void cg_conf_write_init(struct cg_cred_write *w)
 
 void cg_conf_write_clear(struct cg_cred_write *w)
 {
-	for (size_t i = 0; i < w->nwriters; i++)
-		free(w->writers[i]);
-	free(w->writers);
+	cg_conf_free_list(w->writers, w->nwriters);
 	for (size_t i = 0; w->on_change != NULL && w->on_change[i] != NULL; i++)
 		free(w->on_change[i]);
 	free(w->on_change);
