@@ -44,6 +44,7 @@ static const char *const messages[CG_E__COUNT] = {
 			"(wrong host key, another user's state, or tampered)",
 	[CG_E_KEY] = "host key missing or unusable",
 	[CG_E_CHANGED] = "file changed while it was being replaced",
+	[CG_E_EXPOSED] = "readable by group or others",
 };
 
 const char *cg_strerror(cg_err err)

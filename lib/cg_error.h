@@ -48,6 +48,7 @@ typedef enum {
 	CG_E_UNSEAL,          /* sealed data failed authentication */
 	CG_E_KEY,             /* host key missing or unusable */
 	CG_E_CHANGED,         /* file changed while it was being replaced */
+	CG_E_EXPOSED,         /* refused: a secret readable by group/others */
 	CG_E__COUNT
 } cg_err;
 

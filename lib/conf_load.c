@@ -1,7 +1,8 @@
-/* Reading credgate.conf and its drop-ins from disk.  Each file is checked
- * on its open fd (safefile.h: no final symlink, regular file, trusted
- * owner, not group/world writable) before a byte of it is believed, and
- * every refusal names the file and says why. */
+/* Reading credgate.conf and its drop-ins from disk.  Each path is walked
+ * and each file checked on its open fd (safefile.h: no symlink anywhere,
+ * root's directories nobody else may write, regular file, trusted owner,
+ * not group/world writable) before a byte of it is believed, and every
+ * refusal names the file (and the directory on the way) and says why. */
 #include "config.h"
 #include <dirent.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "conf.h"
 #include "conf_int.h"
@@ -19,43 +21,36 @@
 #define DROPIN_MAX 1024         /* files; beyond that something is wrong */
 #define FORBIDDEN_MODE 022      /* group or world writable */
 
-/* Why safefile refused `file`, in words an admin can act on.  errnum is
- * the errno of the failing call, used for CG_E_IO only. */
+/* Why safefile refused `file`, in words an admin can act on, naming the
+ * directory on the way when it was one of those (cg_path_explain).
+ * errnum is the errno of the failing call, used for CG_E_IO only. */
 static void refuse(struct cg_diag *diag, const char *file, cg_err err,
-		   int errnum, bool is_dir)
+		   int errnum, const struct cg_path_diag *pd)
 {
-	const char *why;
+	char why[PATH_MAX + 200];
 
-	switch (err) {
-	case CG_E_MODE:
-		why = "unsafe permissions: group or world writable; must be "
-		      "owned by root and not writable by others";
-		break;
-	case CG_E_OWNER:
-		why = "wrong owner; must be owned by root and not writable "
-		      "by others";
-		break;
-	case CG_E_SYMLINK:
-		why = "is a symbolic link; refusing to follow it";
-		break;
-	case CG_E_NOTREG:
-		why = is_dir ? "not a directory" : "not a regular file";
-		break;
-	case CG_E_NLINK:
-		why = "has more than one hard link; refusing it";
-		break;
-	case CG_E_NOENT:
-		why = "no such file or directory";
-		break;
-	case CG_E_IO:
-		cg_conf_diag(diag, file, 0, "cannot open: %s",
-			     strerror(errnum));
-		return;
-	default:
-		why = cg_strerror(err);
-		break;
-	}
+	cg_path_explain(err, errnum, pd, why, sizeof(why));
 	cg_conf_diag(diag, file, 0, "%s", why);
+}
+
+/* A drop-in opened by name under its checked directory was refused:
+ * what it looks like, for the message. */
+static void refuse_dropin(struct cg_diag *diag, const char *file, int dirfd,
+			  const char *name, cg_err err, int errnum)
+{
+	struct cg_path_diag pd;
+	struct stat st;
+
+	memset(&pd, 0, sizeof(pd));
+	pd.leaf = true;
+	pd.forbidden = FORBIDDEN_MODE;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		pd.have_stat = true;
+		pd.mode = st.st_mode;
+		pd.uid = st.st_uid;
+		pd.nlink = (unsigned long)st.st_nlink;
+	}
+	refuse(diag, file, err, errnum, &pd);
 }
 
 /* Read an opened, checked file and parse it into cfg. */
@@ -87,11 +82,13 @@ out:
 static cg_err load_main(struct cg_config *cfg, const char *path,
 			struct cg_diag *diag)
 {
+	struct cg_path_diag pd;
 	int fd = -1;
 	cg_err err;
 
-	if ((err = cg_open_file(path, FORBIDDEN_MODE, &fd, NULL)) != CG_OK) {
-		refuse(diag, path, err, errno, false);
+	err = cg_open_file_diag(path, FORBIDDEN_MODE, &fd, NULL, &pd);
+	if (err != CG_OK) {
+		refuse(diag, path, err, errno, &pd);
 		return err;
 	}
 	err = parse_fd(cfg, fd, path, diag);
@@ -196,7 +193,7 @@ static cg_err load_dropin(struct cg_config *cfg, int dirfd, const char *dir,
 	}
 	err = cg_openat_file(dirfd, name, O_RDONLY, FORBIDDEN_MODE, &fd, NULL);
 	if (err != CG_OK) {
-		refuse(diag, file, err, errno, false);
+		refuse_dropin(diag, file, dirfd, name, err, errno);
 		return err;
 	}
 	err = parse_fd(cfg, fd, file, diag);
@@ -223,17 +220,18 @@ static cg_err load_dropins(struct cg_config *cfg, const char *path,
 			   struct cg_diag *diag)
 {
 	char dir[PATH_MAX], **names = NULL;
+	struct cg_path_diag pd;
 	size_t n = 0;
 	int dirfd = -1;
 	cg_err err;
 
 	if ((err = dropin_dir(path, dir, sizeof(dir), diag)) != CG_OK)
 		return err;
-	err = cg_open_dir(dir, FORBIDDEN_MODE, &dirfd);
-	if (err == CG_E_NOENT)
+	err = cg_open_dir_diag(dir, FORBIDDEN_MODE, &dirfd, &pd);
+	if (err == CG_E_NOENT && pd.leaf)
 		return CG_OK;   /* drop-ins are optional */
 	if (err != CG_OK) {
-		refuse(diag, dir, err, errno, true);
+		refuse(diag, dir, err, errno, &pd);
 		return err;
 	}
 	if ((err = list_dropins(dirfd, dir, &names, &n, diag)) != CG_OK)

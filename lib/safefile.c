@@ -120,6 +120,130 @@ out:
 	return err;
 }
 
+/* ---- saying why --------------------------------------------------------- */
+
+/* What is wrong with a mode, given the bits that were forbidden. */
+static const char *mode_fault(mode_t mode, mode_t forbidden)
+{
+	if ((mode & forbidden & 022) != 0)
+		return "writable by group or others";
+	if ((mode & forbidden & 044) != 0)
+		return "readable by group or others";
+	return "accessible by group or others";
+}
+
+/* The leaf itself was refused. */
+static void explain_leaf(cg_err err, int errnum, const struct cg_path_diag *d,
+			 char *buf, size_t sz)
+{
+	mode_t perm = d->mode & 07777;
+
+	switch (err) {
+	case CG_E_SYMLINK:
+		snprintf(buf, sz, "is a symbolic link; refusing to follow it");
+		break;
+	case CG_E_NOTREG:
+		snprintf(buf, sz, "%s", d->want_dir ? "not a directory" :
+			 "not a regular file");
+		break;
+	case CG_E_OWNER:
+		if (d->have_stat)
+			snprintf(buf, sz, "wrong owner: uid %u, must be root",
+				 (unsigned)d->uid);
+		else
+			snprintf(buf, sz, "wrong owner: must be root");
+		break;
+	case CG_E_MODE:
+		if (d->have_stat)
+			snprintf(buf, sz, "unsafe permissions: mode %04o, %s",
+				 (unsigned)perm, mode_fault(d->mode,
+							    d->forbidden));
+		else
+			snprintf(buf, sz, "unsafe permissions");
+		break;
+	case CG_E_EXPOSED:
+		snprintf(buf, sz, "readable by group or others (mode %04o): "
+			 "the credential is exposed; make it mode 0600 or "
+			 "0400", (unsigned)perm);
+		break;
+	case CG_E_NLINK:
+		snprintf(buf, sz, "has more than one hard link (%lu); "
+			 "refusing it", d->nlink);
+		break;
+	case CG_E_NOENT:
+		snprintf(buf, sz, "no such file or directory");
+		break;
+	case CG_E_IO:
+		snprintf(buf, sz, "cannot open: %s", strerror(errnum));
+		break;
+	default:
+		snprintf(buf, sz, "%s", cg_strerror(err));
+		break;
+	}
+}
+
+/* A directory on the way (or what should have been one) was refused. */
+static void explain_component(cg_err err, int errnum,
+			      const struct cg_path_diag *d, char *buf,
+			      size_t sz)
+{
+	const char *c = d->component;
+	size_t n = strlen(c);
+
+	switch (err) {
+	case CG_E_SYMLINK:
+		snprintf(buf, sz, "directory %s on the way is a symbolic "
+			 "link; refusing to follow it", c);
+		break;
+	case CG_E_NOTREG:
+		snprintf(buf, sz, "%s on the way is not a directory", c);
+		break;
+	case CG_E_OWNER:
+		snprintf(buf, sz, "directory %s on the way has the wrong "
+			 "owner: uid %u, must be root", c, (unsigned)d->uid);
+		break;
+	case CG_E_MODE:
+		snprintf(buf, sz, "directory %s on the way has unsafe "
+			 "permissions: mode %04o, writable by group or others",
+			 c, (unsigned)(d->mode & 07777));
+		break;
+	case CG_E_NOENT:
+		snprintf(buf, sz, "directory %s does not exist", c);
+		break;
+	case CG_E_NAME:
+		snprintf(buf, sz, n >= 3 && strcmp(c + n - 3, "/..") == 0 ?
+			 "'..' in the path (%s); refusing it" :
+			 "path too long (%s)", c);
+		break;
+	case CG_E_IO:
+		snprintf(buf, sz, "directory %s on the way: %s", c,
+			 strerror(errnum));
+		break;
+	default:
+		snprintf(buf, sz, "directory %s on the way: %s", c,
+			 cg_strerror(err));
+		break;
+	}
+}
+
+void cg_path_explain(cg_err err, int errnum, const struct cg_path_diag *diag,
+		     char *buf, size_t sz)
+{
+	struct cg_path_diag none;
+
+	if (sz == 0)
+		return;
+	if (diag == NULL) {
+		memset(&none, 0, sizeof(none));
+		none.leaf = true;
+		diag = &none;
+	}
+	if (diag->leaf || diag->component[0] == '\0' || err == CG_E_EXPOSED)
+		explain_leaf(err, errnum, diag, buf, sz);
+	else
+		explain_component(err, errnum, diag, buf, sz);
+}
+
 /* Files we create belong to root:root when we run as root.  A setuid
  * program runs with the caller's group as its effective gid, and a file
  * it creates would take that group ("-rw------- root alice"). */
@@ -184,14 +308,31 @@ struct walk {
 	int fd;
 	char done[PATH_MAX];
 	size_t len;
+	bool at_leaf;                /* done names the last component */
 	struct cg_path_diag *diag;
 };
 
+/* Note the refused component (and, with st, what it looked like). */
+static cg_err walk_refuse_st(struct walk *w, cg_err err, const struct stat *st)
+{
+	struct cg_path_diag *d = w->diag;
+
+	if (d == NULL)
+		return err;
+	memcpy(d->component, w->done, w->len + 1);
+	d->leaf = w->at_leaf;
+	d->have_stat = st != NULL;
+	if (st != NULL) {
+		d->mode = st->st_mode;
+		d->uid = st->st_uid;
+		d->nlink = (unsigned long)st->st_nlink;
+	}
+	return err;
+}
+
 static cg_err walk_refuse(struct walk *w, cg_err err)
 {
-	if (w->diag != NULL)
-		memcpy(w->diag->component, w->done, w->len + 1);
-	return err;
+	return walk_refuse_st(w, err, NULL);
 }
 
 static void walk_append(struct walk *w, const char *name)
@@ -218,11 +359,11 @@ static cg_err walk_check_dir(struct walk *w, int fd)
 	if (fstat(fd, &st) == -1)
 		return walk_refuse(w, CG_E_IO);
 	if (!S_ISDIR(st.st_mode))
-		return walk_refuse(w, CG_E_NOTREG);
+		return walk_refuse_st(w, CG_E_NOTREG, &st);
 	if (!cg_owner_trusted(st.st_uid))
-		return walk_refuse(w, CG_E_OWNER);
+		return walk_refuse_st(w, CG_E_OWNER, &st);
 	if ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0)
-		return walk_refuse(w, CG_E_MODE);
+		return walk_refuse_st(w, CG_E_MODE, &st);
 	return CG_OK;
 }
 
@@ -315,7 +456,16 @@ static cg_err walk_parents(struct walk *w, const char *path, char *buf,
 	*leaf = comp != NULL ? comp : ".";
 	if (comp != NULL)
 		walk_append(w, comp);
+	w->at_leaf = true;
 	return CG_OK;
+}
+
+/* The leaf was opened but refused: note what it looked like. */
+static cg_err walk_refuse_fd(struct walk *w, cg_err err, int fd)
+{
+	struct stat st;
+
+	return walk_refuse_st(w, err, fstat(fd, &st) == 0 ? &st : NULL);
 }
 
 static void walk_end(struct walk *w)
@@ -334,8 +484,11 @@ static cg_err open_dir_walk(const char *path, mode_t forbidden, bool create,
 	cg_err err;
 	int fd = -1;
 
-	if (diag != NULL)
-		diag->component[0] = '\0';
+	if (diag != NULL) {
+		memset(diag, 0, sizeof(*diag));
+		diag->want_dir = true;
+		diag->forbidden = forbidden;
+	}
 	if ((err = walk_parents(&w, path, buf, create, mode, &leaf)) != CG_OK)
 		goto out;
 	fd = open_step(w.fd, leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -349,7 +502,7 @@ static cg_err open_dir_walk(const char *path, mode_t forbidden, bool create,
 		goto out;
 	}
 	if ((err = cg_check_fd(fd, true, forbidden, NULL)) != CG_OK) {
-		walk_refuse(&w, err);
+		walk_refuse_fd(&w, err, fd);
 		goto out;
 	}
 	*dirfd_out = fd;
@@ -388,14 +541,20 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 	cg_err err;
 	int fd = -1;
 
-	if (diag != NULL)
-		diag->component[0] = '\0';
+	if (diag != NULL) {
+		memset(diag, 0, sizeof(*diag));
+		diag->forbidden = forbidden;
+	}
 	if ((err = walk_parents(&w, path, buf, false, 0, &leaf)) != CG_OK)
 		goto out;
 	fd = open_step(w.fd, leaf, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 		       O_NONBLOCK, 0);
 	if (fd == -1) {
 		err = walk_refuse(&w, step_errno_to_err(w.fd, leaf));
+		goto out;
+	}
+	if ((err = cg_check_fd(fd, false, forbidden, NULL)) != CG_OK) {
+		walk_refuse_fd(&w, err, fd);
 		goto out;
 	}
 	/* finish_open closes fd on failure. */

@@ -47,12 +47,29 @@ bool cg_owner_trusted(uid_t uid);
 cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 		   struct stat *st_out);
 
-/* Which component of a path was refused: the path up to and including
- * it ("/srv/app/conf" for a symlinked conf), "" when the refusal was not
- * about a component (bad arguments). */
+/* Which component of a path was refused, and what it looked like: the
+ * path up to and including it ("/srv/app/conf" for a symlinked conf),
+ * whether that is the leaf (else a directory on the way), and its mode,
+ * owner and links when it could be examined.  component is "" when the
+ * refusal was not about a component (bad arguments). */
 struct cg_path_diag {
 	char component[PATH_MAX];
+	bool leaf;
+	bool want_dir;               /* the leaf should be a directory */
+	bool have_stat;
+	mode_t mode;
+	uid_t uid;
+	unsigned long nlink;
+	mode_t forbidden;            /* the bits the leaf must not have */
 };
+
+/* Why a path was refused, for an admin, without the path itself (the
+ * caller says which path it was about): "is a symbolic link; refusing to
+ * follow it", "unsafe permissions: mode 0664, writable by group or
+ * others", "directory /srv/app on the way has the wrong owner: uid 1001,
+ * must be root", ...  errnum is the errno of a CG_E_IO failure. */
+void cg_path_explain(cg_err err, int errnum, const struct cg_path_diag *diag,
+		     char *buf, size_t sz);
 
 /* Open a directory by absolute path, walked as above, and check it with
  * `forbidden`.  A relative path gives CG_E_INVAL.  diag may be NULL. */

@@ -49,8 +49,9 @@ void gate_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void gate_audit(const struct gate *g, bool granted, const char *reason,
-		const char *detail)
+/* The fields every line of the gate carries. */
+static struct cg_audit_event gate_event(const struct gate *g, bool granted,
+					const char *reason, const char *detail)
 {
 	struct cg_audit_event ev = {
 		.event = "access",
@@ -64,6 +65,25 @@ void gate_audit(const struct gate *g, bool granted, const char *reason,
 		.detail = detail,
 	};
 
+	return ev;
+}
+
+void gate_audit(const struct gate *g, bool granted, const char *reason,
+		const char *detail)
+{
+	struct cg_audit_event ev = gate_event(g, granted, reason, detail);
+
+	cg_audit_emit(&ev, NULL, NULL);
+}
+
+void gate_audit_file(const struct gate *g, const char *reason,
+		     const char *path, const char *readable_by,
+		     const char *detail)
+{
+	struct cg_audit_event ev = gate_event(g, false, reason, detail);
+
+	ev.path = path;
+	ev.readable_by = readable_by;
 	cg_audit_emit(&ev, NULL, NULL);
 }
 
@@ -112,21 +132,14 @@ static int load_policy(struct gate *g)
 	return GATE_EXIT_CONFIG;
 }
 
-/* cat and run: PAM, then the gate's own decision on its own policy (both
- * must grant: the module's stack may name another file), then delivery. */
-static int deliver(struct gate *g)
+/* The gate's own decision on its own policy for the caller: the
+ * credential it names, or the denial (audited, GATE_EXIT_DENIED). */
+static int policy_grants(const struct gate *g,
+			 const struct cg_credential **c_out)
 {
-	const struct cg_credential *c;
 	struct cg_decision d;
 	cg_err e;
-	int ret;
 
-	if (geteuid() != 0) {
-		gate_err("not installed setuid root; cannot read credentials");
-		return GATE_EXIT_ERROR;
-	}
-	if ((ret = gate_pam_authorize(g)) != GATE_EXIT_OK)
-		return ret;
 	e = cg_policy_check_credential(g->cfg, g->caller.name,
 				       g->args.credential, &d);
 	if (e != CG_OK) {
@@ -135,14 +148,43 @@ static int deliver(struct gate *g)
 		return GATE_EXIT_ERROR;
 	}
 	if (!d.granted ||
-	    (c = cg_config_credential(g->cfg, g->args.credential)) == NULL) {
-		gate_audit(g, false, cg_policy_reason_name(d.reason), d.explain);
+	    (*c_out = cg_config_credential(g->cfg, g->args.credential)) == NULL) {
+		struct cg_audit_event ev = gate_event(g, false,
+			cg_policy_reason_name(d.reason), d.explain);
+
+		ev.role = d.role;
+		cg_audit_emit(&ev, NULL, NULL);
 		gate_err("access denied");
 		return GATE_EXIT_DENIED;
 	}
-	if (g->args.cmd == GATE_CMD_CAT)
-		return gate_cmd_cat(g, c);
-	return gate_cmd_run(g, c);
+	return GATE_EXIT_OK;
+}
+
+/* cat and run.  Everything that can be refused without a code is
+ * refused before the prompt: a caller no role lets read the credential
+ * (no code asked, no failure counted), and a credential file that is
+ * missing, unsafe or exposed (said now, not after a code).  Then PAM,
+ * then the policy once more (both must grant: the module's stack may name
+ * another file, and a membership may have ended meanwhile), then the
+ * file -- the very fd checked before the prompt. */
+static int deliver(struct gate *g)
+{
+	const struct cg_credential *c = NULL;
+	int fd = -1, ret;
+
+	if (geteuid() != 0) {
+		gate_err("not installed setuid root; cannot read credentials");
+		return GATE_EXIT_ERROR;
+	}
+	if ((ret = policy_grants(g, &c)) != GATE_EXIT_OK ||
+	    (ret = gate_open_credential(g, c, &fd)) != GATE_EXIT_OK)
+		return ret;
+	if ((ret = gate_pam_authorize(g)) == GATE_EXIT_OK &&
+	    (ret = policy_grants(g, &c)) == GATE_EXIT_OK)
+		ret = g->args.cmd == GATE_CMD_CAT ? gate_cmd_cat(g, c, fd) :
+		      gate_cmd_run(g, c, fd);
+	close(fd);
+	return ret;
 }
 
 static int dispatch(struct gate *g)

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include "credfile.h"
 #include "enroll.h"
 
 /* Why the state directory cannot be used, for an admin to fix. */
-static const char *store_problem(cg_err e, int err)
+static const char *store_leaf_problem(cg_err e, int err)
 {
 	switch (e) {
 	case CG_E_NOENT:   return "does not exist (create it: root, mode 0700)";
@@ -19,6 +21,53 @@ static const char *store_problem(cg_err e, int err)
 	case CG_E_IO:      return strerror(err);
 	default:           return cg_strerror(e);
 	}
+}
+
+/* The same, naming the directory on the way when that was refused. */
+static void store_problem(const char *dir, cg_err e, int err, char *buf,
+			  size_t sz)
+{
+	struct cg_path_diag pd;
+	int fd = -1;
+
+	/* Ask the walk again, for the component (files backend only). */
+	if (e != CG_E_IO && cg_open_dir_diag(dir, 077, &fd, &pd) == e &&
+	    !pd.leaf) {
+		cg_path_explain(e, err, &pd, buf, sz);
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	snprintf(buf, sz, "state directory %s", store_leaf_problem(e, err));
+}
+
+/* Every credential's file, checked as the gate checks it before it
+ * prompts (credfile.h): "PATH: OK (credential NAME)", or on stderr
+ * "FILE:LINE: credential NAME: PATH: why" where the credential is
+ * defined.  True when all are fine. */
+static bool check_credentials(const struct cg_config *cfg)
+{
+	char why[PATH_MAX + 200], path[PATH_MAX], file[PATH_MAX];
+	struct cg_credfile_status s;
+	bool all_ok = true;
+	int fd = -1;
+
+	for (size_t i = 0; i < cfg->ncredentials; i++) {
+		const struct cg_credential *c = &cfg->credentials[i];
+
+		cg_audit_escape(c->path, path, sizeof(path));
+		if (cg_credfile_open(c->path, &fd, &s) == CG_OK) {
+			close(fd);
+			printf("%s: OK (credential %s)\n", path, c->name);
+			continue;
+		}
+		all_ok = false;
+		cg_path_explain(s.err, s.errnum, &s.diag, why, sizeof(why));
+		cg_audit_escape(c->file, file, sizeof(file));
+		fprintf(stderr, "%s:%u: credential %s: %s: %s\n", file,
+			c->line, c->name, path, why);
+	}
+	return all_ok;
 }
 
 /* The policy is valid, but a membership that has ended, or ends within
@@ -83,7 +132,9 @@ static void report(void *arg, bool ok, const char *msg)
  * rules the module applies (root's, nobody else may even list it), when
  * it is used: always with the files store, for local_users with ldap.
  * With an [ldap] section the directory is asked too (a test bind, the
- * schema, every token, oathSecret hidden from anonymous clients). */
+ * schema, every token, oathSecret hidden from anonymous clients).  And
+ * every credential's file is checked with the gate's rule (credfile.h).
+ * Every problem is reported; any makes the exit status 1. */
 int enroll_cmd_check_config(struct enroll_ctx *c)
 {
 	const char *path = c->o->arg != NULL ? c->o->arg :
@@ -111,13 +162,19 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 	    c->cfg->ldap.nlocal_users > 0) {
 		e = cg_store_open_kind(c->cfg, CG_STORE_FILES, &store);
 		if (e != CG_OK) {
-			fprintf(stderr, "%s: state directory %s\n", shown,
-				store_problem(e, errno));
-			return ENROLL_EXIT_ERROR;
+			store_problem(c->cfg->defaults.state_dir, e, errno,
+				      msg, sizeof(msg));
+			fflush(stdout);
+			fprintf(stderr, "%s: %s\n", shown, msg);
+			failed = true;
+		} else {
+			cg_store_close(store);
+			printf("%s: OK (state directory)\n", shown);
 		}
-		cg_store_close(store);
-		printf("%s: OK (state directory)\n", shown);
 	}
 	(void)cg_store_check(c->cfg, report, &failed);
+	fflush(stdout);
+	if (!check_credentials(c->cfg))
+		failed = true;
 	return failed ? ENROLL_EXIT_ERROR : ENROLL_EXIT_OK;
 }

@@ -47,6 +47,11 @@ struct gate {
  * service=credgate tty= rhost=- [detail=]. */
 void gate_audit(const struct gate *g, bool granted, const char *reason,
 		const char *detail);
+/* The same for a refused credential file: path= and, when it is
+ * exposed, readable_by= ("world", "group NAME"). */
+void gate_audit_file(const struct gate *g, const char *reason,
+		     const char *path, const char *readable_by,
+		     const char *detail);
 /* "credgate: MESSAGE" on stderr. */
 void gate_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -55,9 +60,15 @@ void gate_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * when both succeeded for the caller's own name. */
 int gate_pam_authorize(const struct gate *g);
 
-int gate_cmd_cat(const struct gate *g, const struct cg_credential *c);
+/* Open c's file and check it (credfile.h) before anyone is asked for a
+ * code: *fd_out on GATE_EXIT_OK, else audited (file_error or
+ * credential_exposed) and GATE_EXIT_FILE. */
+int gate_open_credential(const struct gate *g, const struct cg_credential *c,
+			 int *fd_out);
+/* Hand over the file open on fd (from gate_open_credential). */
+int gate_cmd_cat(const struct gate *g, const struct cg_credential *c, int fd);
 /* Returns only on failure (after the drop: 126/127). */
-int gate_cmd_run(const struct gate *g, const struct cg_credential *c);
+int gate_cmd_run(const struct gate *g, const struct cg_credential *c, int fd);
 int gate_cmd_list(const struct gate *g);
 int gate_cmd_check(const struct gate *g);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "credfile.h"
 #include "gate.h"
 #include "privguard.h"
 #include "safefile.h"
@@ -18,41 +19,52 @@
 
 #define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 
-/* The file named by the policy, opened without following a final
- * symlink and checked on the fd: regular, one link, owned by root, not
- * group/world writable.  *buf_out is freed with cg_freezero(buf, len+1). */
-static int read_credential(const struct gate *g, const struct cg_credential *c,
-			   char **buf_out, size_t *len_out)
+int gate_open_credential(const struct gate *g, const struct cg_credential *c,
+			 int *fd_out)
 {
-	char detail[PATH_MAX + 64];
-	int fd = -1;
-	cg_err e;
+	char why[PATH_MAX + 200], readable[CG_USER_MAX + 16];
+	struct cg_credfile_status s;
 
-	e = cg_open_file(c->path, 022, &fd, NULL);
-	if (e == CG_OK)
-		e = cg_read_all(fd, GATE_MAX_CREDENTIAL, buf_out, len_out);
-	if (fd >= 0)
-		close(fd);
-	if (e == CG_OK)
+	if (cg_credfile_open(c->path, fd_out, &s) == CG_OK)
 		return GATE_EXIT_OK;
-	if (e == CG_E_TOOBIG)
-		snprintf(detail, sizeof(detail), "%s: larger than %d bytes",
-			 c->path, GATE_MAX_CREDENTIAL);
-	else
-		snprintf(detail, sizeof(detail), "%s: %s", c->path,
-			 e == CG_E_IO ? strerror(errno) : cg_strerror(e));
-	gate_audit(g, false, "file_error", detail);
-	gate_err("credential %s: %s", c->name, detail);
+	cg_path_explain(s.err, s.errnum, &s.diag, why, sizeof(why));
+	if (s.err == CG_E_EXPOSED)
+		cg_credfile_readable_by(&s, readable, sizeof(readable));
+	gate_audit_file(g, cg_credfile_reason(&s), c->path,
+			s.err == CG_E_EXPOSED ? readable : NULL, why);
+	gate_err("credential %s: %s: %s", c->name, c->path, why);
 	return GATE_EXIT_FILE;
 }
 
-int gate_cmd_cat(const struct gate *g, const struct cg_credential *c)
+/* The whole credential from fd.  *buf_out is freed with
+ * cg_freezero(buf, len + 1). */
+static int read_credential(const struct gate *g, const struct cg_credential *c,
+			   int fd, char **buf_out, size_t *len_out)
+{
+	char detail[PATH_MAX + 64];
+	cg_err e;
+
+	if ((e = cg_read_all(fd, GATE_MAX_CREDENTIAL, buf_out,
+			     len_out)) == CG_OK)
+		return GATE_EXIT_OK;
+	if (e == CG_E_TOOBIG)
+		snprintf(detail, sizeof(detail), "larger than %d bytes",
+			 GATE_MAX_CREDENTIAL);
+	else
+		snprintf(detail, sizeof(detail), "%s",
+			 e == CG_E_IO ? strerror(errno) : cg_strerror(e));
+	gate_audit_file(g, "file_error", c->path, NULL, detail);
+	gate_err("credential %s: %s: %s", c->name, c->path, detail);
+	return GATE_EXIT_FILE;
+}
+
+int gate_cmd_cat(const struct gate *g, const struct cg_credential *c, int fd)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int ret;
 
-	if ((ret = read_credential(g, c, &buf, &len)) != GATE_EXIT_OK)
+	if ((ret = read_credential(g, c, fd, &buf, &len)) != GATE_EXIT_OK)
 		return ret;
 	/* A closed pipe is an error to report and audit, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
@@ -191,13 +203,13 @@ static char **prepare_env(const struct gate *g, const char *buf, size_t len)
 	return command_env("CREDGATE_FILE", fdpath);
 }
 
-int gate_cmd_run(const struct gate *g, const struct cg_credential *c)
+int gate_cmd_run(const struct gate *g, const struct cg_credential *c, int fd)
 {
 	char *buf = NULL, **env;
 	size_t len = 0;
 	int ret, err;
 
-	if ((ret = read_credential(g, c, &buf, &len)) != GATE_EXIT_OK)
+	if ((ret = read_credential(g, c, fd, &buf, &len)) != GATE_EXIT_OK)
 		return ret;
 	if (g->args.env_var != NULL && memchr(buf, '\0', len) != NULL) {
 		cg_freezero(buf, len + 1);

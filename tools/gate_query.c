@@ -1,8 +1,11 @@
 /* list and check: what the policy says, without authenticating. */
 #include "config.h"
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include "credfile.h"
 #include "gate.h"
 #include "policy.h"
 #include "state.h"
@@ -79,11 +82,38 @@ static void print_enrollment(const struct gate *g, const char *user)
 	cg_store_close(store);
 }
 
-/* Root only: why USER may or may not read NAME. */
+/* Whether the gate would hand the file over (the check it makes before
+ * prompting); false when it would refuse it. */
+static bool print_file_status(const struct cg_credential *c)
+{
+	char why[PATH_MAX + 200], readable[CG_USER_MAX + 16];
+	struct cg_credfile_status s;
+	int fd = -1;
+
+	if (cg_credfile_open(c->path, &fd, &s) == CG_OK) {
+		close(fd);
+		printf("file: OK\n");
+		return true;
+	}
+	cg_path_explain(s.err, s.errnum, &s.diag, why, sizeof(why));
+	if (s.err == CG_E_EXPOSED) {
+		cg_credfile_readable_by(&s, readable, sizeof(readable));
+		printf("file: refused (%s, readable by %s): %s\n",
+		       cg_credfile_reason(&s), readable, why);
+	} else {
+		printf("file: refused (%s): %s\n", cg_credfile_reason(&s), why);
+	}
+	return false;
+}
+
+/* Root only: why USER may or may not read NAME.  Exit 0 when the gate
+ * would hand it over (after a code), 1 when the policy denies, 4 when the
+ * policy grants but the file would be refused. */
 int gate_cmd_check(const struct gate *g)
 {
 	const struct cg_credential *c;
 	struct cg_decision d;
+	bool file_ok = true;
 	cg_err e;
 
 	e = cg_policy_check_credential(g->cfg, g->args.user, g->args.credential, &d);
@@ -97,7 +127,10 @@ int gate_cmd_check(const struct gate *g)
 	if ((c = cg_config_credential(g->cfg, g->args.credential)) != NULL) {
 		printf("credential: %s, path %s, %s\n", c->name, c->path,
 		       c->require_totp ? "TOTP required" : "TOTP not required");
+		file_ok = print_file_status(c);
 		print_enrollment(g, g->args.user);
 	}
-	return d.granted ? GATE_EXIT_OK : GATE_EXIT_DENIED;
+	if (!d.granted)
+		return GATE_EXIT_DENIED;
+	return file_ok ? GATE_EXIT_OK : GATE_EXIT_FILE;
 }

@@ -39,9 +39,10 @@ check_fails() {
 DEF="[defaults]"
 SD="state_dir = $STATE"
 
+(umask 077; echo 'relay:secret' >"$C/sasl_passwd")
 conf good.conf "$DEF" "$SD" "self_enroll = yes" "" "[role mail]" \
 	"members = alice, %ops, !mallory" "" "[credential smtp]" \
-	"path = /etc/postfix/sasl_passwd" "roles = mail" \
+	"path = $C/sasl_passwd" "roles = mail" \
 	"description = SMTP relay password"
 run_tool "$TOOL" check-config "$C/good.conf"
 expect_rc 0 "a good policy: exit 0"
@@ -49,6 +50,8 @@ expect_rc 0 "a good policy: exit 0"
 ok $? "prints FILE: OK"
 [ "$(sed -n 2p "$W/out")" = "$STATE: OK (state directory)" ]
 ok $? "and checks the state directory"
+[ "$(sed -n 3p "$W/out")" = "$C/sasl_passwd: OK (credential smtp)" ]
+ok $? "and each credential's file"
 (cd "$C" && "$TOOL" check-config good.conf >"$W/out" 2>&1)
 ok $? "a relative FILE is read from the working directory"
 run_tool "$TOOL" --config "$C/good.conf" check-config
@@ -119,6 +122,64 @@ run_tool "$TOOL" check-config "$C/alice.conf"
 expect_rc 1 "a state directory not owned by root: exit 1"
 grep -q "wrong owner (must be root)" "$W/err"
 ok $? "says so"
+
+# Credential files, checked as the gate checks them before it prompts
+# (issue 10, item 3): every problem named by credential and file, at the
+# line of the credential's section, and any of them is an error.
+mk() {    # mk NAME MODE: a root-owned credential file in $C
+	(umask 077; echo "$1-secret" >"$C/$1")
+	chmod "$2" "$C/$1"
+}
+mk exposed 644
+mk groupread 640
+mk writable 620
+mk hl 600
+ln "$C/hl" "$C/hl-second-name"
+ln -s sasl_passwd "$C/sym"
+mkdir -m 755 "$C/srv" "$C/srv/alice"
+chown alice "$C/srv/alice"
+mk srv/alice/key 600
+conf creds.conf "$DEF" "$SD" "[role mail]" "members = alice" \
+	"[credential good]" "path = $C/sasl_passwd" "roles = mail" \
+	"[credential exposed]" "path = $C/exposed" "roles = mail" \
+	"[credential groupread]" "path = $C/groupread" "roles = mail" \
+	"[credential writable]" "path = $C/writable" "roles = mail" \
+	"[credential linked]" "path = $C/hl" "roles = mail" \
+	"[credential missing]" "path = $C/missing" "roles = mail" \
+	"[credential ownerdir]" "path = $C/srv/alice/key" "roles = mail" \
+	"[credential symlink]" "path = $C/sym" "roles = mail"
+run_tool "$TOOL" check-config "$C/creds.conf"
+expect_rc 1 "credential files with problems: exit 1"
+grep -qx "$C/sasl_passwd: OK (credential good)" "$W/out"
+ok $? "credentials: a good one is OK"
+err_line() {    # err_line LINE NAME PATH WHY DESC
+	grep -qF "$C/creds.conf:$1: credential $2: $3: $4" "$W/err"
+	ok $? "credentials: $5"
+}
+err_line 8 exposed "$C/exposed" \
+	"readable by group or others (mode 0644): the credential is exposed" \
+	"a world-readable file is an error"
+err_line 11 groupread "$C/groupread" "readable by group or others (mode 0640)" \
+	"a group-readable file is an error"
+err_line 14 writable "$C/writable" "unsafe permissions: mode 0620, writable by group or others" \
+	"a group-writable file"
+err_line 17 linked "$C/hl" "has more than one hard link (2)" "a hard-linked file"
+err_line 20 missing "$C/missing" "no such file or directory" "a missing file"
+err_line 23 ownerdir "$C/srv/alice/key" \
+	"directory $C/srv/alice on the way has the wrong owner: uid $(id -u alice), must be root" \
+	"a directory on the way owned by a user"
+err_line 26 symlink "$C/sym" "is a symbolic link; refusing to follow it" "a symlink"
+[ "$(wc -l <"$W/err")" -eq 7 ]; ok $? "credentials: one line per problem"
+rm -f "$C/srv/alice/key"
+rmdir "$C/srv/alice"
+ln -s /etc "$C/srv/alice"
+conf swap.conf "$DEF" "$SD" "[role mail]" "members = alice" \
+	"[credential swapped]" "path = $C/srv/alice/shadow" "roles = mail"
+run_tool "$TOOL" check-config "$C/swap.conf"
+expect_rc 1 "a directory swapped for a symlink to /etc: exit 1"
+grep -qF "$C/swap.conf:5: credential swapped: $C/srv/alice/shadow: directory $C/srv/alice on the way is a symbolic link" "$W/err"
+ok $? "credentials: the symlinked directory is named"
+rm -f "$C/srv/alice"
 
 # Memberships with an end: warnings for those that have ended and those
 # that end within 7 days (the clock from faketime), exit 0 all the same.

@@ -91,6 +91,30 @@ roles = mail
 [credential notroot]
 path = $CRED/notroot
 roles = mail
+
+[credential ownerdir]
+path = $RT/srv/alice/key
+roles = mail
+
+[credential swapped]
+path = $PUB/appconf/key
+roles = mail
+
+[credential hardlinked]
+path = $CRED/hl
+roles = mail
+
+[credential exposed]
+path = $CRED/exposed
+roles = mail
+
+[credential groupread]
+path = $CRED/groupread
+roles = mail
+
+[credential missing]
+path = $CRED/missing
+roles = mail
 EOF
 	chown root:root "$CONF"
 	chmod 644 "$CONF"
@@ -107,6 +131,18 @@ head -c 1048577 /dev/zero >"$CRED/big"
 printf 'x\n' >"$CRED/notroot"
 chown alice "$CRED/notroot"
 ln -s smtp "$CRED/link"
+printf 'hl-secret\n' >"$CRED/hl"
+ln "$CRED/hl" "$RT/hl-second-name"
+printf 'exposed-secret\n' >"$CRED/exposed"
+chmod 644 "$CRED/exposed"
+printf 'group-secret\n' >"$CRED/groupread"
+chgrp mailers "$CRED/groupread"
+chmod 640 "$CRED/groupread"
+# A directory on the way that a role member owns (issue 10, item 1): the
+# key in it is root's, but alice could swap the directory.
+mkdir -p -m 755 "$RT/srv/alice"
+chown alice "$RT/srv/alice"
+printf 'alice-dir-secret\n' >"$RT/srv/alice/key"
 umask 022
 
 # Fake commands: if anything privileged searched the caller's PATH, the
@@ -206,14 +242,18 @@ audit_ok 'event=auth result=denied reason=bad_code user=alice credential=smtp se
 no_audit 'reason=delivered' "cat: no delivery after a wrong code"
 no_audit "$wrong" "cat: the typed code is not logged"
 
+# No role: denied before any prompt (issue 10, item 7), and no failure
+# is counted against bob for a code he was never asked.
 fresh bob
 log_mark
 gate bob "$(now_code bob)" cat smtp
-rc_is 1 "cat: right code but no role is denied"
+rc_is 1 "cat: no role is denied"
 out_empty "cat: nothing on stdout without a role"
 err_has 'access denied' "cat: says access denied"
-audit_ok 'event=auth result=granted reason=code user=bob credential=smtp' \
-	"cat: bob's code was right"
+grep -q 'Verification' "$T/err"; [ $? -ne 0 ]; ok $? "cat: no role: denied before any prompt"
+no_audit 'event=auth ' "cat: no role: nothing authenticated"
+[ "$("$CG_STATE" "$STATE" get bob failures)" = 0 ]
+ok $? "cat: no role: no failure counted"
 audit_ok 'event=access result=denied reason=not_in_role user=bob credential=smtp service=credgate' \
 	"cat: not_in_role audit line"
 no_audit 'reason=delivered' "cat: no delivery without a role"
@@ -264,6 +304,49 @@ rc_is 4 "cat: a credential file not owned by root is refused"
 audit_ok "$GATE_LINE result=denied reason=file_error user=alice credential=notroot .*owner" \
 	"cat: file_error audit line for the owner"
 
+# --- the credential file, checked before the prompt (issue 10, items 1, 3) ---
+# refused NAME RC WHY DESC: alice asks for NAME; refused with exit RC,
+# WHY on stderr, no prompt, nothing authenticated, nothing delivered.
+refused() {
+	fresh alice
+	log_mark
+	gate alice "$(now_code alice)" cat "$1"
+	rc_is "$2" "$4: refused (exit $2)"
+	err_has "$3" "$4: says why"
+	out_empty "$4: nothing on stdout"
+	grep -q 'Verification' "$T/err"; [ $? -ne 0 ]; ok $? "$4: before any prompt"
+	no_audit 'event=auth ' "$4: nothing authenticated"
+}
+refused ownerdir 4 "directory $RT/srv/alice on the way has the wrong owner: uid 42001" \
+	"a directory on the way owned by a role member"
+audit_ok "$GATE_LINE result=denied reason=file_error user=alice credential=ownerdir path=$RT/srv/alice/key .*wrong owner" \
+	"... file_error audit line naming it"
+
+# The swap: alice makes the directory a symlink to /etc.  Followed with
+# privilege, it would hand her /etc/shadow.
+as_user alice mkdir "$PUB/appconf"
+refused swapped 4 "directory $PUB/appconf on the way has the wrong owner" \
+	"the swappable directory itself"
+as_user alice rmdir "$PUB/appconf"
+as_user alice ln -s /etc "$PUB/appconf"
+(umask 077; echo ETC-SECRET >/etc/key)     # in the sandbox's /etc overlay
+refused swapped 4 "directory $PUB/appconf on the way is a symbolic link" \
+	"the directory swapped for a symlink to /etc"
+audit_ok "$GATE_LINE result=denied reason=file_error user=alice credential=swapped .*symbolic link" \
+	"... file_error audit line"
+grep -q ETC-SECRET "$T/out" "$T/err"; [ $? -ne 0 ]; ok $? "... /etc/key never read"
+rm -f /etc/key "$PUB/appconf"
+
+refused hardlinked 4 "more than one hard link" "a hard-linked credential"
+refused missing 4 "no such file or directory" "a missing credential"
+
+refused exposed 4 "readable by group or others (mode 0644)" "a world-readable credential"
+audit_ok "^<84>.*$GATE_LINE result=denied reason=credential_exposed user=alice credential=exposed path=$CRED/exposed readable_by=world " \
+	"... credential_exposed, logged as a warning, readable_by=world"
+refused groupread 4 "readable by group or others (mode 0640)" "a group-readable credential"
+audit_ok "$GATE_LINE result=denied reason=credential_exposed user=alice credential=groupread path=$CRED/groupread readable_by=\"group mailers\"" \
+	"... readable_by names the group"
+
 # --- the policy file --------------------------------------------------------------
 chmod 664 "$CONF"
 log_mark
@@ -289,7 +372,7 @@ write_policy
 names() { awk '{print $1}' "$T/out" | sort | tr '\n' ' '; }
 gate alice "" list
 rc_is 0 "list: alice"
-[ "$(names)" = "api big binary linked max notroot smtp " ]
+[ "$(names)" = "api big binary exposed groupread hardlinked linked max missing notroot ownerdir smtp swapped " ]
 ok $? "list: exactly alice's credentials ($(names))"
 grep -q '^smtp  *SMTP relay password$' "$T/out"; ok $? "list: with descriptions"
 [ ! -s "$T/err" ]; ok $? "list: no prompt, no authentication"
@@ -568,6 +651,16 @@ rc_is 0 "check: granted for alice"
 grep -q '^decision: granted (granted)$' "$T/out" && grep -q 'mail' "$T/out"
 ok $? "check: names the granting role"
 grep -q '^enrollment: enrolled$' "$T/out"; ok $? "check: shows the enrollment"
+grep -q '^file: OK$' "$T/out"; ok $? "check: the credential file is fine"
+"$GATE" check alice exposed >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 4 "check: granted, but the file would be refused: exit 4"
+grep -q '^file: refused (credential_exposed, readable by world): readable by group or others (mode 0644)' "$T/out"
+ok $? "check: says the file is exposed"
+"$GATE" check alice ownerdir >"$T/out" 2>"$T/err"
+RC=$?
+grep -q "^file: refused (file_error): directory $RT/srv/alice on the way has the wrong owner" "$T/out"
+ok $? "check: names the directory on the way"
 "$GATE" check bob smtp >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1 "check: denied for bob"

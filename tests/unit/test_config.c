@@ -1079,8 +1079,8 @@ static void test_load_group_writable(void **state)
 
 	write_file(f->conf, "[role a]\nmembers = x\n", 0664);
 	expect_load_error(f->conf, CG_E_MODE, f->conf, 0,
-			  "unsafe permissions: group or world writable; "
-			  "must be owned by root and not writable by others");
+			  "unsafe permissions: mode 0664, writable by group "
+			  "or others");
 }
 
 static void test_load_world_writable(void **state)
@@ -1154,7 +1154,8 @@ static void test_dropin_group_writable(void **state)
 	write_in(f->dropdir, "20-bad.conf", "[role c]\nmembers = z\n", 0664);
 	snprintf(bad, sizeof(bad), "%s/20-bad.conf", f->dropdir);
 	expect_load_error(f->conf, CG_E_MODE, bad, 0,
-			  "unsafe permissions: group or world writable");
+			  "unsafe permissions: mode 0664, writable by group "
+			  "or others");
 }
 
 static void test_dropin_symlink(void **state)
@@ -1254,13 +1255,46 @@ static void test_load_wrong_owner(void **state)
 	write_file(f->conf, "[role a]\nmembers = x\n", 0644);
 	assert_int_equal(chown(f->conf, 65534, 65534), 0);
 	expect_load_error(f->conf, CG_E_OWNER, f->conf, 0,
-			  "wrong owner; must be owned by root");
+			  "wrong owner: uid 65534, must be root");
 	assert_int_equal(chown(f->conf, 0, 0), 0);
 	make_dropdir(f, 0755);
 	write_in(f->dropdir, "10-x.conf", "[role b]\nmembers = y\n", 0644);
 	snprintf(drop, sizeof(drop), "%s/10-x.conf", f->dropdir);
 	assert_int_equal(chown(drop, 65534, 0), 0);
-	expect_load_error(f->conf, CG_E_OWNER, drop, 0, "wrong owner");
+	expect_load_error(f->conf, CG_E_OWNER, drop, 0,
+			  "wrong owner: uid 65534, must be root");
+}
+
+/* The directory holding the policy is on the way too: owned by someone
+ * else, writable by others, or swapped for a symlink, it is refused and
+ * named (the policy file itself may be perfect). */
+static void test_load_dir_on_the_way(void **state)
+{
+	struct fixture *f = *state;
+	char sub[160], conf[200], link[160], msg[400];
+
+	snprintf(sub, sizeof(sub), "%s/etc", f->dir);
+	snprintf(conf, sizeof(conf), "%s/credgate.conf", sub);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	write_file(conf, "[role a]\nmembers = x\n", 0644);
+	assert_int_equal(chmod(sub, 0775), 0);
+	snprintf(msg, sizeof(msg), "directory %s on the way has unsafe "
+		 "permissions: mode 0775, writable by group or others", sub);
+	expect_load_error(conf, CG_E_MODE, conf, 0, msg);
+	assert_int_equal(chmod(sub, 0755), 0);
+	snprintf(link, sizeof(link), "%s/link", f->dir);
+	assert_int_equal(symlink("etc", link), 0);
+	snprintf(conf, sizeof(conf), "%s/credgate.conf", link);
+	snprintf(msg, sizeof(msg), "directory %s on the way is a symbolic "
+		 "link; refusing to follow it", link);
+	expect_load_error(conf, CG_E_SYMLINK, conf, 0, msg);
+	if (geteuid() != 0)
+		return;
+	snprintf(conf, sizeof(conf), "%s/credgate.conf", sub);
+	assert_int_equal(chown(sub, 65534, 65534), 0);
+	snprintf(msg, sizeof(msg), "directory %s on the way has the wrong "
+		 "owner: uid 65534, must be root", sub);
+	expect_load_error(conf, CG_E_OWNER, conf, 0, msg);
 }
 
 #define FIX(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, \
@@ -1289,6 +1323,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	FIX(test_load_not_regular),
 	FIX(test_load_too_big),
 	FIX(test_load_parse_error_in_main),
+	FIX(test_load_dir_on_the_way),
 	FIX(test_dropin_group_writable),
 	FIX(test_dropin_symlink),
 	FIX(test_dropin_dir_group_writable),

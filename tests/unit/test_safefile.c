@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "credfile.h"
 #include "safefile.h"
 #include "wipe.h"
 
@@ -1146,6 +1147,43 @@ static void test_openat_dir(void **state)
 			 CG_E_NOTREG);
 	assert_int_equal(cg_openat_dir(fx->dirfd, "../x", true, 022, &fd),
 			 CG_E_NAME);
+/* A credential may be read by nobody else: readable by group or others
+ * is "exposed", told apart from every other refusal. */
+static void test_credfile_exposed(void **state)
+{
+	struct fixture *fx = *state;
+	struct cg_credfile_status s;
+	char buf[PATH_MAX + 300];
+	int fd = -1;
+
+	make_text(fx, "key", "k", 0600);
+	assert_int_equal(cg_credfile_open(path_in(fx, "key"), &fd, &s), CG_OK);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = -1;
+	make_text(fx, "world", "k", 0644);
+	assert_int_equal(cg_credfile_open(path_in(fx, "world"), &fd, &s),
+			 CG_E_EXPOSED);
+	assert_int_equal(fd, -1);
+	assert_string_equal(cg_credfile_reason(&s), "credential_exposed");
+	cg_credfile_readable_by(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "world");
+	cg_credfile_explain("/x", &s, buf, sizeof(buf));
+	assert_string_equal(buf, "/x: readable by group or others (mode 0644): "
+			    "the credential is exposed; make it mode 0600 or 0400");
+	make_text(fx, "group", "k", 0440);
+	assert_int_equal(cg_credfile_open(path_in(fx, "group"), &fd, &s),
+			 CG_E_EXPOSED);
+	cg_credfile_readable_by(&s, buf, sizeof(buf));
+	assert_int_equal(strncmp(buf, "group ", 6), 0);
+	/* writable by others is the older refusal, not "exposed" */
+	make_text(fx, "gw", "k", 0620);
+	assert_int_equal(cg_credfile_open(path_in(fx, "gw"), &fd, &s), CG_E_MODE);
+	assert_string_equal(cg_credfile_reason(&s), "file_error");
+	cg_credfile_explain("/x", &s, buf, sizeof(buf));
+	assert_string_equal(buf, "/x: unsafe permissions: mode 0620, writable "
+			    "by group or others");
+	assert_int_equal(fd, -1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1181,6 +1219,7 @@ int main(void)
 		T(test_walk_writable_dir_refused),
 		T(test_walk_foreign_dir_refused),
 		T(test_walk_create),
+		T(test_credfile_exposed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
