@@ -67,3 +67,11 @@ EXTRA_DIST += tests/tools/log.sh tests/tools/log-sample.sh tests/tools/log-journ
 # skipped when not root).
 TESTS += tests/tools/scan.sh
 EXTRA_DIST += tests/tools/scan.sh
+
+# The scanner's pure parts: needles, readers, escaping (cmocka).
+CMOCKA_TESTS += tests/tools/scan.t
+tests_tools_scan_t_SOURCES = tests/tools/test_scan.c
+tests_tools_scan_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdir)/tests/unit
+tests_tools_scan_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_tools_scan_t_LDADD = tools/libenroll.la $(CG_TEST_LIBS)
+tests_tools_scan_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
