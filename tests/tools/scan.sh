@@ -244,6 +244,8 @@ ok $? "and says so"
 
 mkdir -m 755 "$RT/srv/locked"
 echo "$P" | put bob "$RT/srv/locked/secret" 000
+mkdir -m 000 "$RT/srv/locked/closed"
+chown bob:bob "$RT/srv/locked/closed"
 setpriv --inh-caps=-dac_override,-dac_read_search \
 	--bounding-set=-dac_override,-dac_read_search \
 	"$TOOL_BUILT" --config "$CONF" scan "$RT/srv/locked" "$RT/srv/clean" \
@@ -251,8 +253,9 @@ setpriv --inh-caps=-dac_override,-dac_read_search \
 RC=$?
 expect_rc 2 "an unreadable file (root without DAC override): exit 2"
 grep -q "^credgate-enroll: scan: $RT/srv/locked/secret: cannot open: Permission denied" "$W/err" &&
-	grep -q '^summary: .* files=1 .* unreadable=1 ' "$W/out"
-ok $? "it is reported and counted, and the scan goes on"
+	grep -q "^credgate-enroll: scan: $RT/srv/locked/closed: cannot open: Permission denied" "$W/err" &&
+	grep -q '^summary: .* files=1 .* unreadable=2 ' "$W/out"
+ok $? "an unreadable file and directory are reported and counted, and the scan goes on"
 
 rootns_install_setuid "$TOOL_BUILT" credgate-enroll
 as_user alice "$RT/bin/credgate-enroll" scan "$H/alice" </dev/null >"$W/out" 2>"$W/err"
@@ -260,6 +263,31 @@ RC=$?
 expect_rc 2 "run by a user: refused, exit 2"
 grep -q 'only root may scan' "$W/err"
 ok $? "and told why"
+
+# --- what the walk leaves alone ------------------------------------------------------
+# A loop of bind mounts, another file system, FIFOs and device nodes (a
+# FIFO must never block the scan: "timeout" turns a hang into a failure).
+mkdir -p "$RT/srv/walk/loop/inner" "$RT/srv/walk/mnt" "$RT/srv/walk/dev"
+mount --bind "$RT/srv/walk/loop" "$RT/srv/walk/loop/inner"
+mount -t tmpfs -o size=1m walk-tmpfs "$RT/srv/walk/mnt"
+echo "export SMTP_PASSWORD=$P" >"$RT/srv/walk/mnt/on-another-fs.sh"
+mkfifo "$RT/srv/walk/dev/fifo"
+mknod "$RT/srv/walk/dev/zero" c 1 5
+ln -s /dev/zero "$RT/srv/walk/dev/zero-link"
+timeout 60 "$TOOL_BUILT" --config "$CONF" scan "$RT/srv/walk" </dev/null >"$W/out" 2>"$W/err"
+RC=$?
+expect_rc 0 "a loop of bind mounts, another file system, a FIFO, a device: exit 0"
+grep_ok '^summary: .* symlinks=1 special=2 other_fs=1 .* loops=1 ' "$W/out" \
+	"the loop entered once, the other file system, FIFO and device left alone"
+timeout 60 "$TOOL_BUILT" --config "$CONF" scan --no-xdev "$RT/srv/walk" </dev/null >"$W/out" 2>"$W/err"
+RC=$?
+expect_rc 1 "--no-xdev: the copy on the other file system is found"
+grep_ok "^credential=smtp path=$RT/srv/walk/mnt/on-another-fs.sh line=1 " "$W/out" \
+	"named with its path"
+umount "$RT/srv/walk/mnt" "$RT/srv/walk/loop/inner"
+scan --no-xdev /proc /sys
+expect_rc 0 "/proc and /sys are never walked"
+grep_ok '^summary: .* files=0 .* excluded=2 ' "$W/out" "and counted as left out"
 
 # --- [scan] in the configuration ----------------------------------------------------
 write_scan_conf "[scan]" "paths = $RT/srv" "exclude = *.bak, locked"
