@@ -5,10 +5,11 @@
 #  - `./configure CC=clang --enable-fuzzing`: linked with libFuzzer, and
 #    `make fuzz [FUZZ_SECONDS=20] [FUZZ_TARGETS="state config"]` fuzzes
 #    each for FUZZ_SECONDS, corpus and findings in fuzz-out/NAME/.
-FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import logq grace
+FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import logq grace \
+	scan
 FUZZ_PROGS = fuzz/fuzz_base32 fuzz/fuzz_otpauth fuzz/fuzz_state \
 	fuzz/fuzz_config fuzz/fuzz_gate_args fuzz/fuzz_import fuzz/fuzz_logq \
-	fuzz/fuzz_grace
+	fuzz/fuzz_grace fuzz/fuzz_scan
 check_PROGRAMS += $(FUZZ_PROGS)
 if FUZZING
 FUZZ_MAIN =
@@ -48,6 +49,10 @@ fuzz_fuzz_logq_SOURCES = fuzz/fuzz_logq.c $(FUZZ_MAIN)
 fuzz_fuzz_logq_CPPFLAGS = $(FUZZ_INCLUDES)
 fuzz_fuzz_logq_LDADD = tools/libenroll.la
 fuzz_fuzz_logq_LDFLAGS = $(FUZZ_LINKFLAGS)
+fuzz_fuzz_scan_SOURCES = fuzz/fuzz_scan.c $(FUZZ_MAIN)
+fuzz_fuzz_scan_CPPFLAGS = $(FUZZ_INCLUDES)
+fuzz_fuzz_scan_LDADD = tools/libenroll.la
+fuzz_fuzz_scan_LDFLAGS = $(FUZZ_LINKFLAGS)
 
 TESTS += fuzz/seeds.sh
 EXTRA_DIST += fuzz/seeds.sh fuzz/standalone.c fuzz/seeds
