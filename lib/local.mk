@@ -78,3 +78,4 @@ store-ldap-uninstall-so:
 	rm -f '$(DESTDIR)$(pkglibdir)/store_ldap.so'
 .PHONY: store-ldap-remove-la store-ldap-uninstall-so
 EXTRA_DIST += etc/ldap/credgate.ldif etc/ldap/credgate-acl.ldif
+EXTRA_DIST += lib/README.md
