@@ -37,6 +37,8 @@ enum scan_exit {
 #define SCAN_HITS_MAX 65536            /* matches remembered per file */
 #define SCAN_GIT_IDLE_SECONDS 60       /* a git worker silent this long is killed */
 #define SCAN_PROBLEMS_LISTED 1000      /* in the JSON output */
+#define SCAN_DEPTH_MAX 1024            /* directory levels: each holds an
+					* open DIR (fd and buffer) */
 
 /* ---- who can read a file (scan_reach.c) --------------------------------- */
 

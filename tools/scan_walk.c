@@ -231,6 +231,14 @@ static void enter(struct walk *w, int fd, const struct stat *st,
 		close(fd);
 		return;
 	}
+	if (w->depth >= SCAN_DEPTH_MAX) {
+		/* A user can nest without end; memory and fds cannot. */
+		s->st.unreadable++;
+		scan_report_problem(s, w->path, "more than %d directories "
+				    "deep: not entered", SCAN_DEPTH_MAX);
+		close(fd);
+		return;
+	}
 	scan_reach_enter(&reach, st);
 	if (s->o->git && is_git_dir(fd))
 		scan_git_repo(s, w->path, st, parent_reach);

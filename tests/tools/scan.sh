@@ -285,6 +285,14 @@ expect_rc 1 "--no-xdev: the copy on the other file system is found"
 grep_ok "^credential=smtp path=$RT/srv/walk/mnt/on-another-fs.sh line=1 " "$W/out" \
 	"named with its path"
 umount "$RT/srv/walk/mnt" "$RT/srv/walk/loop/inner"
+# A tree nested deeper than the walk goes (1024 levels): reported, not fatal.
+mkdir "$RT/srv/deep"
+(cd "$RT/srv/deep" && perl -e 'for (1..1100) { mkdir "d" or die; chdir "d" or die }')
+scan "$RT/srv/deep"
+expect_rc 2 "a tree deeper than 1024 levels: exit 2"
+grep_ok "^credgate-enroll: scan: $RT/srv/deep(/d){1024}: more than 1024 directories deep: not entered" \
+	"$W/err" "the level not entered is reported"
+rm -rf "$RT/srv/deep"
 scan --no-xdev /proc /sys
 expect_rc 0 "/proc and /sys are never walked"
 grep_ok '^summary: .* files=0 .* excluded=2 ' "$W/out" "and counted as left out"
