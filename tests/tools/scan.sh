@@ -187,6 +187,9 @@ ls "$RT" | grep -q pwned
 [ $? -ne 0 ]
 ok $? "no command named by the repository's configuration or hooks ran"
 never_value "no output line contains the value" "$W/out" "$W/err"
+grep -q 'scanning:' "$W/err"
+[ $? -ne 0 ]
+ok $? "no progress line when standard error is not a terminal"
 if [ "$CG_SYSLOG_FILE" = none ]; then
 	skip "one audit line per finding" "no private syslog"
 	skip "no syslog line contains the value" "no private syslog"
