@@ -40,8 +40,8 @@ static const char *const messages[CG_E__COUNT] = {
 	[CG_E_NOTMINE] = "file belongs to another user",
 	[CG_E_UNAVAILABLE] = "state store unavailable",
 	[CG_E_CONFLICT] = "state changed concurrently, retries exhausted",
-	[CG_E_UNSEAL] = "sealed state failed authentication "
-			"(wrong host key, another user's state, or tampered)",
+	[CG_E_UNSEAL] = "sealed data does not open (other key, other "
+			"user, or altered)",
 	[CG_E_KEY] = "host key missing or unusable",
 	[CG_E_CHANGED] = "file changed while it was being replaced",
 	[CG_E_EXPOSED] = "readable by group or others",

@@ -22,6 +22,8 @@ struct cg_config *cg_config_new(void)
 	snprintf(cfg->defaults.versions_dir,
 		 sizeof(cfg->defaults.versions_dir), "%s",
 		 CG_DEFAULT_VERSIONS_DIR);
+	snprintf(cfg->defaults.host_key, sizeof(cfg->defaults.host_key),
+		 "%s", CG_DEFAULT_HOST_KEY);
 	cfg->defaults.window = 1;
 	cfg->defaults.max_failures = 5;
 	cfg->defaults.failure_window = 300;

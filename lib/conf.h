@@ -2,9 +2,9 @@
  * a lib/config.h would shadow it for every file in lib/. */
 /* credgate.conf: one INI-style policy file plus optional drop-ins.
  *
- *   [defaults]             state_dir, window, max_failures, failure_window,
- *                          lockout, grace, grace_dir, self_enroll, issuer,
- *                          store, versions_dir
+ *   [defaults]             state_dir, host_key, window, max_failures,
+ *                          failure_window, lockout, grace, grace_dir,
+ *                          self_enroll, issuer, store, versions_dir
  *   [ldap]                 uri, tls, ca_file, bind_dn, bind_password_file,
  *                          user_base, token_base, timeout, local_users
  *                          (the fleet store; rules in conf_ldap.c)
@@ -53,9 +53,9 @@
  *
  * Ranges: min_length 4..4096, max_file_size 1..1G, window 0..10, max_failures 1..1000, failure_window 1..86400 s,
  * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at
- * most 127 bytes, state_dir, grace_dir and path absolute.  Required:
- * members in a role, path and roles in a credential; every role a
- * credential names must be defined (in any file).
+ * most 127 bytes, state_dir, host_key, grace_dir and path absolute.
+ * Required: members in a role, path and roles in a credential; every role
+ * a credential names must be defined (in any file).
  *
  * Return codes: CG_E_PARSE for any content error, CG_E_NOMEM, CG_E_INVAL
  * for bad arguments; cg_config_load also passes on the refusals of
@@ -71,6 +71,9 @@
 
 #ifndef CG_DEFAULT_CONFIG
 #define CG_DEFAULT_CONFIG SYSCONFDIR "/credgate/credgate.conf"
+#endif
+#ifndef CG_DEFAULT_HOST_KEY
+#define CG_DEFAULT_HOST_KEY SYSCONFDIR "/credgate/host.key"
 #endif
 #ifndef CG_DEFAULT_STATE_DIR
 #define CG_DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/credgate/users"
@@ -100,6 +103,7 @@ struct cg_defaults {
 	char state_dir[PATH_MAX];
 	char versions_dir[PATH_MAX]; /* credgate put: locks, kept versions */
 	enum cg_store_kind store;
+	char host_key[PATH_MAX];  /* seals the state files (seal.h) */
 	unsigned window;          /* steps accepted either side, default 1 */
 	unsigned max_failures;    /* default 5 */
 	unsigned failure_window;  /* seconds, default 300 */

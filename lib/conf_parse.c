@@ -284,6 +284,17 @@ static cg_err def_versions_dir(struct parser *p, const char *key,
 	return CG_OK;
 }
 
+static cg_err def_host_key(struct parser *p, const char *key, char *value)
+{
+	struct cg_defaults *d = &p->cfg->defaults;
+	cg_err err;
+
+	if ((err = check_abs_path(p, key, value)) != CG_OK)
+		return err;
+	snprintf(d->host_key, sizeof(d->host_key), "%s", value);
+	return CG_OK;
+}
+
 static cg_err def_window(struct parser *p, const char *key, char *value)
 {
 	return set_number(p, key, value, false, 0, 10,
@@ -363,6 +374,7 @@ static cg_err def_store(struct parser *p, const char *key, char *value)
 
 static const struct key_def defaults_keys[] = {
 	{ "state_dir", def_state_dir },
+	{ "host_key", def_host_key },
 	{ "window", def_window },
 	{ "max_failures", def_max_failures },
 	{ "failure_window", def_failure_window },

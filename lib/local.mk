@@ -17,7 +17,8 @@ lib_libcredgate_la_SOURCES = \
 	lib/utf8.c lib/utf8.h \
 	lib/policy.c lib/policy.h \
 	lib/verify.c lib/verify.h \
-	lib/state_text.c lib/state.h \
+	lib/state_text.c lib/state.h lib/state_sealed.c lib/state_sealed.h \
+	lib/seal.c lib/seal.h \
 	lib/store.c lib/store.h lib/store_backend.h lib/store_files.c \
 	lib/session.c lib/session.h \
 	lib/grace.c lib/grace.h \

@@ -1,24 +1,38 @@
-/* Recovery codes: generation, salted PBKDF2 hashes, matching, use.
+/* Recovery codes: generation, salted hashes, matching, use.
  *
- * A code is only ever held in clear in buffers we wipe; the state file
- * keeps "pbkdf2-sha256:ITER:SALTHEX:HASHHEX".  Matching derives the key
- * for every stored entry, so the time taken says neither which entry
- * matched nor whether one did. */
+ * A code is only ever held in clear in buffers we wipe; the state keeps
+ * "sha256:SALTHEX:HASHHEX", SHA-256 of a 16-byte random salt and the
+ * normalised code.  A fast hash is enough: a code carries 60 random bits,
+ * and the hashes live inside the sealed state, where whoever can read
+ * them holds the host key and with it the TOTP secret itself.  PBKDF2
+ * ("pbkdf2-sha256:ITER:SALTHEX:HASHHEX", what format-1 states stored) is
+ * still matched, so codes handed out before stay valid.
+ *
+ * Matching computes CG_RECOVERY_MAX hashes every time: one per stored
+ * entry and one on a dummy entry for each empty slot, with no early exit
+ * and no branch on the result, so the time taken says neither which
+ * entry matched, nor whether one did, nor how many codes the user has
+ * (nor whether the user has a state at all: the module judges a decoy
+ * the same way).  Only legacy PBKDF2 entries cost more, until the user
+ * gets new codes. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include "recovery.h"
+#include "cg_macros.h"
+#include "hex.h"
+#include "number.h"
 #include "random.h"
 #include "wipe.h"
 
-#define RECOVERY_PREFIX "pbkdf2-sha256:"
+#define PBKDF2_PREFIX "pbkdf2-sha256:"
+#define FAST_PREFIX "sha256:"
 /* Longest normalised code we hash: generated codes have 12 characters,
  * Google Authenticator scratch codes 8 digits. */
 #define RECOVERY_NORM_MAX 32
 
 static const char code_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-static const char hex_digits[] = "0123456789abcdef";
 
 cg_err cg_recovery_generate(char out[CG_RECOVERY_CODE_SIZE])
 {
@@ -66,26 +80,47 @@ static cg_err recovery_normalise(const char *code, char out[RECOVERY_NORM_MAX + 
 	return n > 0 ? CG_OK : CG_E_INVAL;
 }
 
-static cg_err recovery_derive(const char *norm, size_t len,
-			      const uint8_t salt[CG_RECOVERY_SALT_LEN],
-			      unsigned iter, uint8_t key[CG_RECOVERY_KEY_LEN])
+/* SHA-256(salt || code): the fast hash.  md is fetched once per
+ * caller. */
+static cg_err fast_hash(EVP_MD *md, const char *norm, size_t len,
+			const uint8_t salt[CG_RECOVERY_SALT_LEN],
+			uint8_t out[CG_RECOVERY_KEY_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned n = 0;
+	cg_err e = CG_E_CRYPTO;
+
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, salt, CG_RECOVERY_SALT_LEN) == 1 &&
+	    EVP_DigestUpdate(ctx, norm, len) == 1 &&
+	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == CG_RECOVERY_KEY_LEN)
+		e = CG_OK;
+	EVP_MD_CTX_free(ctx);
+	if (e != CG_OK)
+		cg_wipe(out, CG_RECOVERY_KEY_LEN);
+	return e;
+}
+
+static cg_err pbkdf2_hash(const char *norm, size_t len,
+			  const uint8_t salt[CG_RECOVERY_SALT_LEN],
+			  unsigned iter, uint8_t out[CG_RECOVERY_KEY_LEN])
 {
 	if (PKCS5_PBKDF2_HMAC(norm, (int)len, salt, CG_RECOVERY_SALT_LEN,
 			      (int)iter, EVP_sha256(), CG_RECOVERY_KEY_LEN,
-			      key) != 1) {
-		cg_wipe(key, CG_RECOVERY_KEY_LEN);
+			      out) != 1) {
+		cg_wipe(out, CG_RECOVERY_KEY_LEN);
 		return CG_E_CRYPTO;
 	}
 	return CG_OK;
 }
 
-static void hex_encode(const uint8_t *in, size_t n, char *out)
+/* iter 0: the fast hash, else PBKDF2 with iter iterations. */
+static cg_err entry_hash(EVP_MD *md, const char *norm, size_t len,
+			 const uint8_t salt[CG_RECOVERY_SALT_LEN],
+			 unsigned iter, uint8_t out[CG_RECOVERY_KEY_LEN])
 {
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex_digits[in[i] >> 4];
-		out[2 * i + 1] = hex_digits[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
+	return iter == 0 ? fast_hash(md, norm, len, salt, out) :
+	    pbkdf2_hash(norm, len, salt, iter, out);
 }
 
 cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE])
@@ -94,143 +129,162 @@ cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE])
 	uint8_t salt[CG_RECOVERY_SALT_LEN], key[CG_RECOVERY_KEY_LEN];
 	char salthex[2 * CG_RECOVERY_SALT_LEN + 1];
 	char keyhex[2 * CG_RECOVERY_KEY_LEN + 1];
+	EVP_MD *md = NULL;
 	size_t len;
 	int n;
 	cg_err r;
 
-	memset(norm, 0, sizeof norm);
-	memset(key, 0, sizeof key);
-	memset(keyhex, 0, sizeof keyhex);
+	memset(norm, 0, sizeof(norm));
+	memset(key, 0, sizeof(key));
+	memset(keyhex, 0, sizeof(keyhex));
 	if ((r = recovery_normalise(code, norm, &len)) != CG_OK)
 		goto out;
-	if ((r = cg_random_bytes(salt, sizeof salt)) != CG_OK)
+	if ((r = cg_random_bytes(salt, sizeof(salt))) != CG_OK)
 		goto out;
-	if ((r = recovery_derive(norm, len, salt, CG_RECOVERY_ITERATIONS,
-				 key)) != CG_OK)
+	r = CG_E_CRYPTO;
+	if ((md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (r = fast_hash(md, norm, len, salt, key)) != CG_OK)
 		goto out;
-	hex_encode(salt, sizeof salt, salthex);
-	hex_encode(key, sizeof key, keyhex);
-	n = snprintf(out, CG_RECOVERY_HASH_SIZE, RECOVERY_PREFIX "%u:%s:%s",
-		     (unsigned)CG_RECOVERY_ITERATIONS, salthex, keyhex);
+	cg_hex_encode(salt, sizeof(salt), salthex);
+	cg_hex_encode(key, sizeof(key), keyhex);
+	n = snprintf(out, CG_RECOVERY_HASH_SIZE, FAST_PREFIX "%s:%s", salthex,
+		     keyhex);
 	r = (n > 0 && n < CG_RECOVERY_HASH_SIZE) ? CG_OK : CG_E_TOOBIG;
  out:
 	if (r != CG_OK)
 		cg_wipe(out, CG_RECOVERY_HASH_SIZE);
-	cg_wipe(norm, sizeof norm);
-	cg_wipe(key, sizeof key);
-	cg_wipe(keyhex, sizeof keyhex);
+	EVP_MD_free(md);
+	cg_wipe_array(norm);
+	cg_wipe_array(key);
+	cg_wipe_array(keyhex);
 	return r;
 }
 
-/* Exactly 2*n lower-case hex digits ending at a terminator. */
-static bool hex_decode(const char *s, size_t n, char end, uint8_t *out)
-{
-	for (size_t i = 0; i < 2 * n; i++) {
-		const char *d = s[i] != '\0' ? strchr(hex_digits, s[i]) : NULL;
-
-		if (d == NULL)
-			return false;
-		if (out != NULL) {
-			unsigned v = (unsigned)(d - hex_digits);
-
-			out[i / 2] = (uint8_t)(i % 2 == 0 ? v << 4 :
-					       (out[i / 2] | v));
-		}
-	}
-	return s[2 * n] == end;
-}
-
-/* Canonical decimal (no sign, no leading zero) in ITER_MIN..ITER_MAX,
- * followed by ':'.  Sets *len to the number of digits. */
+/* Canonical decimal in ITER_MIN..ITER_MAX followed by ':'; *len digits. */
 static bool iter_parse(const char *s, unsigned *iter, size_t *len)
 {
-	unsigned long v = 0;
-	size_t i;
+	const char *end = NULL;
+	uint64_t v = 0;
 
-	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
-		if (i == 8 || (i == 1 && s[0] == '0'))
-			return false;       /* beyond ITER_MAX's 8 digits */
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (i == 0 || s[i] != ':' || v < CG_RECOVERY_ITER_MIN ||
+	if (cg_dec_prefix(s, &end, &v) != CG_OK || *end != ':' ||
+	    (s[0] == '0' && end - s > 1) || v < CG_RECOVERY_ITER_MIN ||
 	    v > CG_RECOVERY_ITER_MAX)
 		return false;
 	*iter = (unsigned)v;
-	*len = i;
+	*len = (size_t)(end - s);
 	return true;
+}
+
+/* SALTHEX ":" HASHHEX, lower case, then the end of the string. */
+static bool salt_and_hash(const char *p, uint8_t salt[CG_RECOVERY_SALT_LEN],
+			  uint8_t key[CG_RECOVERY_KEY_LEN])
+{
+	if (strnlen(p, 2 * CG_RECOVERY_SALT_LEN + 1) <
+	    2 * CG_RECOVERY_SALT_LEN + 1 ||
+	    !cg_hex_decode(p, CG_RECOVERY_SALT_LEN, true, salt) ||
+	    p[2 * CG_RECOVERY_SALT_LEN] != ':')
+		return false;
+	p += 2 * CG_RECOVERY_SALT_LEN + 1;
+	return strnlen(p, 2 * CG_RECOVERY_KEY_LEN + 1) ==
+	    2 * CG_RECOVERY_KEY_LEN &&
+	    cg_hex_decode(p, CG_RECOVERY_KEY_LEN, true, key);
 }
 
 cg_err cg_recovery_entry_parse(const char *entry, unsigned *iter,
 			       uint8_t salt[CG_RECOVERY_SALT_LEN],
 			       uint8_t key[CG_RECOVERY_KEY_LEN])
 {
+	uint8_t s[CG_RECOVERY_SALT_LEN], k[CG_RECOVERY_KEY_LEN];
 	const char *p = entry;
-	unsigned it;
+	unsigned it = 0;
 	size_t len;
+	cg_err r = CG_E_PARSE;
 
-	if (strncmp(p, RECOVERY_PREFIX, strlen(RECOVERY_PREFIX)) != 0)
-		return CG_E_PARSE;
-	p += strlen(RECOVERY_PREFIX);
-	if (!iter_parse(p, &it, &len))
-		return CG_E_PARSE;
-	p += len + 1;
-	if (!hex_decode(p, CG_RECOVERY_SALT_LEN, ':', salt))
-		return CG_E_PARSE;
-	p += 2 * CG_RECOVERY_SALT_LEN + 1;
-	if (!hex_decode(p, CG_RECOVERY_KEY_LEN, '\0', key))
-		return CG_E_PARSE;
+	if (strncmp(p, FAST_PREFIX, strlen(FAST_PREFIX)) == 0) {
+		p += strlen(FAST_PREFIX);
+	} else if (strncmp(p, PBKDF2_PREFIX, strlen(PBKDF2_PREFIX)) == 0) {
+		p += strlen(PBKDF2_PREFIX);
+		if (!iter_parse(p, &it, &len))
+			goto out;
+		p += len + 1;
+	} else {
+		goto out;
+	}
+	if (!salt_and_hash(p, s, k))
+		goto out;
 	if (iter != NULL)
 		*iter = it;
-	return CG_OK;
+	if (salt != NULL)
+		memcpy(salt, s, sizeof(s));
+	if (key != NULL)
+		memcpy(key, k, sizeof(k));
+	r = CG_OK;
+ out:
+	cg_wipe_array(k);
+	return r;
 }
 
-/* Does the normalised code match one stored entry?  A malformed entry
- * (the parser refuses those, so only a corrupted struct) never matches. */
-static bool recovery_entry_matches(const char *entry, const char *norm,
-				   size_t len)
+/* Does the normalised code match this entry?  Computed the same way
+ * whether or not it is a real entry (real = 0: a dummy for an empty
+ * slot, which never matches).  A malformed entry (the parser refuses
+ * those, so only a corrupted struct) never matches. */
+static unsigned entry_matches(EVP_MD *md, const char *entry, unsigned real,
+			      const char *norm, size_t len)
 {
+	static const char dummy[] = FAST_PREFIX
+	    "00000000000000000000000000000000:"
+	    "0000000000000000000000000000000000000000000000000000000000000000";
 	uint8_t salt[CG_RECOVERY_SALT_LEN], want[CG_RECOVERY_KEY_LEN];
 	uint8_t got[CG_RECOVERY_KEY_LEN];
-	unsigned iter;
-	bool ok = false;
+	unsigned iter = 0, ok = 0;
 
-	if (cg_recovery_entry_parse(entry, &iter, salt, want) == CG_OK &&
-	    recovery_derive(norm, len, salt, iter, got) == CG_OK)
-		ok = cg_memeq_consttime(got, want, sizeof got);
-	cg_wipe(got, sizeof got);
-	cg_wipe(want, sizeof want);
-	return ok;
+	if (cg_recovery_entry_parse(real ? entry : dummy, &iter, salt,
+				    want) == CG_OK &&
+	    entry_hash(md, norm, len, salt, iter, got) == CG_OK)
+		ok = cg_memeq_consttime(got, want, sizeof(got));
+	cg_wipe_array(got);
+	cg_wipe_array(want);
+	return ok & real;
 }
 
 cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 			 size_t *index)
 {
 	char norm[RECOVERY_NORM_MAX + 1];
-	size_t len, found = 0;
+	size_t len = 0, found = 0, n = st->nrecovery;
 	unsigned hit = 0;
+	EVP_MD *md = NULL;
 	cg_err r;
 
-	memset(norm, 0, sizeof norm);
-	/* Input that cannot be a code at all returns at once: that depends
-	 * only on what the caller typed, never on the stored codes. */
-	if ((r = recovery_normalise(input, norm, &len)) != CG_OK)
+	memset(norm, 0, sizeof(norm));
+	/* Input that cannot be a code at all is still hashed (as an empty
+	 * code that matches nothing): the work depends on nothing. */
+	if (recovery_normalise(input, norm, &len) != CG_OK)
+		len = 0;
+	if ((md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+		r = CG_E_CRYPTO;
 		goto out;
-	/* No early exit: every entry costs one full derivation.  The
-	 * selection below has no data-dependent branch either. */
-	for (size_t i = 0; i < st->nrecovery && i < CG_RECOVERY_MAX; i++) {
-		unsigned m = recovery_entry_matches(st->recovery[i], norm, len);
-		size_t first = (size_t)0 - (size_t)(m & ~hit & 1u);
+	}
+	/* No early exit; the selection has no data-dependent branch. */
+	for (size_t i = 0; i < CG_RECOVERY_MAX; i++) {
+		unsigned real = i < n, m;
+		size_t first;
 
+		m = entry_matches(md, st->recovery[i], real, norm, len) &
+		    (unsigned)(len > 0);
+		first = (size_t)0 - (size_t)(m & ~hit & 1u);
 		found = (found & ~first) | (i & first);
 		hit |= m;
 	}
 	if (hit) {
 		*index = found;
 		r = CG_OK;
-	} else
+	} else {
 		r = CG_E_INVAL;
+	}
  out:
-	cg_wipe(norm, sizeof norm);
+	EVP_MD_free(md);
+	cg_wipe_array(norm);
 	return r;
 }
 

@@ -1,5 +1,6 @@
-/* Recovery codes: shown once at enrollment, stored only as salted
- * PBKDF2-HMAC-SHA256 hashes, each accepted once at the TOTP prompt. */
+/* Recovery codes: shown once at enrollment, stored only as salted hashes
+ * inside the sealed state (recovery.c says why a fast hash), each
+ * accepted once at the TOTP prompt. */
 #ifndef CG_RECOVERY_H
 #define CG_RECOVERY_H
 #include <stdbool.h>
@@ -11,26 +12,29 @@
 #define CG_RECOVERY_DEFAULT_COUNT 10
 /* "xxxx-xxxx-xxxx": 12 characters of a 32-letter alphabet = 60 bits. */
 #define CG_RECOVERY_CODE_SIZE 16      /* incl. NUL */
-#define CG_RECOVERY_ITERATIONS 20000
 
 /* A new random code, printable form (lower-case base32 in groups of 4). */
 cg_err cg_recovery_generate(char out[CG_RECOVERY_CODE_SIZE]);
 
-/* Hash a code as "pbkdf2-sha256:ITER:SALTHEX:HASHHEX" with a fresh salt.
+/* Hash a code as "sha256:SALTHEX:HASHHEX" (SHA-256 of a fresh 16-byte
+ * salt and the normalised code).
  * The code is normalised first: case folded, spaces and dashes dropped,
  * so "ABCD EFGH IJKL" matches "abcd-efgh-ijkl".  Google Authenticator's
  * 8-digit scratch codes are valid codes too (imports keep them). */
 cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE]);
 
-/* Is `input` one of st's recovery codes?  Every stored hash is computed
- * (no early exit), so timing does not tell which one or whether any.
+/* Is `input` one of st's recovery codes?  CG_RECOVERY_MAX hashes are
+ * computed whatever st holds (recovery.c), so timing tells neither which
+ * code, nor whether any, nor how many the user has.  CG_E_CRYPTO if
+ * OpenSSL fails.
  * On a match returns CG_OK and *index; CG_E_INVAL if none matches. */
 cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 			 size_t *index);
 
-/* The parts of one stored entry "pbkdf2-sha256:ITER:SALTHEX:HASHHEX":
- * ITER canonical decimal in CG_RECOVERY_ITER_MIN..CG_RECOVERY_ITER_MAX,
- * 32 and 64 lower-case hex digits.  Anything else is CG_E_PARSE.  Used by
+/* The parts of one stored entry: "sha256:SALTHEX:HASHHEX" (*iter 0), or
+ * the legacy "pbkdf2-sha256:ITER:SALTHEX:HASHHEX" with ITER canonical
+ * decimal in CG_RECOVERY_ITER_MIN..CG_RECOVERY_ITER_MAX; 32 and 64
+ * lower-case hex digits.  Anything else is CG_E_PARSE.  Used by
  * the state parser (to refuse a malformed entry) and by the matcher.
  * Any of the out pointers may be NULL. */
 #define CG_RECOVERY_SALT_LEN 16

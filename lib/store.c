@@ -29,13 +29,14 @@ cg_err cg_store_new(const struct cg_store_ops *ops, void *be,
 	return CG_OK;
 }
 
-cg_err cg_store_open_files(const char *state_dir, struct cg_store **out)
+cg_err cg_store_open_files(const char *state_dir, const char *host_key,
+			   struct cg_store **out)
 {
 	void *be = NULL;
 	cg_err e;
 
 	*out = NULL;
-	if ((e = cg_store_files_open(state_dir, &be)) != CG_OK)
+	if ((e = cg_store_files_open(state_dir, host_key, &be)) != CG_OK)
 		return e;
 	return cg_store_new(&cg_store_files_ops, be, out);
 }
@@ -46,7 +47,8 @@ cg_err cg_store_open_kind(const struct cg_config *cfg,
 	cg_store_set_open_why(NULL);
 	if (kind == CG_STORE_LDAP)
 		return cg_store_open_ldap(cfg, out);
-	return cg_store_open_files(cfg->defaults.state_dir, out);
+	return cg_store_open_files(cfg->defaults.state_dir,
+				   cfg->defaults.host_key, out);
 }
 
 cg_err cg_store_open(const struct cg_config *cfg, struct cg_store **out)
@@ -129,9 +131,9 @@ static cg_err txn_once(struct cg_store *s, const char *user, cg_store_fn fn,
 	cg_state_init(&txn->st);
 	txn->user = user;
 	txn->bad_line = 0;
+	txn->stale = false;
 	txn->op = CG_STORE_KEEP;
-	txn->found = s->ops->read_locked(s->be, user, &h, &txn->st,
-					 &txn->bad_line);
+	txn->found = s->ops->read_locked(s->be, txn, &h);
 	if (txn->found != CG_OK && txn->found != CG_E_NOENT &&
 	    !cg_store_damaged(txn->found)) {
 		e = txn->found;

@@ -46,7 +46,8 @@
 struct cg_store;                      /* opaque; one per open store */
 
 /* Open the store the configuration names: the files backend on
- * defaults.state_dir, or with "store = ldap" the directory of [ldap]
+ * defaults.state_dir sealing under defaults.host_key, or with
+ * "store = ldap" the directory of [ldap]
  * (whose break-glass local_users still use state_dir).  cfg must outlive
  * the store.  On failure cg_store_why(NULL) says why, where the error
  * code does not. */
@@ -54,14 +55,19 @@ cg_err cg_store_open(const struct cg_config *cfg, struct cg_store **out);
 /* The same for a given store whatever "store =" says (migrate). */
 cg_err cg_store_open_kind(const struct cg_config *cfg,
 			  enum cg_store_kind kind, struct cg_store **out);
-/* Open the files backend on one directory (root's, mode 0700). */
-cg_err cg_store_open_files(const char *state_dir, struct cg_store **out);
+/* Open the files backend on one directory (root's, mode 0700), sealing
+ * under the key file host_key (absolute path; read when needed, so a
+ * missing key only fails the reads and writes that need it). */
+cg_err cg_store_open_files(const char *state_dir, const char *host_key,
+			   struct cg_store **out);
 void cg_store_close(struct cg_store *store);        /* NULL is fine */
 /* "files", "ldap": for messages. */
 const char *cg_store_backend(const struct cg_store *store);
 /* Why the store's last failed operation failed (with NULL: the last
- * cg_store_open of this thread), for a log line's detail; "" when the
- * error code says it all.  Never holds a secret. */
+ * cg_store_open of this thread), for a log line's detail ("host key
+ * PATH: wrong owner", "state of alice: sealed under key ...", the
+ * directory's words); "" when the error code says it all.  Never holds a
+ * secret. */
 const char *cg_store_why(const struct cg_store *store);
 #define CG_STORE_DETAIL_MAX 1536      /* a log detail with the why */
 /* The audit reason for a store error: "store_unavailable" for
@@ -92,6 +98,10 @@ struct cg_store_txn {
 	 * Other read errors end the transaction before fn is called. */
 	cg_err found;
 	unsigned bad_line;
+	/* Found, but stored in an older form (a clear format-1 file, or
+	 * sealed under a key other than the current one): writing it back
+	 * unchanged brings it up to date (credgate-enroll init, rekey). */
+	bool stale;
 	struct cg_state st;           /* change it in memory */
 	enum cg_store_op op;          /* set by fn */
 };

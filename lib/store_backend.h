@@ -38,10 +38,12 @@ struct cg_store_ops {
 	const char *name;
 
 	/* Begin: make the transaction exclusive (or remember what was read)
-	 * and read the user's state into *st (cg_state_init'ed by the
-	 * caller).  bad_line as for cg_state_parse. */
-	cg_err (*read_locked)(void *be, const char *user, void **h,
-			      struct cg_state *st, unsigned *bad_line);
+	 * for txn->user and read the state into txn->st (cg_state_init'ed
+	 * by the caller); set txn->bad_line as cg_state_parse does and
+	 * txn->stale when the state would now be stored differently (an
+	 * older format, sealed under a key that is not the current one).
+	 * Returns what txn->found becomes. */
+	cg_err (*read_locked)(void *be, struct cg_store_txn *txn, void **h);
 	/* Replace the state read_locked found (old: NULL when that was
 	 * damaged content) by st: one durable write. */
 	cg_err (*commit)(void *be, void *h, const struct cg_state *old,
@@ -62,8 +64,9 @@ struct cg_store_ops {
 	 * malloc'ed string that passed cg_user_name_valid. */
 	cg_err (*list)(void *be, char ***users, size_t *n);
 	/* Why the last operation failed, for the log (server, operation,
-	 * the directory's words; never a secret); NULL if the error code
-	 * says it all (files). */
+	 * the directory's words; files: the host key's problem, why a
+	 * sealed state does not open; never a secret); NULL or "" if the
+	 * error code says it all. */
 	const char *(*why)(void *be);
 	void (*close)(void *be);
 };
@@ -78,7 +81,8 @@ cg_err cg_store_new(const struct cg_store_ops *ops, void *be,
 		    struct cg_store **out);
 
 /* The files backend (store_files.c). */
-cg_err cg_store_files_open(const char *state_dir, void **be_out);
+cg_err cg_store_files_open(const char *state_dir, const char *host_key,
+			   void **be_out);
 extern const struct cg_store_ops cg_store_files_ops;
 
 /* The ldap backend, from the plugin (store_ldap_load.c).  Failures are

@@ -1,6 +1,7 @@
 /* The files backend of the store: one root-only directory, one state file
- * per user ("USER"), one lock file per user (".USER.lock") and, only
- * while a write is under way, one temp file per user (".USER.tmp").
+ * per user ("USER", sealed under the host key: state_sealed.c), one lock
+ * file per user (".USER.lock") and, only while a write is under way, one
+ * temp file per user (".USER.tmp").
  * Every name used here is a checked user name relative to the checked
  * directory fd, so nothing a user controls becomes a path.
  *
@@ -10,7 +11,15 @@
  * temp file left by a writer killed mid-write (SIGKILL cannot be blocked)
  * is removed by the next write under the same lock.  Names starting with
  * '.' are never user names, so lock and temp files cannot collide with a
- * state file; ".A.tmp" can never equal ".B.lock". */
+ * state file; ".A.tmp" can never equal ".B.lock".
+ *
+ * Keys: the host key (defaults.host_key) and, while `credgate-enroll
+ * rekey` runs, the new key next to it (HOST_KEY.new).  Both are loaded
+ * afresh at the start of every read, under the user's lock, so a state
+ * that rekey sealed under the new key is readable by every transaction
+ * that comes after it; every write seals under the new key if there is
+ * one.  A clear format-1 state is read without a key and sealed on its
+ * next write; no write happens without a key. */
 #include "config.h"
 #include <dirent.h>
 #include <errno.h>
@@ -21,9 +30,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "safefile.h"
+#include "seal.h"
+#include "state_sealed.h"
 #include "store.h"
 #include "store_backend.h"
 #include "wipe.h"
+#include "hex.h"
+#include "cg_macros.h"
 
 _Static_assert(CG_USER_NAME_LEN < CG_USER_MAX, "user buffer");
 _Static_assert(CG_USER_NAME_LEN + 6 <= NAME_MAX, "lock file name");
@@ -31,8 +44,15 @@ _Static_assert(CG_USER_NAME_LEN + 6 <= NAME_MAX, "lock file name");
 /* ".USER.lock", ".USER.tmp" */
 #define AUX_NAME_SIZE (CG_USER_NAME_LEN + 7)
 
+#define NEW_KEY_SUFFIX ".new"
+
 struct files_store {
 	int dirfd;
+	char key_path[PATH_MAX];
+	char new_key_path[PATH_MAX + sizeof(NEW_KEY_SUFFIX)];
+	struct cg_key key, new_key;
+	cg_err key_err, new_key_err;  /* CG_OK when loaded */
+	char why[PATH_MAX + 320];     /* what the last failure was about */
 };
 
 /* One open transaction: the held lock. */
@@ -55,14 +75,23 @@ static void aux_name(char out[AUX_NAME_SIZE], const char *user,
 	out[2 + u + x] = '\0';
 }
 
-cg_err cg_store_files_open(const char *state_dir, void **be_out)
+cg_err cg_store_files_open(const char *state_dir, const char *host_key,
+			   void **be_out)
 {
 	struct files_store *fs;
 	cg_err e;
 
 	*be_out = NULL;
-	if ((fs = calloc(1, sizeof *fs)) == NULL)
+	if (host_key == NULL || host_key[0] != '/' ||
+	    strlen(host_key) >= sizeof(fs->key_path))
+		return CG_E_INVAL;
+	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return CG_E_NOMEM;
+	fs->dirfd = -1;
+	memcpy(fs->key_path, host_key, strlen(host_key) + 1);
+	snprintf(fs->new_key_path, sizeof(fs->new_key_path), "%s%s", host_key,
+		 NEW_KEY_SUFFIX);
+	fs->key_err = fs->new_key_err = CG_E_NOENT;
 	/* Root's, and nobody else may even list it: 077 forbidden. */
 	if ((e = cg_open_dir(state_dir, 077, &fs->dirfd)) != CG_OK) {
 		free(fs);
@@ -80,26 +109,113 @@ static void files_close(void *be)
 		return;
 	if (fs->dirfd >= 0)
 		close(fs->dirfd);
-	free(fs);
+	cg_key_wipe(&fs->key);
+	cg_key_wipe(&fs->new_key);
+	cg_freezero(fs, sizeof(*fs));
 }
 
-/* Read and parse the user's file: regular, one link, trusted owner, no
- * group/other bits at all. */
-static cg_err files_read(void *be, const char *user, struct cg_state *out,
-			 unsigned *bad_line)
+static const char *files_why(void *be)
 {
-	struct files_store *fs = be;
+	return ((struct files_store *)be)->why;
+}
+
+/* Load the host key and a pending new key (rekey under way). */
+static void keys_load(struct files_store *fs)
+{
+	fs->key_err = cg_key_load(fs->key_path, &fs->key);
+	fs->new_key_err = cg_key_load(fs->new_key_path, &fs->new_key);
+}
+
+static void key_problem(struct files_store *fs, const char *path, cg_err e)
+{
+	snprintf(fs->why, sizeof(fs->why), "host key %s: %s", path,
+		 e == CG_E_NOENT ? "missing (credgate-enroll init creates it)" :
+		 cg_strerror(e));
+}
+
+/* The key new states are sealed under: the pending new key if there is
+ * one (and it is sound), else the host key. */
+static cg_err write_key(struct files_store *fs, const struct cg_key **k)
+{
+	if (fs->new_key_err == CG_OK) {
+		*k = &fs->new_key;
+		return CG_OK;
+	}
+	if (fs->new_key_err != CG_E_NOENT) {
+		key_problem(fs, fs->new_key_path, fs->new_key_err);
+		return CG_E_KEY;
+	}
+	if (fs->key_err != CG_OK) {
+		key_problem(fs, fs->key_path, fs->key_err);
+		return CG_E_KEY;
+	}
+	*k = &fs->key;
+	return CG_OK;
+}
+
+/* Why a sealed state did not open, for the log. */
+static void open_problem(struct files_store *fs, cg_err e,
+			 const struct cg_state_form *form)
+{
+	char id[2 * CG_KEY_ID_LEN + 1];
+
+	if (e != CG_E_UNSEAL)
+		return;
+	if (!form->unknown_key) {
+		snprintf(fs->why, sizeof(fs->why), "sealed for another user "
+			 "or altered");
+		return;
+	}
+	cg_hex_encode(form->key_id, CG_KEY_ID_LEN, id);
+	if (fs->key_err != CG_OK)
+		key_problem(fs, fs->key_path, fs->key_err);
+	else
+		snprintf(fs->why, sizeof(fs->why), "sealed under key %s, "
+			 "which is not this host's key", id);
+}
+
+/* Would a write now store this differently: a clear format-1 file, or
+ * one sealed under a key other than the one writes use now? */
+static bool form_stale(struct files_store *fs,
+		       const struct cg_state_form *form)
+{
+	const struct cg_key *k = NULL;
+
+	if (form->version == 1)
+		return true;
+	if (write_key(fs, &k) != CG_OK)
+		return false;           /* nothing to bring it up to */
+	fs->why[0] = '\0';
+	return memcmp(form->key_id, k->id, CG_KEY_ID_LEN) != 0;
+}
+
+/* Read and open the user's file: regular, one link, trusted owner, no
+ * group/other bits at all.  *stale (may be NULL) as txn->stale. */
+static cg_err files_read_form(struct files_store *fs, const char *user,
+			      struct cg_state *out, unsigned *bad_line,
+			      bool *stale)
+{
+	const struct cg_key *keys[2];
+	struct cg_state_form form;
 	char *text = NULL;
 	size_t len = 0;
 	int fd = -1;
 	cg_err r;
 
+	fs->why[0] = '\0';
+	keys_load(fs);
+	keys[0] = fs->key_err == CG_OK ? &fs->key : NULL;
+	keys[1] = fs->new_key_err == CG_OK ? &fs->new_key : NULL;
 	if ((r = cg_openat_file(fs->dirfd, user, O_RDONLY, 077, &fd,
 				NULL)) != CG_OK)
 		goto out;
 	if ((r = cg_read_all(fd, CG_STATE_MAX_BYTES, &text, &len)) != CG_OK)
 		goto out;
-	r = cg_state_parse(text, len, out, bad_line);
+	r = cg_state_open(text, len, user, keys, CG_ARRAY_SIZE(keys), out,
+			  bad_line, &form);
+	open_problem(fs, r, &form);
+	if (r == CG_OK && stale != NULL)
+		*stale = form_stale(fs, &form);
  out:
 	if (fd >= 0)
 		close(fd);
@@ -108,10 +224,16 @@ static cg_err files_read(void *be, const char *user, struct cg_state *out,
 	return r;
 }
 
-static cg_err files_read_locked(void *be, const char *user, void **h,
-				struct cg_state *st, unsigned *bad_line)
+static cg_err files_read(void *be, const char *user, struct cg_state *out,
+			 unsigned *bad_line)
+{
+	return files_read_form(be, user, out, bad_line, NULL);
+}
+
+static cg_err files_read_locked(void *be, struct cg_store_txn *txn, void **h)
 {
 	struct files_store *fs = be;
+	const char *user = txn->user;
 	struct files_txn *t;
 	char lock[AUX_NAME_SIZE];
 	cg_err e;
@@ -126,7 +248,7 @@ static cg_err files_read_locked(void *be, const char *user, void **h,
 		return e;
 	}
 	memcpy(t->user, user, strlen(user) + 1);  /* valid: < CG_USER_MAX */
-	e = files_read(be, user, st, bad_line);
+	e = files_read_form(fs, user, &txn->st, &txn->bad_line, &txn->stale);
 	if (e == CG_OK || e == CG_E_NOENT || cg_store_damaged(e)) {
 		*h = t;
 		return e;
@@ -152,11 +274,13 @@ static void files_release(void *be, void *h)
 static cg_err files_store(struct files_store *fs, struct files_txn *t,
 			  const struct cg_state *st, bool replace)
 {
+	const struct cg_key *k = NULL;
 	char tmp[AUX_NAME_SIZE];
 	char *text = NULL;
 	cg_err r;
 
-	if ((r = cg_state_format(st, &text)) != CG_OK)
+	if ((r = write_key(fs, &k)) != CG_OK ||
+	    (r = cg_state_seal(st, t->user, k, &text)) != CG_OK)
 		goto out;
 	aux_name(tmp, t->user, "tmp");
 	r = cg_atomic_write_locked(fs->dirfd, t->user, tmp, text, strlen(text),
@@ -280,4 +404,5 @@ const struct cg_store_ops cg_store_files_ops = {
 	.read = files_read,
 	.list = files_list,
 	.close = files_close,
+	.why = files_why,
 };

@@ -75,7 +75,8 @@ static cg_err files(struct ldap_store *s)
 
 	if (s->files != NULL)
 		return CG_OK;
-	e = cg_store_files_open(s->cfg->defaults.state_dir, &s->files);
+	e = cg_store_files_open(s->cfg->defaults.state_dir,
+				s->cfg->defaults.host_key, &s->files);
 	if (e != CG_OK)
 		snprintf(s->why, sizeof(s->why), "%.400s: %s",
 			 s->cfg->defaults.state_dir, cg_strerror(e));
@@ -133,11 +134,12 @@ static cg_err new_txn(const char *user, struct ldap_txn **out)
 	return CG_OK;
 }
 
-static cg_err ldap_read_locked(void *be, const char *user, void **h,
-			       struct cg_state *st, unsigned *bad_line)
+static cg_err ldap_read_locked(void *be, struct cg_store_txn *txn, void **h)
 {
 	struct ldap_store *s = be;
 	struct ldap_txn *t = NULL;
+	const char *user = txn->user;
+	struct cg_state *st = &txn->st;
 	cg_err e;
 
 	*h = NULL;
@@ -145,8 +147,7 @@ static cg_err ldap_read_locked(void *be, const char *user, void **h,
 		if ((e = files(s)) != CG_OK || (e = new_txn(user, &t)) != CG_OK)
 			return e;
 		t->local = true;
-		e = cg_store_files_ops.read_locked(s->files, user, &t->files_h,
-						   st, bad_line);
+		e = cg_store_files_ops.read_locked(s->files, txn, &t->files_h);
 		if (t->files_h == NULL) {
 			txn_free(t);
 			return e;

@@ -125,18 +125,21 @@ static int load_policy(struct auth_txn *t)
 	return PAM_SUCCESS;
 }
 
-/* The error, and the store's own words (a directory's reason). */
+/* The error, and the store's own words (a directory's reason, the host
+ * key's problem, why a sealed state does not open), which say it better
+ * than the error code when there are any. */
 static void state_error_detail(const struct auth_txn *t, const char *user,
 			       cg_err e, unsigned line, char *msg, size_t sz)
 {
 	const char *why = cg_store_why(t->store);
 
-	if (line > 0)
+	if (why[0] != '\0')
+		snprintf(msg, sz, "state of %s: %s", user, why);
+	else if (line > 0)
 		snprintf(msg, sz, "state of %s: line %u: %s", user, line,
 			 cg_strerror(e));
 	else
-		snprintf(msg, sz, "state of %s: %s%s%s", user, cg_strerror(e),
-			 why[0] != '\0' ? ": " : "", why);
+		snprintf(msg, sz, "state of %s: %s", user, cg_strerror(e));
 }
 
 /* The session grace is kept for: the kernel's view of this process's

@@ -13,7 +13,9 @@
  * enroll_check.c     check-config
  * enroll_log.c       log: the incident query (parts in logq.h)
  * enroll_scan.c      scan: copies of credentials on the host (scan.h)
- * enroll_migrate.c   migrate between the files and the ldap store */
+ * enroll_migrate.c   migrate between the files and the ldap store
+ * enroll_keys.c      init, rekey: the host key that seals the state */
+
 #ifndef CG_ENROLL_H
 #define CG_ENROLL_H
 #include <stdbool.h>
@@ -44,7 +46,7 @@ enum enroll_exit {
 enum enroll_cmd {
 	CMD_NONE, CMD_ADD, CMD_LIST, CMD_STATUS, CMD_REVOKE, CMD_UNLOCK,
 	CMD_RECOVERY, CMD_IMPORT, CMD_CHECK_CONFIG, CMD_LOG, CMD_SCAN,
-	CMD_MIGRATE,
+	CMD_MIGRATE, CMD_INIT, CMD_REKEY,
 };
 
 enum enroll_qr { QR_DEFAULT, QR_NONE, QR_UTF8, QR_ANSIUTF8, QR_ANSI };
@@ -154,6 +156,8 @@ int enroll_cmd_log(struct enroll_ctx *c);
  * could not be looked at), as scan.h says. */
 int enroll_cmd_scan(struct enroll_ctx *c);
 int enroll_cmd_migrate(struct enroll_ctx *c);
+int enroll_cmd_init(struct enroll_ctx *c);
+int enroll_cmd_rekey(struct enroll_ctx *c);
 
 /* What an import file yields (enroll_ga.c, enroll_oath.c). */
 struct enroll_import {

@@ -25,8 +25,8 @@ static const char usage_text[] =
 "  unlock USER            end a lock-out after too many failures\n"
 "  recovery USER          new recovery codes; the old ones stop working\n"
 "  import [USER] SOURCE   take over a secret from another TOTP module\n"
-"  check-config [FILE]    validate the configuration and the state directory\n"
-"                         (and the directory of an [ldap] section)\n"
+"  check-config [FILE]    validate the configuration, the state directory,\n"
+"                         the host key (and the directory of an [ldap] section)\n"
 "  log                    the audit trail: who read what, when (root)\n"
 "  migrate --to ldap|files [USER...]  move enrollments into the directory,\n"
 "                         or copy them back to this host's state directory\n"
@@ -34,6 +34,9 @@ static const char usage_text[] =
 "                         (root; default: [scan] paths of the configuration,\n"
 "                         else /home /root /srv /opt /var/www /etc /tmp\n"
 "                         /var/tmp)"
+"  init                   create the host key if there is none, and seal\n"
+"                         every state still stored in the clear\n"
+"  rekey                  seal every state under a new host key\n"
 "\n"
 "Options of add:\n"
 "  --algorithm sha1|sha256|sha512  HMAC of the codes (default sha1)\n"
@@ -184,6 +187,8 @@ static const struct {
 	{ CMD_LOG, "log", LOG_OPTS, 0, 0 },
 	{ CMD_SCAN, "scan", SCAN_OPTS, 0, ANY_ARGS },
 	{ CMD_MIGRATE, "migrate", BIT(OPT_TO), 0, ANY_ARGS },
+	{ CMD_INIT, "init", 0, 0, 0 },
+	{ CMD_REKEY, "rekey", 0, 0, 0 },
 };
 #define NCOMMANDS CG_ARRAY_SIZE(commands)
 

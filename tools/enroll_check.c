@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "credfile.h"
 #include "enroll.h"
+#include "seal.h"
 
 /* Why the state directory cannot be used, for an admin to fix. */
 static const char *store_leaf_problem(cg_err e, int err)
@@ -127,10 +128,43 @@ static void report(void *arg, bool ok, const char *msg)
 	}
 }
 
+/* The host key, with the checks the store makes before it seals or
+ * opens a state; an unfinished rekey is worth knowing about. */
+static int check_host_key(const char *path)
+{
+	char shown[PATH_MAX], newpath[PATH_MAX], id[2 * CG_KEY_ID_LEN + 1];
+	struct cg_key k;
+	cg_err e;
+
+	cg_audit_escape(path, shown, sizeof(shown));
+	if ((e = cg_key_load(path, &k)) != CG_OK) {
+		fflush(stdout);
+		fprintf(stderr, "%s: host key %s\n", shown,
+			e == CG_E_NOENT ? "missing (credgate-enroll init "
+			"creates it); no state can be sealed or opened" :
+			e == CG_E_KEY ? "unusable: not exactly 32 bytes" :
+			e == CG_E_MODE ? "unsafe permissions (must be private "
+			"to root, in a directory only root may write)" :
+			e == CG_E_IO ? strerror(errno) : cg_strerror(e));
+		return ENROLL_EXIT_ERROR;
+	}
+	cg_key_id_hex(&k, id);
+	cg_key_wipe(&k);
+	printf("%s: OK (host key, id %s)\n", shown, id);
+	if (cg_key_new_path(path, newpath, sizeof(newpath)) == CG_OK &&
+	    cg_key_load(newpath, &k) == CG_OK) {
+		cg_key_wipe(&k);
+		printf("%s" CG_KEY_NEW_SUFFIX ": an unfinished rekey; run "
+		       "credgate-enroll rekey again\n", shown);
+	}
+	return ENROLL_EXIT_OK;
+}
+
 /* Like visudo -c: "FILE: OK", or "FILE:LINE: message" and exit 1.  The
  * state directory the configuration names is checked too, with the
- * rules the module applies (root's, nobody else may even list it), when
- * it is used: always with the files store, for local_users with ldap.
+ * rules the module applies (root's, nobody else may even list it), and
+ * the host key that seals it, when it is used: always with the files
+ * store, for local_users with ldap.
  * With an [ldap] section the directory is asked too (a test bind, the
  * schema, every token, oathSecret hidden from anonymous clients).  And
  * every credential's file is checked with the gate's rule (credfile.h).
@@ -171,6 +205,8 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 			cg_store_close(store);
 			printf("%s: OK (state directory)\n", shown);
 		}
+		if (check_host_key(c->cfg->defaults.host_key) != 0)
+			failed = true;
 	}
 	(void)cg_store_check(c->cfg, report, &failed);
 	fflush(stdout);

@@ -166,14 +166,18 @@ void enroll_state_error(const struct enroll_ctx *c, cg_err e, unsigned line)
 {
 	const char *why = cg_store_why(c->store);
 
+	/* The store's own words say it better when it has any (the
+	 * directory's reason, the host key's problem, why a sealed state
+	 * does not open). */
 	if (e == CG_E_NOENT)
 		enroll_err("%s: not enrolled", c->target);
+	else if (why[0] != '\0')
+		enroll_err("state of %s: %s", c->target, why);
 	else if (line > 0)
 		enroll_err("state of %s: line %u: %s", c->target, line,
 			   cg_strerror(e));
 	else
-		enroll_err("state of %s: %s%s%s", c->target, cg_strerror(e),
-			   why[0] != '\0' ? ": " : "", why);
+		enroll_err("state of %s: %s", c->target, cg_strerror(e));
 }
 
 void enroll_print_recovery(char (*codes)[CG_RECOVERY_CODE_SIZE], size_t n)

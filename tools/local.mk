@@ -60,6 +60,18 @@ credgate-install-data:
 	done
 	$(MKDIR_P) '$(DESTDIR)$(credgatestatedir)'
 	chmod 700 '$(DESTDIR)$(credgatestatedir)'
+	@k='$(DESTDIR)$(credgateconfdir)/host.key'; \
+	if test -n '$(DESTDIR)'; then \
+	  echo " DESTDIR set: no host key made (a package must not carry one):"; \
+	  echo " on the host, run: credgate-enroll init"; \
+	elif test -e "$$k"; then \
+	  echo " $$k exists: kept"; \
+	else \
+	  echo " creating the host key $$k (32 random bytes, mode 0400)"; \
+	  (umask 277 && head -c 32 /dev/urandom >"$$k.tmp") && \
+	  { test "`id -u`" != 0 || chown root:root "$$k.tmp"; } && \
+	  mv "$$k.tmp" "$$k" || { rm -f "$$k.tmp"; exit 1; }; \
+	fi
 
 uninstall-hook: credgate-uninstall
 credgate-uninstall:
@@ -71,6 +83,13 @@ credgate-uninstall:
 	    echo " $$dst differs from $$src (edited): kept"; \
 	  fi; \
 	done; \
+	c='$(DESTDIR)$(credgateconfdir)'; s='$(DESTDIR)$(credgatestatedir)'; \
+	if test -f "$$c/host.key" && test -z "`ls -A "$$s" 2>/dev/null`"; then \
+	  echo " rm -f $$c/host.key (nothing is sealed under it)"; \
+	  rm -f "$$c/host.key"; \
+	elif test -f "$$c/host.key"; then \
+	  echo " $$c/host.key kept: the states in $$s are sealed under it"; \
+	fi; \
 	for d in '$(DESTDIR)$(credgatestatedir)' '$(DESTDIR)$(localstatedir)/lib/credgate' \
 	         '$(DESTDIR)$(credgateconfdir)'; do \
 	  rmdir "$$d" 2>/dev/null || :; \
@@ -87,7 +106,7 @@ tools_libenroll_la_SOURCES = \
 	tools/enroll_args.c tools/enroll_common.c tools/enroll_self.c \
 	tools/enroll_add.c tools/enroll_show.c tools/enroll_admin.c \
 	tools/enroll_import.c tools/enroll_ga.c tools/enroll_oath.c \
-	tools/enroll_check.c tools/enroll_migrate.c \
+	tools/enroll_check.c tools/enroll_migrate.c tools/enroll_keys.c \
 	tools/enroll_log.c tools/logq.h tools/logq_line.c tools/logq_time.c \
 	tools/logq_source.c \
 	tools/enroll_scan.c \

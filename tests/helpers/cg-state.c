@@ -4,7 +4,10 @@
  *   cg-state DIR recovery USER N        new codes, printed one per line
  *   cg-state DIR check USER             exit 0 if the state parses
  *   cg-state DIR get USER FIELD         last_step failures locked_until
- *                                       recovery_left */
+ *                                       recovery_left secret
+ *   cg-state DIR init                   create the host key
+ * The host key is $CG_HOST_KEY, else host.key next to DIR: tests keep it next
+ * to their state directory and name it as host_key in their config. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,9 @@
 #include "recovery.h"
 #include "state.h"
 #include "store.h"
+#include "seal.h"
+#include "wipe.h"
+#include <limits.h>
 
 static int fail(const char *what, cg_err e)
 {
@@ -79,6 +85,20 @@ static int recovery(struct cg_store *s, char **a, int n, struct cg_state *st)
 	return 0;
 }
 
+/* The secret in base32, as an otpauth URI carries it: for tests that
+ * must compare secrets now that the state file no longer shows them. */
+static int print_secret(const struct cg_state *st)
+{
+	char b32[2 * CG_SECRET_MAX];
+
+	if (cg_base32_encode(st->totp.secret, st->totp.secret_len, false, b32,
+			     sizeof(b32)) != CG_OK)
+		return 1;
+	printf("%s\n", b32);
+	cg_wipe_array(b32);
+	return 0;
+}
+
 static int get(struct cg_store *s, char **a, int n, struct cg_state *st)
 {
 	unsigned line = 0;
@@ -99,6 +119,8 @@ static int get(struct cg_store *s, char **a, int n, struct cg_state *st)
 		printf("%lld\n", (long long)st->locked_until);
 	else if (strcmp(a[1], "recovery_left") == 0)
 		printf("%zu\n", st->nrecovery);
+	else if (strcmp(a[1], "secret") == 0)
+		return print_secret(st);
 	else
 		return 2;
 	return 0;
@@ -108,14 +130,28 @@ int main(int argc, char **argv)
 {
 	struct cg_store *store = NULL;
 	struct cg_state st;
+	char key[PATH_MAX];
+	const char *env = getenv("CG_HOST_KEY"), *slash;
 	int rc = 2;
 	cg_err e;
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: cg-state DIR enroll|recovery|check|get USER ...\n");
+	if (argc < 3 || (argc < 4 && strcmp(argv[2], "init") != 0)) {
+		fprintf(stderr, "usage: cg-state DIR enroll|recovery|check|get USER ...\n"
+			"       cg-state DIR init\n");
 		return 2;
 	}
-	if ((e = cg_store_open_files(argv[1], &store)) != CG_OK)
+	if (env != NULL)
+		snprintf(key, sizeof(key), "%s", env);
+	else if ((slash = strrchr(argv[1], '/')) != NULL)
+		snprintf(key, sizeof(key), "%.*s/host.key",
+			 (int)(slash - argv[1]), argv[1]);
+	else
+		return fail("DIR must be absolute", CG_E_INVAL);
+	if (strcmp(argv[2], "init") == 0) {
+		e = cg_key_create(key, NULL);
+		return e == CG_OK ? 0 : fail(key, e);
+	}
+	if ((e = cg_store_open_files(argv[1], key, &store)) != CG_OK)
 		return fail(argv[1], e);
 	cg_state_init(&st);
 	if (strcmp(argv[2], "enroll") == 0)

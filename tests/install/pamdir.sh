@@ -26,7 +26,8 @@ CONF=$RT/credgate.conf
 D=$RT/destdir
 mkdir -m 700 "$T" "$STATE"
 rootns_add_user alice 42001
-printf '[defaults]\nstate_dir = %s\n' "$STATE" >"$CONF"
+printf '[defaults]\nstate_dir = %s\nhost_key = %s\n' "$STATE" "$RT/host.key" >"$CONF"
+"$CG_STATE" "$STATE" init || exit 99
 printf 'auth required pam_credgate.so config=%s\n' "$CONF" >/etc/pam.d/cg-bare
 printf 'account required pam_permit.so\n' >>/etc/pam.d/cg-bare
 

@@ -227,6 +227,7 @@ host_conf() {
 	{
 		echo "[defaults]"
 		echo "state_dir = $RT/$h.state"
+		echo "host_key = $RT/host.key"
 		echo "store = ldap"
 		for kv in "$@"; do
 			case $kv in defaults.*) echo "${kv#defaults.}" | sed 's/=/ = /' ;; esac
@@ -243,6 +244,11 @@ host_conf() {
 			case $kv in defaults.*) ;; *) echo "$kv" | sed 's/=/ = /' ;; esac
 		done
 	} >"$RT/$h.conf"
+	# local_users live in the files store: its host key (one for both
+	# test hosts).
+	[ -e "$RT/host.key" ] ||
+		"$abs_top_builddir/tests/helpers/cg-state" "$RT/$h.state" init ||
+		exit 99
 	chmod 644 "$RT/$h.conf"
 }
 

@@ -66,6 +66,7 @@ sandbox_init() {
 	echo "auth required pam_deny.so" >"$SERVICES/other"
 	echo "account required pam_deny.so" >>"$SERVICES/other"
 	write_config
+	"$CG_STATE" "$STATE" init || exit 99
 	write_service credgate-test "auth required $MODULE config=$CONF"
 	{
 		echo "root:x:0:0:root:/root:/bin/sh"
@@ -88,6 +89,7 @@ write_config() {
 	{
 		echo "[defaults]"
 		echo "state_dir = $STATE"
+		echo "host_key = $T/host.key"
 		case " $* " in
 		*" grace_dir ="*) ;;
 		*) echo "grace_dir = $T/grace" ;;

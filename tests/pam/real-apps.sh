@@ -28,7 +28,9 @@ T=$RT/t               # root only: secrets (lib.sh's enroll), outputs
 STATE=$RT/state
 CONF=$RT/credgate.conf
 mkdir -m 700 "$T" "$STATE"
-printf '[defaults]\nstate_dir = %s\ngrace_dir = %s\n' "$STATE" "$RT/grace" >"$CONF"
+printf '[defaults]\nstate_dir = %s\ngrace_dir = %s\nhost_key = %s\n' \
+	"$STATE" "$RT/grace" "$RT/host.key" >"$CONF"
+"$CG_STATE" "$STATE" init || exit 99
 chmod 644 "$CONF"
 
 uid=42100

@@ -40,7 +40,7 @@ DEF="[defaults]"
 SD="state_dir = $STATE"
 
 (umask 077; echo 'relay:secret' >"$C/sasl_passwd")
-conf good.conf "$DEF" "$SD" "self_enroll = yes" "" "[role mail]" \
+conf good.conf "$DEF" "$SD" "host_key = $RT/host.key" "self_enroll = yes" "" "[role mail]" \
 	"members = alice, %ops, !mallory" "" "[credential smtp]" \
 	"path = $C/sasl_passwd" "roles = mail" \
 	"description = SMTP relay password"
@@ -183,7 +183,7 @@ rm -f "$C/srv/alice"
 
 # Memberships with an end: warnings for those that have ended and those
 # that end within 7 days (the clock from faketime), exit 0 all the same.
-conf exp.conf "$DEF" "$SD" "" "[role mail]" \
+conf exp.conf "$DEF" "$SD" "host_key = $RT/host.key" "[role mail]" \
 	"members = alice, bob until 2027-01-15, %contractors until 2027-01-20T12:00" \
 	"[role ops]" "members = carol until 2027-03-01T00:00+01:00, dave until 2027-01-22T23:00-01:00"
 JAN16=$(date -u -d 2027-01-16 +%s)
@@ -205,6 +205,40 @@ ok $? "until: no warning while every end is more than 7 days away"
 conf baddate.conf "$DEF" "$SD" "[role mail]" "members = alice, bob until 31.12.2026"
 check_fails "$C/baddate.conf" 4 "invalid date '31.12.2026' in 'members'" \
 	"until: a malformed date is an error with file and line"
+
+# The host key (enroll_sandbox created it with credgate-enroll init).
+run_tool "$TOOL" check-config "$C/good.conf"
+grep -q "^$RT/host.key: OK (host key, id [0-9a-f]\{16\})$" "$W/out"
+ok $? "the host key is checked and its id shown"
+mkdir -m 755 "$W/keys"
+key_fails() {   # key_fails MESSAGE DESCRIPTION: $W/keys/k is refused
+	conf k.conf "$DEF" "$SD" "host_key = $W/keys/k"
+	run_tool "$TOOL" check-config "$C/k.conf"
+	expect_rc 1 "$2: exit 1"
+	grep -q "^$W/keys/k: host key $1" "$W/err"
+	ok $? "$2: says so"
+}
+key_fails "missing (credgate-enroll init creates it)" "no host key"
+install -m 400 "$RT/host.key" "$W/keys/k"
+chmod 440 "$W/keys/k"
+key_fails "unsafe permissions" "a key the group may read"
+chmod 400 "$W/keys/k"
+chown alice "$W/keys/k"
+key_fails "wrong owner" "a key not owned by root"
+rm -f "$W/keys/k"
+head -c 31 /dev/urandom >"$W/keys/k"; chmod 400 "$W/keys/k"
+key_fails "unusable: not exactly 32 bytes" "a key of 31 bytes"
+rm -f "$W/keys/k"
+install -m 400 "$RT/host.key" "$W/keys/k"
+chmod 777 "$W/keys"
+key_fails "unsafe permissions" "a key in a directory others may write"
+chmod 755 "$W/keys"
+install -m 400 "$RT/host.key" "$W/keys/k.new"
+conf k.conf "$DEF" "$SD" "host_key = $W/keys/k"
+run_tool "$TOOL" check-config "$C/k.conf"
+expect_rc 0 "an unfinished rekey is no error"
+grep -q "^$W/keys/k.new: an unfinished rekey; run credgate-enroll rekey again" "$W/out"
+ok $? "but is reported"
 
 run_tool "$TOOL" check-config a b
 expect_rc 2 "two files: usage error"

@@ -46,6 +46,7 @@ enroll_sandbox() {
 	echo "auth required $MODULE config=$CONF" >"$SERVICES/credgate-test"
 	rootns_install_setuid "$TOOL_BUILT" credgate-enroll
 	TOOL=$RT/bin/credgate-enroll
+	"$TOOL" init >"$W/init.out" 2>&1 || { cat "$W/init.out"; exit 99; }
 	uid=2001
 	for u in alice bob carol dave erin; do
 		rootns_add_user $u $uid
@@ -62,6 +63,7 @@ write_conf() {
 	{
 		echo "[defaults]"
 		echo "state_dir = $STATE"
+		echo "host_key = $RT/host.key"
 		echo "grace_dir = $RT/grace"
 		for kv in "$@"; do echo "$kv"; done
 	} >"$CONF"

@@ -118,15 +118,12 @@ as alice "$TOOL" add
 expect_rc 5 "enrolled already, no --force: exit 5"
 
 # ---- replacing her own enrollment needs her current code -------------------------------
-cp "$STATE/alice" "$W/alice.state"
 log_mark
 tool_start as_user alice "$TOOL" add --force --qr none
 feed 000000 000001 000002
 tool_finish
 expect_rc 3 "--force with three wrong current codes: exit 3"
-cmp -s "$STATE/alice" "$W/alice.state" ||
-	[ "$(grep -c '^secret' "$STATE/alice")" = 1 ] &&
-	[ "$(grep '^secret' "$STATE/alice")" = "$(grep '^secret' "$W/alice.state")" ]
+[ "$("$CG_STATE" "$STATE" get alice secret)" = "$(uri_field "$URI_ALICE" secret)" ]
 ok $? "the secret is unchanged"
 grep -q '^otpauth://' "$W/out"
 [ $? -ne 0 ]
@@ -147,7 +144,8 @@ fi
 tool_finish
 expect_rc 0 "--force with her current code replaces the enrollment"
 [ "$URI" != "$URI_ALICE" ] &&
-	[ "$(grep '^secret' "$STATE/alice")" != "$(grep '^secret' "$W/alice.state")" ]
+	[ "$("$CG_STATE" "$STATE" get alice secret)" = "$(uri_field "$URI" secret)" ] &&
+	[ "$(uri_field "$URI" secret)" != "$(uri_field "$URI_ALICE" secret)" ]
 ok $? "with a new secret"
 audit_ok 'event=enroll result=ok reason=replaced user=alice by=alice' \
 	"the replacement is audited"

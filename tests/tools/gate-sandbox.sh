@@ -81,8 +81,10 @@ policy() {
 	{
 		echo "[defaults]"
 		echo "state_dir = $STATE"
+		echo "host_key = ${STATE%/*}/host.key"
 		echo "$1"
 	} >"$CONF"
+	[ -e "${STATE%/*}/host.key" ] || "$CG_STATE" "$STATE" init || exit 99
 	chown root:root "$CONF"
 	chmod 644 "$CONF"
 }

@@ -47,6 +47,7 @@ write_policy() {
 [defaults]
 state_dir = $STATE
 grace_dir = $RT/grace
+host_key = $RT/host.key
 
 [role mail]
 members = %mailers
@@ -120,6 +121,7 @@ EOF
 	chmod 644 "$CONF"
 }
 write_policy
+"$CG_STATE" "$STATE" init || exit 99
 
 umask 077
 printf 'relay.example.org alice@example.org:S3cr3t p@ss\n' >"$CRED/smtp"

@@ -33,6 +33,13 @@ tests_unit_store_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_store_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 EXTRA_DIST += tests/unit/state_fixture.h
 
+# Sealing: AES-256-GCM, the host key file, HKDF.
+CMOCKA_TESTS += tests/unit/seal.t
+tests_unit_seal_t_SOURCES = tests/unit/test_seal.c
+tests_unit_seal_t_CFLAGS = $(CG_TEST_CFLAGS) -Wno-deprecated-declarations
+tests_unit_seal_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_seal_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 CMOCKA_TESTS += tests/unit/recovery.t
 tests_unit_recovery_t_SOURCES = tests/unit/test_recovery.c
 tests_unit_recovery_t_CFLAGS = $(CG_TEST_CFLAGS)

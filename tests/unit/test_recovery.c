@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <openssl/evp.h>
+#include "hex.h"
 #include "recovery.h"
 #include "state.h"
 #include "wipe.h"
@@ -57,31 +58,62 @@ static void test_hash_format(void **unused)
 
 	assert_int_equal(cg_recovery_hash("abcd-efgh-ijkl", h1), CG_OK);
 	assert_int_equal(cg_recovery_hash("abcd-efgh-ijkl", h2), CG_OK);
-	snprintf(want_prefix, sizeof want_prefix, "pbkdf2-sha256:%u:",
-		 (unsigned)CG_RECOVERY_ITERATIONS);
+	snprintf(want_prefix, sizeof want_prefix, "sha256:");
 	assert_memory_equal(h1, want_prefix, strlen(want_prefix));
 	assert_int_equal(strlen(h1), strlen(want_prefix) + 32 + 1 + 64);
 	/* Fresh salt each time: same code, different hashes. */
 	assert_string_not_equal(h1, h2);
 	assert_null(strstr(h1, "abcd"));
 	assert_int_equal(cg_recovery_entry_parse(h1, &iter, salt, key), CG_OK);
-	assert_int_equal(iter, CG_RECOVERY_ITERATIONS);
+	assert_int_equal(iter, 0);
 }
 
-/* Independent check of the KDF: recompute with OpenSSL's EVP_KDF. */
-static void test_hash_is_pbkdf2_of_normalised_code(void **unused)
+/* Independent check of the hash: SHA-256(salt || normalised code),
+ * recomputed with OpenSSL's one-shot EVP_Digest. */
+static void test_hash_is_sha256_of_salt_and_code(void **unused)
 {
 	char h[CG_RECOVERY_HASH_SIZE];
 	uint8_t salt[CG_RECOVERY_SALT_LEN], key[CG_RECOVERY_KEY_LEN];
-	uint8_t want[CG_RECOVERY_KEY_LEN];
-	unsigned iter;
+	uint8_t want[CG_RECOVERY_KEY_LEN], msg[CG_RECOVERY_SALT_LEN + 12];
+	unsigned iter = 99, n = 0;
 
 	assert_int_equal(cg_recovery_hash("ABCD EFGH-IJKL", h), CG_OK);
 	assert_int_equal(cg_recovery_entry_parse(h, &iter, salt, key), CG_OK);
-	assert_int_equal(PKCS5_PBKDF2_HMAC("abcdefghijkl", 12, salt,
-					   sizeof salt, (int)iter,
-					   EVP_sha256(), sizeof want, want), 1);
+	assert_int_equal(iter, 0);
+	memcpy(msg, salt, sizeof salt);
+	memcpy(msg + sizeof salt, "abcdefghijkl", 12);
+	assert_int_equal(EVP_Digest(msg, sizeof msg, want, &n, EVP_sha256(),
+				    NULL), 1);
+	assert_int_equal(n, sizeof want);
 	assert_memory_equal(key, want, sizeof want);
+}
+
+/* Codes handed out before (format-1 states: PBKDF2) still match. */
+static void test_legacy_pbkdf2_entry_matches(void **unused)
+{
+	uint8_t salt[CG_RECOVERY_SALT_LEN], key[CG_RECOVERY_KEY_LEN];
+	char salthex[2 * CG_RECOVERY_SALT_LEN + 1];
+	char keyhex[2 * CG_RECOVERY_KEY_LEN + 1];
+	struct cg_state st;
+	size_t idx = 99;
+
+	memset(salt, 0x5a, sizeof salt);
+	assert_int_equal(PKCS5_PBKDF2_HMAC("abcdefghijkl", 12, salt,
+					   sizeof salt, 1000, EVP_sha256(),
+					   sizeof key, key), 1);
+	cg_hex_encode(salt, sizeof salt, salthex);
+	cg_hex_encode(key, sizeof key, keyhex);
+	base_state(&st);
+	assert_int_equal(cg_recovery_hash("zzzz-zzzz-zzzz", st.recovery[0]),
+			 CG_OK);
+	snprintf(st.recovery[1], sizeof st.recovery[1],
+		 "pbkdf2-sha256:1000:%s:%s", salthex, keyhex);
+	st.nrecovery = 2;
+	assert_int_equal(cg_recovery_match(&st, "ABCD-EFGH-IJKL", &idx), CG_OK);
+	assert_int_equal(idx, 1);
+	assert_int_equal(cg_recovery_match(&st, "abcd-efgh-ijkm", &idx),
+			 CG_E_INVAL);
+	cg_state_wipe(&st);
 }
 
 static void test_hash_refuses_non_codes(void **unused)
@@ -306,6 +338,20 @@ static void test_entry_parse(void **unused)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(cg_recovery_entry_parse(bad[i], NULL, NULL,
 							 NULL), CG_E_PARSE);
+	assert_int_equal(cg_recovery_entry_parse("sha256:"
+		"00112233445566778899aabbccddeeff:"
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+		&iter, salt, key), CG_OK);
+	assert_int_equal(iter, 0);
+	assert_int_equal(key[31], 0x1f);
+	assert_int_equal(cg_recovery_entry_parse("sha256:"
+		"00112233445566778899aabbccddeeff:"
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1F",
+		NULL, NULL, NULL), CG_E_PARSE);
+	assert_int_equal(cg_recovery_entry_parse("sha256:1000:"
+		"00112233445566778899aabbccddeeff:"
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+		NULL, NULL, NULL), CG_E_PARSE);
 }
 
 int main(void)
@@ -313,7 +359,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generate_format_and_distinct),
 		cmocka_unit_test(test_hash_format),
-		cmocka_unit_test(test_hash_is_pbkdf2_of_normalised_code),
+		cmocka_unit_test(test_hash_is_sha256_of_salt_and_code),
+		cmocka_unit_test(test_legacy_pbkdf2_entry_matches),
 		cmocka_unit_test(test_hash_refuses_non_codes),
 		cmocka_unit_test(test_match_variants),
 		cmocka_unit_test(test_match_wrong_code),

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "safefile.h"
+#include "seal.h"
 #include "state.h"
 #include "state_fixture.h"
 #include "store.h"
@@ -27,6 +28,7 @@
 
 static char state_dir[64];
 static char outside_dir[64];
+static char key_path[96];
 
 static int rm_entry(const char *path, const struct stat *sb, int flag,
 		    struct FTW *ftw)
@@ -41,6 +43,9 @@ static int setup_dirs(void **unused)
 	strcpy(state_dir, "/tmp/cg-state-XXXXXX");
 	strcpy(outside_dir, "/tmp/cg-outside-XXXXXX");
 	if (mkdtemp(state_dir) == NULL || mkdtemp(outside_dir) == NULL)
+		return -1;
+	snprintf(key_path, sizeof(key_path), "%s/host.key", outside_dir);
+	if (cg_key_create(key_path, NULL) != CG_OK)
 		return -1;
 	return chmod(state_dir, 0700);
 }
@@ -86,7 +91,7 @@ static struct cg_store *open_store(void)
 {
 	struct cg_store *store = NULL;
 
-	assert_int_equal(cg_store_open_files(state_dir, &store), CG_OK);
+	assert_int_equal(cg_store_open_files(state_dir, key_path, &store), CG_OK);
 	assert_non_null(store);
 	assert_string_equal(cg_store_backend(store), "files");
 	return store;
@@ -311,7 +316,7 @@ static void test_concurrent_updates(void **unused)
 		if (pids[i] == 0) {
 			struct cg_store *s = NULL;
 
-			if (cg_store_open_files(state_dir, &s) != CG_OK)
+			if (cg_store_open_files(state_dir, key_path, &s) != CG_OK)
 				_exit(100);
 			for (int k = 0; k < EACH; k++)
 				if (cg_store_update(s, "erin", increment_fn,
@@ -403,19 +408,19 @@ static void test_dir_checked(void **unused)
 
 	(void)unused;
 	assert_int_equal(chmod(state_dir, 0755), 0);
-	assert_int_equal(cg_store_open_files(state_dir, &store), CG_E_MODE);
+	assert_int_equal(cg_store_open_files(state_dir, key_path, &store), CG_E_MODE);
 	assert_null(store);
 	assert_int_equal(chmod(state_dir, 0710), 0);
-	assert_int_equal(cg_store_open_files(state_dir, &store), CG_E_MODE);
+	assert_int_equal(cg_store_open_files(state_dir, key_path, &store), CG_E_MODE);
 	assert_int_equal(chmod(state_dir, 0700), 0);
-	assert_int_equal(cg_store_open_files("tmp/relative", &store),
+	assert_int_equal(cg_store_open_files("tmp/relative", key_path, &store),
 			 CG_E_INVAL);
 	path_in(sub, sizeof sub, state_dir, "missing");
-	assert_int_equal(cg_store_open_files(sub, &store), CG_E_NOENT);
+	assert_int_equal(cg_store_open_files(sub, key_path, &store), CG_E_NOENT);
 	/* A symlink to a good directory is still a symlink. */
 	path_in(sub, sizeof sub, outside_dir, "link");
 	assert_int_equal(symlink(state_dir, sub), 0);
-	assert_int_equal(cg_store_open_files(sub, &store), CG_E_SYMLINK);
+	assert_int_equal(cg_store_open_files(sub, key_path, &store), CG_E_SYMLINK);
 	cg_store_close(NULL);           /* harmless */
 }
 
@@ -452,7 +457,7 @@ static void test_owner_refused(void **unused)
 	assert_int_equal(cg_store_read(store, "frank", &st, NULL), CG_E_OWNER);
 	cg_store_close(store);
 	assert_int_equal(chown(state_dir, 65534, 0), 0);
-	assert_int_equal(cg_store_open_files(state_dir, &store), CG_E_OWNER);
+	assert_int_equal(cg_store_open_files(state_dir, key_path, &store), CG_E_OWNER);
 }
 
 static void test_not_regular(void **unused)

@@ -21,6 +21,8 @@
 #include "recovery.h"
 #include "state.h"
 #include "store.h"
+#include "seal.h"
+#include <sys/stat.h>
 #include "verify.h"
 #include "wipe.h"
 
@@ -77,7 +79,7 @@ cg_err __wrap_cg_recovery_match(const struct cg_state *st, const char *input,
 
 /* ---- fixture ---------------------------------------------------------- */
 
-static char dir[64];
+static char dir[64], sdir[80], key[80];
 static struct cg_store *store;
 static struct cg_defaults defs;
 
@@ -106,7 +108,14 @@ static int setup(void **s)
 	fail_all_renames = false;
 	totp_fault = CG_OK;
 	snprintf(dir, sizeof(dir), "/tmp/cg-verify.XXXXXX");
-	if (mkdtemp(dir) == NULL || cg_store_open_files(dir, &store) != CG_OK)
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(key, sizeof(key), "%s/host.key", dir);
+	if (cg_key_create(key, NULL) != CG_OK)
+		return -1;
+	snprintf(sdir, sizeof(sdir), "%s/state", dir);
+	if (mkdir(sdir, 0700) != 0 ||
+	    cg_store_open_files(sdir, key, &store) != CG_OK)
 		return -1;
 	fresh_state(&st);
 	if (cg_store_create(store, USER, &st) != CG_OK)
