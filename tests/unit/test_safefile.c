@@ -1147,6 +1147,8 @@ static void test_openat_dir(void **state)
 			 CG_E_NOTREG);
 	assert_int_equal(cg_openat_dir(fx->dirfd, "../x", true, 022, &fd),
 			 CG_E_NAME);
+}
+
 /* A credential may be read by nobody else: readable by group or others
  * is "exposed", told apart from every other refusal. */
 static void test_credfile_exposed(void **state)
