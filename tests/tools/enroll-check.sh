@@ -50,7 +50,7 @@ expect_rc 0 "a good policy: exit 0"
 ok $? "prints FILE: OK"
 [ "$(sed -n 2p "$W/out")" = "$STATE: OK (state directory)" ]
 ok $? "and checks the state directory"
-[ "$(sed -n 3p "$W/out")" = "$C/sasl_passwd: OK (credential smtp)" ]
+grep -qx "$C/sasl_passwd: OK (credential smtp)" "$W/out"
 ok $? "and each credential's file"
 (cd "$C" && "$TOOL" check-config good.conf >"$W/out" 2>&1)
 ok $? "a relative FILE is read from the working directory"

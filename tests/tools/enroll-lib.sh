@@ -47,6 +47,9 @@ enroll_sandbox() {
 	rootns_install_setuid "$TOOL_BUILT" credgate-enroll
 	TOOL=$RT/bin/credgate-enroll
 	"$TOOL" init >"$W/init.out" 2>&1 || { cat "$W/init.out"; exit 99; }
+	# The same key at the default path, for configurations that name
+	# none (the sandbox's private view of $sysconfdir).
+	install -m 400 "$RT/host.key" "$sysconfdir/credgate/host.key"
 	uid=2001
 	for u in alice bob carol dave erin; do
 		rootns_add_user $u $uid
