@@ -4,6 +4,7 @@
  * scratch buffer per parse, and nothing prints except to the FILE given. */
 #ifndef CG_JSON_H
 #define CG_JSON_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "cg_error.h"
@@ -36,5 +37,32 @@ typedef cg_err (*cg_json_member_fn)(void *arg, const char *key,
  * than 32 included), CG_E_NOMEM. */
 cg_err cg_json_object_parse(const char *text, size_t len,
 			    cg_json_member_fn fn, void *arg);
+
+/* Writing a JSON document member by member (json_out.c): commas, nesting
+ * and the final newline are handled here, strings go through
+ * cg_json_string.  key is NULL for an array's elements and for the
+ * document itself.  Nesting deeper than CG_JSON_OUT_DEPTH is a caller's
+ * bug: the extra levels are not written and cg_json_out_end says so. */
+#define CG_JSON_OUT_DEPTH 8
+
+struct cg_json_out {
+	FILE *f;
+	unsigned depth;
+	bool overflow;
+	char close[CG_JSON_OUT_DEPTH];     /* '}' or ']' per open level */
+	bool more[CG_JSON_OUT_DEPTH];      /* a member already written there */
+};
+
+void cg_json_out_init(struct cg_json_out *w, FILE *f);
+void cg_json_out_object(struct cg_json_out *w, const char *key);
+void cg_json_out_array(struct cg_json_out *w, const char *key);
+/* Close the innermost object or array; closing the document ends its line. */
+void cg_json_out_close(struct cg_json_out *w);
+void cg_json_out_str(struct cg_json_out *w, const char *key, const char *s); /* NULL: null */
+void cg_json_out_int(struct cg_json_out *w, const char *key, long long v);
+void cg_json_out_bool(struct cg_json_out *w, const char *key, bool v);
+void cg_json_out_null(struct cg_json_out *w, const char *key);
+/* CG_OK when the document was complete and the stream has no error. */
+cg_err cg_json_out_end(struct cg_json_out *w);
 
 #endif

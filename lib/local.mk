@@ -41,7 +41,7 @@ lib_libcredgate_tools_la_SOURCES = \
 	lib/otpauth.c lib/otpauth.h \
 	lib/outfile.c lib/outfile.h \
 	lib/audit_parse.c lib/audit_parse.h \
-	lib/json.c lib/json.h \
+	lib/json.c lib/json_out.c lib/json.h \
 	lib/qr.c lib/qr.h \
 	lib/privguard.c lib/privguard.h \
 	lib/credfile.c lib/credfile.h \

@@ -17,10 +17,10 @@
 #include "privguard.h"
 
 static const char usage_text[] =
-	"usage: credgate [--config FILE] list\n"
+	"usage: credgate [--config FILE] list [--json]\n"
 	"       credgate [--config FILE] cat NAME\n"
 	"       credgate [--config FILE] run NAME [--env VAR] -- COMMAND [ARGS...]\n"
-	"       credgate [--config FILE] check USER NAME\n"
+	"       credgate [--config FILE] check [--json] USER NAME\n"
 	"       credgate --help | --version\n";
 
 static const char help_text[] =
@@ -32,6 +32,7 @@ static const char help_text[] =
 	"                privileges, with the credential in a sealed in-memory\n"
 	"                file named by $CREDGATE_FILE (with --env VAR: in $VAR)\n"
 	"  check USER NAME   (root) why USER may or may not read NAME\n"
+	"  --json        list, check: one JSON document (schemas in credgate(1))\n"
 	"  --config FILE (root) use this policy instead of " CG_DEFAULT_CONFIG "\n"
 	"\n"
 	"Exit status: 0 ok, 1 denied, 2 usage, 3 policy error, 4 credential file\n"

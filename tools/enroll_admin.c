@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "cg_macros.h"
 #include "enroll.h"
+#include "json.h"
 #include "wipe.h"
 
 static int exit_for(cg_err e)
@@ -50,36 +52,91 @@ static bool is_locked(const struct cg_state *st, time_t now)
 	return st->locked_until > (int64_t)now;
 }
 
-static void print_list_line(struct enroll_ctx *c, const char *user,
-			    time_t now)
+/* Why a state could not be read, as list and status show it. */
+static void state_problem(cg_err e, unsigned line, char *buf, size_t sz)
+{
+	if (line > 0)
+		snprintf(buf, sz, "line %u: %s", line, cg_strerror(e));
+	else
+		snprintf(buf, sz, "%s", cg_strerror(e));
+}
+
+/* The members list and status share (credgate-enroll(8), JSON OUTPUT):
+ * st is NULL when the state could not be read, problem says why. */
+static void json_state_members(struct cg_json_out *w, const char *user,
+			       const struct cg_state *st, const char *problem,
+			       time_t now)
+{
+	cg_json_out_str(w, "user", user);
+	if (st == NULL) {
+		static const char *const unknown[] = {
+			"algorithm", "digits", "period", "recovery_codes",
+			"locked", "locked_until", "enrolled_at", "enrolled_by",
+		};
+		for (size_t i = 0; i < CG_ARRAY_SIZE(unknown); i++)
+			cg_json_out_null(w, unknown[i]);
+		cg_json_out_str(w, "error", problem);
+		return;
+	}
+	cg_json_out_str(w, "algorithm", cg_alg_name(st->totp.alg));
+	cg_json_out_int(w, "digits", st->totp.digits);
+	cg_json_out_int(w, "period", st->totp.period);
+	cg_json_out_int(w, "recovery_codes", (long long)st->nrecovery);
+	cg_json_out_bool(w, "locked", is_locked(st, now));
+	if (is_locked(st, now))
+		cg_json_out_int(w, "locked_until", st->locked_until);
+	else
+		cg_json_out_null(w, "locked_until");
+	if (st->enrolled_at > 0)
+		cg_json_out_int(w, "enrolled_at", st->enrolled_at);
+	else
+		cg_json_out_null(w, "enrolled_at");
+	cg_json_out_str(w, "enrolled_by", st->enrolled_by);
+	cg_json_out_null(w, "error");
+}
+
+static void print_list_text(const char *user, const struct cg_state *st,
+			    const char *problem, time_t now)
+{
+	char when[64];
+
+	if (st == NULL) {
+		printf("%-16s unreadable state: %s\n", user, problem);
+		return;
+	}
+	enroll_format_time(st->enrolled_at, when, sizeof(when));
+	printf("%-16s %-9s %-6u %-6u %-8zu %-6s %-23s %s\n", user,
+	       cg_alg_name(st->totp.alg), st->totp.digits, st->totp.period,
+	       st->nrecovery, is_locked(st, now) ? "yes" : "no", when,
+	       st->enrolled_by);
+}
+
+static void list_one(struct enroll_ctx *c, struct cg_json_out *w,
+		     const char *user, time_t now)
 {
 	struct cg_state st;
 	unsigned line = 0;
-	char when[64];
+	char problem[128];
+	bool ok;
 	cg_err e;
 
 	cg_state_init(&st);
 	memcpy(c->target, user, strlen(user) + 1);  /* valid, < CG_USER_MAX */
-	if ((e = enroll_read_state(c, &st, &line)) != CG_OK) {
-		if (line > 0)
-			printf("%-16s unreadable state: line %u: %s\n", user,
-			       line, cg_strerror(e));
-		else
-			printf("%-16s unreadable state: %s\n", user,
-			       cg_strerror(e));
-		goto out;
+	if (!(ok = (e = enroll_read_state(c, &st, &line)) == CG_OK))
+		state_problem(e, line, problem, sizeof(problem));
+	if (c->o->json) {
+		cg_json_out_object(w, NULL);
+		json_state_members(w, user, ok ? &st : NULL, problem, now);
+		cg_json_out_close(w);
+	} else {
+		print_list_text(user, ok ? &st : NULL, problem, now);
 	}
-	enroll_format_time(st.enrolled_at, when, sizeof(when));
-	printf("%-16s %-9s %-6u %-6u %-8zu %-6s %-23s %s\n", user,
-	       cg_alg_name(st.totp.alg), st.totp.digits, st.totp.period,
-	       st.nrecovery, is_locked(&st, now) ? "yes" : "no", when,
-	       st.enrolled_by);
-out:
 	cg_state_wipe(&st);
 }
 
 int enroll_cmd_list(struct enroll_ctx *c)
 {
+	struct cg_json_out w;
 	char **users = NULL;
 	size_t n = 0;
 	time_t now = time(NULL);
@@ -92,49 +149,105 @@ int enroll_cmd_list(struct enroll_ctx *c)
 			   cg_store_why(c->store));
 		return ENROLL_EXIT_ERROR;
 	}
-	printf("%-16s %-9s %-6s %-6s %-8s %-6s %-23s %s\n", "USER",
-	       "ALGORITHM", "DIGITS", "PERIOD", "RECOVERY", "LOCKED",
-	       "ENROLLED", "BY");
+	cg_json_out_init(&w, stdout);
+	if (c->o->json) {
+		cg_json_out_object(&w, NULL);
+		cg_json_out_array(&w, "users");
+	} else {
+		printf("%-16s %-9s %-6s %-6s %-8s %-6s %-23s %s\n", "USER",
+		       "ALGORITHM", "DIGITS", "PERIOD", "RECOVERY", "LOCKED",
+		       "ENROLLED", "BY");
+	}
 	for (size_t i = 0; i < n; i++)
-		print_list_line(c, users[i], now);
+		list_one(c, &w, users[i], now);
 	cg_store_list_free(users, n);
 	c->target[0] = '\0';
+	if (c->o->json) {
+		cg_json_out_close(&w);
+		cg_json_out_close(&w);
+	}
+	if (cg_json_out_end(&w) != CG_OK) {
+		enroll_err("writing the list failed");
+		return ENROLL_EXIT_ERROR;
+	}
 	return ENROLL_EXIT_OK;
+}
+
+static void print_status_text(const char *user, const struct cg_state *st,
+			      time_t now)
+{
+	char when[64];
+
+	enroll_format_time(st->enrolled_at, when, sizeof(when));
+	printf("user:            %s\n", user);
+	printf("enrolled:        %s by %s\n", when, st->enrolled_by);
+	printf("algorithm:       %s\n", cg_alg_name(st->totp.alg));
+	printf("digits:          %u\n", st->totp.digits);
+	printf("period:          %u\n", st->totp.period);
+	enroll_format_time(st->last_step < 0 ? 0 :
+			   st->last_step * (int64_t)st->totp.period, when,
+			   sizeof(when));
+	printf("last code used:  %s\n", st->last_step < 0 ? "never" : when);
+	printf("failures:        %u\n", st->failures);
+	enroll_format_time(st->locked_until, when, sizeof(when));
+	if (is_locked(st, now))
+		printf("locked:          yes, until %s\n", when);
+	else
+		printf("locked:          no\n");
+	printf("recovery codes:  %zu left\n", st->nrecovery);
+}
+
+/* status --json: list's members, plus enrolled, last_used and failures.
+ * A user who is not enrolled, or whose state is unreadable, still gets
+ * a document (the exit status says which, as without --json). */
+static cg_err print_status_json(const char *user, const struct cg_state *st,
+				cg_err e, const char *problem, time_t now)
+{
+	struct cg_json_out w;
+
+	cg_json_out_init(&w, stdout);
+	cg_json_out_object(&w, NULL);
+	json_state_members(&w, user, e == CG_OK ? st : NULL,
+			   e == CG_OK || e == CG_E_NOENT ? NULL : problem, now);
+	cg_json_out_bool(&w, "enrolled", e != CG_E_NOENT);
+	if (e == CG_OK && st->last_step >= 0)
+		cg_json_out_int(&w, "last_used",
+				st->last_step * (int64_t)st->totp.period);
+	else
+		cg_json_out_null(&w, "last_used");
+	if (e == CG_OK)
+		cg_json_out_int(&w, "failures", st->failures);
+	else
+		cg_json_out_null(&w, "failures");
+	cg_json_out_close(&w);
+	return cg_json_out_end(&w);
 }
 
 int enroll_cmd_status(struct enroll_ctx *c)
 {
 	struct cg_state st;
 	unsigned line = 0;
-	char when[64];
+	char problem[128];
 	time_t now = time(NULL);
+	int rc = ENROLL_EXIT_OK;
 	cg_err e;
 
 	cg_state_init(&st);
 	if ((e = enroll_read_state(c, &st, &line)) != CG_OK) {
 		enroll_state_error(c, e, line);
-		cg_state_wipe(&st);
-		return exit_for(e);
+		state_problem(e, line, problem, sizeof(problem));
+		rc = exit_for(e);
 	}
-	enroll_format_time(st.enrolled_at, when, sizeof(when));
-	printf("user:            %s\n", c->target);
-	printf("enrolled:        %s by %s\n", when, st.enrolled_by);
-	printf("algorithm:       %s\n", cg_alg_name(st.totp.alg));
-	printf("digits:          %u\n", st.totp.digits);
-	printf("period:          %u\n", st.totp.period);
-	enroll_format_time(st.last_step < 0 ? 0 :
-			   st.last_step * (int64_t)st.totp.period, when,
-			   sizeof(when));
-	printf("last code used:  %s\n", st.last_step < 0 ? "never" : when);
-	printf("failures:        %u\n", st.failures);
-	enroll_format_time(st.locked_until, when, sizeof(when));
-	if (is_locked(&st, now))
-		printf("locked:          yes, until %s\n", when);
-	else
-		printf("locked:          no\n");
-	printf("recovery codes:  %zu left\n", st.nrecovery);
+	if (c->o->json) {
+		if (print_status_json(c->target, &st, e, problem, now) != CG_OK) {
+			enroll_err("writing the status failed");
+			rc = ENROLL_EXIT_ERROR;
+		}
+	} else if (e == CG_OK) {
+		print_status_text(c->target, &st, now);
+	}
 	cg_state_wipe(&st);
-	return ENROLL_EXIT_OK;
+	return rc;
 }
 
 int enroll_cmd_revoke(struct enroll_ctx *c)

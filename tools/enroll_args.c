@@ -64,6 +64,9 @@ static const char usage_text[] =
 "Option of recovery:\n"
 "  --recovery-codes N     number of codes, 0-20 (default 10)\n"
 "\n"
+"Option of list, status and check-config:\n"
+"  --json                 one JSON document (schemas in credgate-enroll(8))\n"
+"\n"
 "Options of log (default input: /var/log/auth.log*, rotated and .gz too):\n"
 "  --credential NAME      events about this credential\n"
 "  --user NAME            events about this user\n"
@@ -177,13 +180,13 @@ static const struct {
 	int min_args, max_args;
 } commands[] = {
 	{ CMD_ADD, "add", ADD_OPTS, 0, 1 },
-	{ CMD_LIST, "list", 0, 0, 0 },
-	{ CMD_STATUS, "status", 0, 0, 1 },
+	{ CMD_LIST, "list", BIT(OPT_JSON), 0, 0 },
+	{ CMD_STATUS, "status", BIT(OPT_JSON), 0, 1 },
 	{ CMD_REVOKE, "revoke", 0, 1, 1 },
 	{ CMD_UNLOCK, "unlock", 0, 1, 1 },
 	{ CMD_RECOVERY, "recovery", BIT(OPT_RECOVERY), 1, 1 },
 	{ CMD_IMPORT, "import", IMPORT_OPTS, 0, 1 },
-	{ CMD_CHECK_CONFIG, "check-config", 0, 0, 1 },
+	{ CMD_CHECK_CONFIG, "check-config", BIT(OPT_JSON), 0, 1 },
 	{ CMD_LOG, "log", LOG_OPTS, 0, 0 },
 	{ CMD_SCAN, "scan", SCAN_OPTS, 0, ANY_ARGS },
 	{ CMD_MIGRATE, "migrate", BIT(OPT_TO), 0, ANY_ARGS },

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "credfile.h"
 #include "enroll.h"
+#include "json.h"
 #include "seal.h"
 
 /* Why the state directory cannot be used, for an admin to fix. */
@@ -42,43 +43,66 @@ static void store_problem(const char *dir, cg_err e, int err, char *buf,
 	snprintf(buf, sz, "state directory %s", store_leaf_problem(e, err));
 }
 
-/* Every credential's file, checked as the gate checks it before it
- * prompts (credfile.h): "PATH: OK (credential NAME)", or on stderr
+/* One credential's file, checked as the gate checks it before it
+ * prompts (credfile.h): ok, or the audit reason and why not. */
+struct cred_check {
+	bool ok;
+	const char *reason;          /* "credential_exposed", "file_error" */
+	char why[PATH_MAX + 200];
+};
+
+static void check_credential_file(const struct cg_credential *c,
+				  struct cred_check *cc)
+{
+	struct cg_credfile_status s;
+	int fd = -1;
+
+	memset(cc, 0, sizeof(*cc));
+	if (cg_credfile_open(c->path, &fd, &s) == CG_OK) {
+		close(fd);
+		cc->ok = true;
+		return;
+	}
+	cc->reason = cg_credfile_reason(&s);
+	cg_path_explain(s.err, s.errnum, &s.diag, cc->why, sizeof(cc->why));
+}
+
+/* Every credential's file: "PATH: OK (credential NAME)", or on stderr
  * "FILE:LINE: credential NAME: PATH: why" where the credential is
  * defined.  True when all are fine. */
 static bool check_credentials(const struct cg_config *cfg)
 {
-	char why[PATH_MAX + 200], path[PATH_MAX], file[PATH_MAX];
-	struct cg_credfile_status s;
+	char path[PATH_MAX], file[PATH_MAX];
+	struct cred_check cc;
 	bool all_ok = true;
-	int fd = -1;
 
 	for (size_t i = 0; i < cfg->ncredentials; i++) {
 		const struct cg_credential *c = &cfg->credentials[i];
 
 		cg_audit_escape(c->path, path, sizeof(path));
-		if (cg_credfile_open(c->path, &fd, &s) == CG_OK) {
-			close(fd);
+		check_credential_file(c, &cc);
+		if (cc.ok) {
 			printf("%s: OK (credential %s)\n", path, c->name);
 			continue;
 		}
 		all_ok = false;
-		cg_path_explain(s.err, s.errnum, &s.diag, why, sizeof(why));
 		cg_audit_escape(c->file, file, sizeof(file));
 		fprintf(stderr, "%s:%u: credential %s: %s: %s\n", file,
-			c->line, c->name, path, why);
+			c->line, c->name, path, cc.why);
 	}
 	return all_ok;
 }
 
 /* The policy is valid, but a membership that has ended, or ends within
  * CG_EXPIRY_WARN_SECONDS, is worth a word: access gone (or about to go)
- * without anyone editing the file.  "FILE:LINE: warning: ..." on stderr;
- * the exit status stays 0. */
-static void warn_expiring_members(const struct cg_config *cfg, int64_t now)
+ * without anyone editing the file.  Each becomes a "warning: ..." diag
+ * for fn; the exit status stays 0. */
+static void each_expiring_member(const struct cg_config *cfg, int64_t now,
+				 void (*fn)(const struct cg_diag *, void *),
+				 void *arg)
 {
 	static const char prefix[] = "warning: ";
-	char who[CG_USER_MAX + 2], msg[PATH_MAX + 300];
+	char who[CG_USER_MAX + 2];
 	struct cg_diag diag;
 
 	for (size_t i = 0; i < cfg->nroles; i++) {
@@ -100,8 +124,7 @@ static void warn_expiring_members(const struct cg_config *cfg, int64_t now)
 					   sizeof(diag.message) -
 					   (sizeof(prefix) - 1), who, r->name,
 					   m->until, now);
-			cg_diag_format(&diag, msg, sizeof(msg));
-			fprintf(stderr, "%s\n", msg);
+			fn(&diag, arg);
 		}
 	}
 }
@@ -130,34 +153,213 @@ static void report(void *arg, bool ok, const char *msg)
 
 /* The host key, with the checks the store makes before it seals or
  * opens a state; an unfinished rekey is worth knowing about. */
-static int check_host_key(const char *path)
+struct host_key_status {
+	bool ok;
+	char id[2 * CG_KEY_ID_LEN + 1];   /* when ok */
+	const char *problem;              /* when not */
+	bool rekey_unfinished;
+};
+
+static void read_host_key(const char *path, struct host_key_status *hk)
 {
-	char shown[PATH_MAX], newpath[PATH_MAX], id[2 * CG_KEY_ID_LEN + 1];
+	char newpath[PATH_MAX];
 	struct cg_key k;
 	cg_err e;
 
-	cg_audit_escape(path, shown, sizeof(shown));
+	memset(hk, 0, sizeof(*hk));
 	if ((e = cg_key_load(path, &k)) != CG_OK) {
-		fflush(stdout);
-		fprintf(stderr, "%s: host key %s\n", shown,
-			e == CG_E_NOENT ? "missing (credgate-enroll init "
+		hk->problem = e == CG_E_NOENT ? "missing (credgate-enroll init "
 			"creates it); no state can be sealed or opened" :
 			e == CG_E_KEY ? "unusable: not exactly 32 bytes" :
 			e == CG_E_MODE ? "unsafe permissions (must be private "
 			"to root, in a directory only root may write)" :
-			e == CG_E_IO ? strerror(errno) : cg_strerror(e));
-		return ENROLL_EXIT_ERROR;
+			e == CG_E_IO ? strerror(errno) : cg_strerror(e);
+		return;
 	}
-	cg_key_id_hex(&k, id);
+	hk->ok = true;
+	cg_key_id_hex(&k, hk->id);
 	cg_key_wipe(&k);
-	printf("%s: OK (host key, id %s)\n", shown, id);
 	if (cg_key_new_path(path, newpath, sizeof(newpath)) == CG_OK &&
 	    cg_key_load(newpath, &k) == CG_OK) {
 		cg_key_wipe(&k);
+		hk->rekey_unfinished = true;
+	}
+}
+
+static int check_host_key(const char *path)
+{
+	struct host_key_status hk;
+	char shown[PATH_MAX];
+
+	read_host_key(path, &hk);
+	cg_audit_escape(path, shown, sizeof(shown));
+	if (!hk.ok) {
+		fflush(stdout);
+		fprintf(stderr, "%s: host key %s\n", shown, hk.problem);
+		return ENROLL_EXIT_ERROR;
+	}
+	printf("%s: OK (host key, id %s)\n", shown, hk.id);
+	if (hk.rekey_unfinished)
 		printf("%s" CG_KEY_NEW_SUFFIX ": an unfinished rekey; run "
 		       "credgate-enroll rekey again\n", shown);
-	}
 	return ENROLL_EXIT_OK;
+}
+
+/* "host_key" of check-config --json. */
+static bool json_host_key(struct cg_json_out *w, const char *path)
+{
+	struct host_key_status hk;
+
+	read_host_key(path, &hk);
+	cg_json_out_object(w, "host_key");
+	cg_json_out_str(w, "path", path);
+	cg_json_out_bool(w, "ok", hk.ok);
+	cg_json_out_str(w, "id", hk.ok ? hk.id : NULL);
+	cg_json_out_str(w, "error", hk.problem);
+	cg_json_out_bool(w, "rekey_unfinished", hk.rekey_unfinished);
+	cg_json_out_close(w);
+	return hk.ok;
+}
+
+/* "FILE:LINE: warning: ..." on stderr. */
+static void warn_text(const struct cg_diag *diag, void *arg)
+{
+	char msg[PATH_MAX + 300];
+
+	(void)arg;
+	cg_diag_format(diag, msg, sizeof(msg));
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* {"file": ..., "line": ..., "message": ...}: where and what, for JSON
+ * (a message of a warning keeps its "warning: " word out). */
+static void json_diag(struct cg_json_out *w, const char *key,
+		      const struct cg_diag *diag)
+{
+	const char *msg = diag->message;
+
+	if (strncmp(msg, "warning: ", 9) == 0)
+		msg += 9;
+	cg_json_out_object(w, key);
+	cg_json_out_str(w, "file", diag->file[0] != '\0' ? diag->file : NULL);
+	if (diag->line > 0)
+		cg_json_out_int(w, "line", diag->line);
+	else
+		cg_json_out_null(w, "line");
+	cg_json_out_str(w, "message", msg);
+	cg_json_out_close(w);
+}
+
+static void warn_json(const struct cg_diag *diag, void *arg)
+{
+	json_diag(arg, NULL, diag);
+}
+
+/* One finding of the stores' checks, as an element of "store_checks". */
+struct json_checks {
+	struct cg_json_out *w;
+	bool failed;
+};
+
+static void report_json(void *arg, bool ok, const char *msg)
+{
+	struct json_checks *jc = arg;
+
+	cg_json_out_object(jc->w, NULL);
+	cg_json_out_bool(jc->w, "ok", ok);
+	cg_json_out_str(jc->w, "message", msg);
+	cg_json_out_close(jc->w);
+	jc->failed |= !ok;
+}
+
+/* An element of "credentials"; false when the file would be refused. */
+static bool json_credential(struct cg_json_out *w, const struct cg_credential *c)
+{
+	struct cred_check cc;
+
+	check_credential_file(c, &cc);
+	cg_json_out_object(w, NULL);
+	cg_json_out_str(w, "name", c->name);
+	cg_json_out_str(w, "path", c->path);
+	cg_json_out_str(w, "file", c->file);
+	cg_json_out_int(w, "line", c->line);
+	cg_json_out_bool(w, "ok", cc.ok);
+	cg_json_out_str(w, "reason", cc.reason);
+	cg_json_out_str(w, "error", cc.ok ? NULL : cc.why);
+	cg_json_out_close(w);
+	return cc.ok;
+}
+
+/* Is the state directory in use: always with the files store, for
+ * local_users with ldap. */
+static bool uses_state_dir(const struct cg_config *cfg)
+{
+	return cfg->defaults.store == CG_STORE_FILES ||
+	       cfg->ldap.nlocal_users > 0;
+}
+
+/* check-config --json: one document (credgate-enroll(8), JSON OUTPUT). */
+static int check_config_json(struct enroll_ctx *c, const char *file)
+{
+	struct cg_store *store = NULL;
+	struct cg_json_out w;
+	struct json_checks jc = { &w, false };
+	char problem[CG_CONFIG_MSG_MAX];
+	struct cg_diag diag;
+	cg_err e, se = CG_OK;
+	bool dir = false, ok;
+	int err = 0;
+
+	memset(&diag, 0, sizeof(diag));
+	e = cg_config_load(file, &c->cfg, &diag);
+	if (e == CG_OK && (dir = uses_state_dir(c->cfg)) &&
+	    (se = cg_store_open_kind(c->cfg, CG_STORE_FILES, &store)) != CG_OK)
+		err = errno;
+	cg_store_close(store);
+	cg_json_out_init(&w, stdout);
+	cg_json_out_object(&w, NULL);
+	cg_json_out_str(&w, "file", file);
+	if (e != CG_OK)
+		json_diag(&w, "error", &diag);
+	else
+		cg_json_out_null(&w, "error");
+	cg_json_out_array(&w, "warnings");
+	if (e == CG_OK)
+		each_expiring_member(c->cfg, time(NULL), warn_json, &w);
+	cg_json_out_close(&w);
+	if (dir) {
+		if (se != CG_OK)
+			store_problem(c->cfg->defaults.state_dir, se, err,
+				      problem, sizeof(problem));
+		cg_json_out_object(&w, "state_dir");
+		cg_json_out_str(&w, "path", c->cfg->defaults.state_dir);
+		cg_json_out_bool(&w, "ok", se == CG_OK);
+		cg_json_out_str(&w, "error", se == CG_OK ? NULL : problem);
+		cg_json_out_close(&w);
+	} else {
+		cg_json_out_null(&w, "state_dir");
+	}
+	if (dir)
+		jc.failed |= !json_host_key(&w, c->cfg->defaults.host_key);
+	else
+		cg_json_out_null(&w, "host_key");
+	cg_json_out_array(&w, "store_checks");
+	if (e == CG_OK)
+		(void)cg_store_check(c->cfg, report_json, &jc);
+	cg_json_out_close(&w);
+	cg_json_out_array(&w, "credentials");
+	for (size_t i = 0; e == CG_OK && i < c->cfg->ncredentials; i++)
+		jc.failed |= !json_credential(&w, &c->cfg->credentials[i]);
+	cg_json_out_close(&w);
+	/* Last, once every check is known. */
+	ok = e == CG_OK && se == CG_OK && !jc.failed;
+	cg_json_out_bool(&w, "ok", ok);
+	cg_json_out_close(&w);
+	if (cg_json_out_end(&w) != CG_OK) {
+		enroll_err("writing the result failed");
+		return ENROLL_EXIT_ERROR;
+	}
+	return ok ? ENROLL_EXIT_OK : ENROLL_EXIT_ERROR;
 }
 
 /* Like visudo -c: "FILE: OK", or "FILE:LINE: message" and exit 1.  The
@@ -183,6 +385,8 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 
 	if ((rc = enroll_abs_path(path, file, sizeof(file))) != 0)
 		return rc;
+	if (c->o->json)
+		return check_config_json(c, file);
 	if (cg_config_load_explained(file, &c->cfg, msg, sizeof(msg)) != CG_OK) {
 		fprintf(stderr, "%s\n", msg);
 		return ENROLL_EXIT_ERROR;
@@ -190,10 +394,9 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 	cg_audit_escape(file, shown, sizeof(shown));
 	printf("%s: OK\n", shown);
 	fflush(stdout);
-	warn_expiring_members(c->cfg, time(NULL));
+	each_expiring_member(c->cfg, time(NULL), warn_text, NULL);
 	cg_audit_escape(c->cfg->defaults.state_dir, shown, sizeof(shown));
-	if (c->cfg->defaults.store == CG_STORE_FILES ||
-	    c->cfg->ldap.nlocal_users > 0) {
+	if (uses_state_dir(c->cfg)) {
 		e = cg_store_open_kind(c->cfg, CG_STORE_FILES, &store);
 		if (e != CG_OK) {
 			store_problem(c->cfg->defaults.state_dir, e, errno,

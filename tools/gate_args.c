@@ -86,6 +86,17 @@ static bool parse_command(int argc, char *const *argv, int i,
 	const char *cmd = argv[i++];
 	int left = argc - i;
 
+	/* list and check take --json, before or after their operands. */
+	if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "check") == 0) && left > 0) {
+		if (strcmp(argv[i], "--json") == 0) {
+			a->json = true;
+			i++;
+			left--;
+		} else if (strcmp(argv[argc - 1], "--json") == 0) {
+			a->json = true;
+			left--;
+		}
+	}
 	if (strcmp(cmd, "help") == 0 && left == 0) {
 		a->cmd = GATE_CMD_HELP;
 	} else if (strcmp(cmd, "list") == 0 && left == 0) {

@@ -2,10 +2,10 @@
  * lookups, no I/O, no allocation), so that it can be fuzzed and so that
  * every name is validated before anything is looked up with privilege.
  *
- *   credgate [--config FILE] list
+ *   credgate [--config FILE] list [--json]
  *   credgate [--config FILE] cat NAME
  *   credgate [--config FILE] run NAME [--env VAR] -- CMD [ARGS...]
- *   credgate [--config FILE] check USER NAME
+ *   credgate [--config FILE] check [--json] USER NAME
  *   credgate --help | --version
  *
  * Whether --config and check are allowed (real uid 0) is the caller's
@@ -34,6 +34,7 @@ struct gate_args {
 	const char *env_var;      /* run --env VAR, or NULL */
 	char *const *command;     /* run: CMD ARGS..., NULL-terminated, in argv */
 	int ncommand;
+	bool json;                /* list, check: --json */
 	const char *error;        /* on failure: a fixed message, never input */
 };
 

@@ -76,3 +76,8 @@ tests_tools_scan_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdi
 tests_tools_scan_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_tools_scan_t_LDADD = tools/libenroll.la $(CG_TEST_LIBS)
 tests_tools_scan_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# --json of credgate list/check and credgate-enroll list/status/check-config
+# against the schemas in the man pages (root sandbox; jq).
+TESTS += tests/tools/json.sh
+EXTRA_DIST += tests/tools/json.sh

@@ -72,6 +72,32 @@ static void test_run(void **state)
 	assert_null(a.env_var);
 }
 
+/* --json: list and check only, before or after their operands, once. */
+static void test_json(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_true(PARSE(&a, "list"));
+	assert_false(a.json);
+	assert_true(PARSE(&a, "list", "--json"));
+	assert_int_equal(a.cmd, GATE_CMD_LIST);
+	assert_true(a.json);
+	assert_true(PARSE(&a, "check", "--json", "alice", "smtp"));
+	assert_true(a.json);
+	assert_string_equal(a.user, "alice");
+	assert_string_equal(a.credential, "smtp");
+	assert_true(PARSE(&a, "check", "alice", "smtp", "--json"));
+	assert_true(a.json);
+	assert_string_equal(a.user, "alice");
+	assert_string_equal(a.credential, "smtp");
+	assert_false(PARSE(&a, "check", "alice", "--json", "smtp"));
+	assert_false(PARSE(&a, "list", "--json", "--json"));
+	assert_false(PARSE(&a, "cat", "--json"));
+	assert_false(PARSE(&a, "cat", "smtp", "--json"));
+	assert_false(PARSE(&a, "--json", "list"));
+}
+
 static void test_config(void **state)
 {
 	struct gate_args a;
@@ -143,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_names),

@@ -125,3 +125,10 @@ tests_unit_acmatch_t_SOURCES = tests/unit/test_acmatch.c
 tests_unit_acmatch_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_acmatch_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_acmatch_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# The JSON writer of the tools' --json output (lib/json_out.c).
+CMOCKA_TESTS += tests/unit/json-out.t
+tests_unit_json_out_t_SOURCES = tests/unit/test_json_out.c
+tests_unit_json_out_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_json_out_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_json_out_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
