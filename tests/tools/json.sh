@@ -59,8 +59,11 @@ schema_ok() {
 }
 # jq_ok FILTER DESC: FILTER is true of $W/out.
 jq_ok() {
-	"$JQ" -e "$1" "$W/out" >/dev/null 2>&1
-	ok $? "$2" || diag "jq '$1' on:" "$(cat "$W/out")"
+	if "$JQ" -e "$1" "$W/out" >/dev/null 2>&1; then
+		pass "$2"
+	else
+		fail "$2"; diag "jq '$1' on:" "$(cat "$W/out")"
+	fi
 }
 gate_as() {
 	u=$1; shift
@@ -134,7 +137,7 @@ jq_ok '.ok == true and .file == "'"$C/good.conf"'" and .error == null and
 	.store_checks == [] and .host_key.ok == true and .host_key.error == null and
 	(.host_key.id | test("^[0-9a-f]+$")) and .host_key.rekey_unfinished == false and
 	.credentials == [{"name": "smtp", "path": "'"$RT/cred/smtp"'", "file": "'"$C/good.conf"'",
-		"line": 9, "ok": true, "reason": null, "error": null}]' \
+		"line": 8, "ok": true, "reason": null, "error": null}]' \
 	"check-config --json, good: ok, the state directory and the credential file checked"
 jq_ok '.warnings | length == 1 and .[0].line == 6 and .[0].file == "'"$C/good.conf"'" and
 	(.[0].message | test("^membership of bob in role mail expired on 2020-01-01"))' \
