@@ -300,6 +300,30 @@ scan --no-xdev /proc /sys
 expect_rc 0 "/proc and /sys are never walked"
 grep_ok '^summary: .* files=0 .* excluded=2 ' "$W/out" "and counted as left out"
 
+# --- progress on a terminal ----------------------------------------------------------
+# 100 sparse files of 64 MiB: seconds of reading, no space taken.
+PTY_RUN=$abs_top_builddir/tests/helpers/pty-run
+if [ -x "$PTY_RUN" ]; then
+	mkdir "$RT/srv/big"
+	i=0
+	while [ $i -lt 100 ]; do truncate -s 64M "$RT/srv/big/f$i"; i=$((i + 1)); done
+	echo 'expect scanning: ' | "$PTY_RUN" -s -t 120 -- \
+		"$TOOL_BUILT" --config "$CONF" scan "$RT/srv/big" >"$W/pty" 2>&1
+	RC=$?
+	expect_rc 0 "on a terminal: exit 0"
+	if grep -a -q 'scanning: [0-9]* files, [0-9.]* MiB, 0 git blobs, 0 findings' "$W/pty" &&
+	   grep -a -q 'summary: .* files=100 ' "$W/pty"; then
+		pass "a progress line (files and bytes) on a terminal, then the summary"
+	else
+		fail "a progress line (files and bytes) on a terminal, then the summary"
+		diag "$(cat -v "$W/pty" | tail -n 5)"
+	fi
+	rm -rf "$RT/srv/big"
+else
+	skip "progress on a terminal" "pty-run not built"
+	skip "progress on a terminal" "pty-run not built"
+fi
+
 # --- [scan] in the configuration ----------------------------------------------------
 write_scan_conf "[scan]" "paths = $RT/srv" "exclude = *.bak, locked"
 scan
