@@ -229,7 +229,5 @@ void scan_out_free(struct scan *s);
  * [A-Za-z0-9._:/@%+,-], else in double quotes with '"' and '\\'
  * escaped and other bytes as \xNN; never cut. */
 void scan_put_value(FILE *f, const char *s);
-/* Write s as a JSON string; bytes that are not UTF-8 become "\\xNN". */
-void scan_put_json(FILE *f, const char *s);
 
 #endif

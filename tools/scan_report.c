@@ -3,7 +3,8 @@
  * line per finding, problems on standard error, a summary, the JSON
  * document for tools, rotation hints, and a progress line when standard
  * error is a terminal.  Everything a user could have named (paths, file
- * names in a commit, git's messages) is escaped before it is written. */
+ * names in a commit, git's messages) is escaped before it is written; the
+ * JSON document goes through the tools' one JSON writer (lib/json.h). */
 #include "config.h"
 #include <errno.h>
 #include <grp.h>
@@ -16,8 +17,8 @@
 #include <unistd.h>
 #include "audit.h"
 #include "enroll.h"
+#include "json.h"
 #include "scan.h"
-#include "utf8.h"
 
 #define PROGRESS_FIRST_MS 1000          /* long runs only */
 #define PROGRESS_EVERY_MS 250
@@ -98,38 +99,6 @@ static void put_text(FILE *f, const char *s)
 			fprintf(f, "\\x%c%c", hex[*p >> 4], hex[*p & 15]);
 		else
 			fputc(*p, f);
-}
-
-void scan_put_json(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
-
-	fputc('"', f);
-	for (size_t i = 0; i < n; i += len) {
-		len = cg_utf8_seq(p + i, n - i);
-		if (len == 0) {         /* not UTF-8: the bytes, as text */
-			fprintf(f, "\\\\x%c%c", hex[p[i] >> 4], hex[p[i] & 15]);
-			len = 1;
-		} else if (len > 1) {
-			fwrite(p + i, 1, len, f);
-		} else if (p[i] == '"' || p[i] == '\\') {
-			fprintf(f, "\\%c", p[i]);
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			fprintf(f, "\\u00%c%c", hex[p[i] >> 4], hex[p[i] & 15]);
-		} else {
-			fputc(p[i], f);
-		}
-	}
-	fputc('"', f);
-}
-
-static void put_json_or_null(FILE *f, const char *s)
-{
-	if (s != NULL)
-		scan_put_json(f, s);
-	else
-		fputs("null", f);
 }
 
 /* ---- progress ------------------------------------------------------------------ */
@@ -461,108 +430,103 @@ static void print_text_end(const struct scan *s, uint64_t missed)
 		print_hints(s);
 }
 
-static void json_finding(const struct scan *s, const struct finding *f)
+static void json_finding(const struct scan *s, struct cg_json_out *w,
+			 const struct finding *f)
 {
-	char owner[64], group[64], reader[300];
+	char owner[64], reader[300], mode[8];
 	struct group *gr = getgrgid(f->gid);
 
 	user_name(f->uid, owner, sizeof(owner));
-	snprintf(group, sizeof(group), "%s", gr != NULL ? gr->gr_name : "");
 	scan_reader_text(&f->reader, reader, sizeof(reader));
-	fputs("{\"credential\":", stdout);
-	scan_put_json(stdout, s->creds[f->cred].conf->name);
-	fputs(",\"path\":", stdout);
-	scan_put_json(stdout, f->path);
-	fputs(",\"commit\":", stdout);
-	put_json_or_null(stdout, f->commit);
-	fputs(",\"file\":", stdout);
-	put_json_or_null(stdout, f->file);
-	printf(",\"line\":%u,\"owner\":", f->line);
-	scan_put_json(stdout, owner);
-	printf(",\"uid\":%u,\"group\":", (unsigned)f->uid);
-	scan_put_json(stdout, group);
-	printf(",\"gid\":%u,\"mode\":\"%04o\",\"readable_by\":", (unsigned)f->gid,
-	       (unsigned)(f->mode & 07777));
-	scan_put_json(stdout, reader);
-	fputc('}', stdout);
+	snprintf(mode, sizeof(mode), "%04o", (unsigned)(f->mode & 07777));
+	cg_json_out_object(w, NULL);
+	cg_json_out_str(w, "credential", s->creds[f->cred].conf->name);
+	cg_json_out_str(w, "path", f->path);
+	cg_json_out_str(w, "commit", f->commit);       /* NULL: null */
+	cg_json_out_str(w, "file", f->file);
+	cg_json_out_int(w, "line", f->line);
+	cg_json_out_str(w, "owner", owner);
+	cg_json_out_int(w, "uid", f->uid);
+	cg_json_out_str(w, "group", gr != NULL ? gr->gr_name : "");
+	cg_json_out_int(w, "gid", f->gid);
+	cg_json_out_str(w, "mode", mode);
+	cg_json_out_str(w, "readable_by", reader);
+	cg_json_out_close(w);
 }
 
-static void json_credentials(const struct scan *s)
+static void json_credentials(const struct scan *s, struct cg_json_out *w)
 {
-	fputs("\"credentials\":[", stdout);
+	cg_json_out_array(w, "credentials");
 	for (size_t i = 0; i < s->ncreds; i++) {
 		const struct scan_cred *c = &s->creds[i];
 
-		fputs(i > 0 ? ",{\"name\":" : "{\"name\":", stdout);
-		scan_put_json(stdout, c->conf->name);
-		fputs(",\"path\":", stdout);
-		scan_put_json(stdout, c->conf->path);
-		printf(",\"searched\":%s,\"needles\":%zu,\"findings\":%llu,"
-		       "\"reason\":", c->searched ? "true" : "false",
-		       c->nneedles, (unsigned long long)c->findings);
-		put_json_or_null(stdout, c->searched ? NULL : c->why);
-		fputc('}', stdout);
+		cg_json_out_object(w, NULL);
+		cg_json_out_str(w, "name", c->conf->name);
+		cg_json_out_str(w, "path", c->conf->path);
+		cg_json_out_bool(w, "searched", c->searched);
+		cg_json_out_int(w, "needles", (long long)c->nneedles);
+		cg_json_out_int(w, "findings", (long long)c->findings);
+		cg_json_out_str(w, "reason", c->searched ? NULL : c->why);
+		cg_json_out_close(w);
 	}
-	fputc(']', stdout);
+	cg_json_out_close(w);
 }
 
-static void json_hints(const struct scan *s)
+static void json_hints(const struct scan *s, struct cg_json_out *w)
 {
 	char cmd[CG_NAME_MAX + 64];
-	bool first = true;
 
-	fputs(",\"rotate_hints\":[", stdout);
+	cg_json_out_array(w, "rotate_hints");
 	for (size_t i = 0; i < s->ncreds; i++) {
 		const char *name = s->creds[i].conf->name;
 
 		if (s->creds[i].findings == 0)
 			continue;
-		fputs(first ? "{\"credential\":" : ",{\"credential\":", stdout);
-		first = false;
-		scan_put_json(stdout, name);
+		cg_json_out_object(w, NULL);
+		cg_json_out_str(w, "credential", name);
 		snprintf(cmd, sizeof(cmd), PUT_CMD, name);
-		fputs(",\"put\":", stdout);
-		scan_put_json(stdout, cmd);
+		cg_json_out_str(w, "put", cmd);
 		snprintf(cmd, sizeof(cmd), LOG_CMD, name);
-		fputs(",\"log\":", stdout);
-		scan_put_json(stdout, cmd);
-		fputc('}', stdout);
+		cg_json_out_str(w, "log", cmd);
+		cg_json_out_close(w);
 	}
-	fputs("],\"rotate_note\":", stdout);
-	scan_put_json(stdout, ROTATE_NOTE);
+	cg_json_out_close(w);
+	cg_json_out_str(w, "rotate_note", ROTATE_NOTE);
 }
 
-static void print_json(const struct scan *s, uint64_t missed, int status)
+/* The --json document (credgate-enroll(8), SCANNING FOR LEAKS). */
+static cg_err print_json(const struct scan *s, uint64_t missed, int status)
 {
 	const struct scan_out *o = s->out;
 	struct counter c[NCOUNTERS];
 	size_t n = counters(s, c);
+	struct cg_json_out w;
 
-	printf("{\"status\":%d,\"complete\":%s,\"findings\":[", status,
-	       missed == 0 ? "true" : "false");
-	for (size_t i = 0; i < o->nfindings; i++) {
-		if (i > 0)
-			fputc(',', stdout);
-		json_finding(s, &o->findings[i]);
-	}
-	fputs("],", stdout);
-	json_credentials(s);
-	fputs(",\"problems\":[", stdout);
+	cg_json_out_init(&w, stdout);
+	cg_json_out_object(&w, NULL);
+	cg_json_out_int(&w, "status", status);
+	cg_json_out_bool(&w, "complete", missed == 0);
+	cg_json_out_array(&w, "findings");
+	for (size_t i = 0; i < o->nfindings; i++)
+		json_finding(s, &w, &o->findings[i]);
+	cg_json_out_close(&w);
+	json_credentials(s, &w);
+	cg_json_out_array(&w, "problems");
 	for (size_t i = 0; i < o->nproblems; i++) {
-		fputs(i > 0 ? ",{\"path\":" : "{\"path\":", stdout);
-		put_json_or_null(stdout, o->problems[i].path);
-		fputs(",\"problem\":", stdout);
-		scan_put_json(stdout, o->problems[i].msg);
-		fputc('}', stdout);
+		cg_json_out_object(&w, NULL);
+		cg_json_out_str(&w, "path", o->problems[i].path);
+		cg_json_out_str(&w, "problem", o->problems[i].msg);
+		cg_json_out_close(&w);
 	}
-	fputs("],\"summary\":{", stdout);
+	cg_json_out_close(&w);
+	cg_json_out_object(&w, "summary");
 	for (size_t i = 0; i < n; i++)
-		printf("%s\"%s\":%llu", i > 0 ? "," : "", c[i].name,
-		       (unsigned long long)c[i].value);
-	fputc('}', stdout);
+		cg_json_out_int(&w, c[i].name, (long long)c[i].value);
+	cg_json_out_close(&w);
 	if (s->o->rotate_hint)
-		json_hints(s);
-	fputs("}\n", stdout);
+		json_hints(s, &w);
+	cg_json_out_close(&w);
+	return cg_json_out_end(&w);
 }
 
 static void audit_end(const struct scan *s, const char *result)
@@ -597,9 +561,9 @@ int scan_report_finish(struct scan *s)
 				    "is in the JSON output");
 	audit_end(s, status == SCAN_EXIT_FOUND ? "found" :
 		  status == SCAN_EXIT_ERROR ? "incomplete" : "clean");
-	if (s->o->json)
-		print_json(s, missed, status);
-	else
+	if (s->o->json && print_json(s, missed, status) != CG_OK)
+		return SCAN_EXIT_ERROR;     /* main says the output failed */
+	if (!s->o->json)
 		print_text_end(s, missed);
 	return status;
 }

@@ -1,6 +1,6 @@
 /* The scanner's pure parts: which needles a credential file gives
  * (tools/scan_needles.c), who can read a file (tools/scan_reach.c), and
- * how values are written in text and JSON (tools/scan_report.c). */
+ * how values are written in the text output (tools/scan_report.c). */
 #include "config.h"
 #include <stdarg.h>
 #include <stddef.h>
@@ -258,18 +258,6 @@ static void test_put_value(void **state)
 			    "\"caf\\xc3\\xa9\"");
 }
 
-static void test_put_json(void **state)
-{
-	assert_string_equal(capture(scan_put_json, "/home/alice/x.sh"),
-			    "\"/home/alice/x.sh\"");
-	assert_string_equal(capture(scan_put_json, "a\"b\\c\nd\x7f"),
-			    "\"a\\\"b\\\\c\\u000ad\\u007f\"");
-	assert_string_equal(capture(scan_put_json, "caf\xc3\xa9"),
-			    "\"caf\xc3\xa9\"");
-	assert_string_equal(capture(scan_put_json, "bad\xff\xc3"),
-			    "\"bad\\\\xff\\\\xc3\"");
-}
-
 int main(void)
 {
 	for (size_t i = 0; i < CG_ARRAY_SIZE(needle_cases); i++)
@@ -282,6 +270,5 @@ int main(void)
 	add_test("who can read: world, a group, the owner", test_reach, NULL);
 	add_test("readers in words", test_reader_text, NULL);
 	add_test("text values escaped, never cut", test_put_value, NULL);
-	add_test("JSON strings, invalid UTF-8 as \\xNN", test_put_json, NULL);
 	return _cmocka_run_group_tests("scan", tests, ntests, NULL, NULL);
 }
