@@ -12,6 +12,7 @@ cg_man_fixpaths = sed \
 	-e 's|/etc/credgate|$(sysconfdir)/credgate|g' \
 	-e 's|/var/lib/credgate|$(localstatedir)/lib/credgate|g' \
 	-e 's|/etc/pam\.d|$(pamconfdir)|g' \
+	-e 's|/usr/lib/credgate|$(pkglibdir)|g' \
 	-e '1s|"credgate [0-9][0-9.]*"|"credgate $(VERSION)"|'
 cg_man_gen = $(AM_V_GEN)$(MKDIR_P) man/gen && $(cg_man_fixpaths)
 man/gen/pam_credgate.8: man/pam_credgate.8 Makefile

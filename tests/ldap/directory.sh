@@ -122,7 +122,8 @@ ldif_acl_to_conf() {
 
 dir_init() {
 	LD=$RT/ldap
-	mkdir -p "$LD/db"
+	DB=${SLAPD_DB_DIR:-$LD/db}      # bench/ldap puts it on disk
+	mkdir -p "$LD" "$DB"
 	dir_tls || bail "cannot make the test CA with openssl"
 	ldif_schema_to_conf "$abs_top_srcdir/etc/ldap/credgate.ldif" \
 		>"$LD/credgate.schema"
@@ -144,7 +145,7 @@ dir_init() {
 	suffix "$BASE"
 	rootdn "$ROOTDN"
 	rootpw $ROOTPW
-	directory $LD/db
+	directory $DB
 	maxsize 67108864
 	index objectClass,uid,memberUid eq
 	overlay otp
@@ -165,7 +166,9 @@ bail() { echo "Bail out! $*"; exit 99; }
 
 dir_start() {
 	rm -f "$LD/slapd.pid"
-	"$SLAPD" -d 0 -h "ldap://127.0.0.1:389/ ldaps://127.0.0.1:636/ ldaps://127.0.0.2:636/" \
+	# SLAPD_DEBUG=256 logs every operation to $LD/slapd.log (bench/ldap).
+	"$SLAPD" -d "${SLAPD_DEBUG:-0}" \
+		-h "ldap://127.0.0.1:389/ ldaps://127.0.0.1:636/ ldaps://127.0.0.2:636/" \
 		-f "$LD/slapd.conf" >>"$LD/slapd.log" 2>&1 &
 	SLAPD_PID=$!
 	i=0
