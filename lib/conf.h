@@ -161,9 +161,9 @@ struct cg_role {
  *                           a name or number, mode octal without any
  *                           bit of CG_CREDENTIAL_MODE_NEVER */
 #define CG_CREDENTIAL_SIZE_MAX (1024 * 1024)
-#define CG_CREDENTIAL_MODE_NEVER 027   /* no write for the group, nothing
-					* for others (the gate refuses a
-					* group- or world-writable file) */
+#define CG_CREDENTIAL_MODE_NEVER 077   /* nothing for group or others: the
+					* gate refuses a credential file they
+					* can read or write (credfile.h) */
 #define CG_ON_CHANGE_ARGS_MAX 32
 enum cg_cred_format { CG_FORMAT_ANY = 0, CG_FORMAT_LINE };
 struct cg_cred_write {

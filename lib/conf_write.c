@@ -157,7 +157,7 @@ static cg_err set_group(struct cg_cred_write *w, const char *value,
 	return (w->group = strdup(value)) == NULL ? CG_E_NOMEM : CG_OK;
 }
 
-/* Octal, like chmod: "0640", "640". */
+/* Octal, like chmod: "0600", "600". */
 static cg_err set_mode(struct cg_cred_write *w, const char *value,
 		       char *why, size_t whysz)
 {
@@ -173,9 +173,9 @@ static cg_err set_mode(struct cg_cred_write *w, const char *value,
 	for (size_t i = 0; i < n; i++)
 		mode = mode * 8 + (value[i] - '0');
 	if ((mode & CG_CREDENTIAL_MODE_NEVER) != 0)
-		return bad(why, whysz, "'mode = %s' lets others read it or "
-			   "the group write it: at most 0%o", esc,
-			   0777 & ~CG_CREDENTIAL_MODE_NEVER);
+		return bad(why, whysz, "'mode = %s' lets its group or others "
+			   "in, and the gate refuses such a file: at most 0%o",
+			   esc, 0777 & ~CG_CREDENTIAL_MODE_NEVER);
 	w->mode = mode;
 	return CG_OK;
 }

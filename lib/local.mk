@@ -42,6 +42,7 @@ lib_libcredgate_tools_la_SOURCES = \
 	lib/outfile.c lib/outfile.h \
 	lib/audit_parse.c lib/audit_parse.h \
 	lib/json.c lib/json_out.c lib/json.h \
+	lib/versions.c lib/versions.h \
 	lib/qr.c lib/qr.h \
 	lib/privguard.c lib/privguard.h \
 	lib/credfile.c lib/credfile.h \

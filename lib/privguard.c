@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "number.h"
 #include "privguard.h"
+#include "username.h"
 
 extern char **environ;
 static char **caller_env;
@@ -133,6 +136,32 @@ cg_err cg_priv_drop_permanently(const char *user, uid_t uid, gid_t gid)
 	    getegid() != gid)
 		return CG_E_IO;
 	return CG_OK;
+}
+
+void cg_priv_login_name(char *out, size_t sz)
+{
+	char buf[32];
+	uint64_t uid;
+	struct passwd *pw;
+	ssize_t n;
+	int fd;
+
+	out[0] = '\0';
+	if ((fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	/* (uid_t)-1: no login uid was ever set. */
+	if (!cg_dec_u64(buf, UINT32_MAX - 1, true, &uid))
+		return;
+	if ((pw = getpwuid((uid_t)uid)) != NULL && cg_user_name_valid(pw->pw_name))
+		snprintf(out, sz, "%s", pw->pw_name);
+	else
+		snprintf(out, sz, "%llu", (unsigned long long)uid);
 }
 
 cg_err cg_priv_fs_as_caller(void)

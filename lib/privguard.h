@@ -39,6 +39,13 @@ cg_err cg_priv_drop_permanently(const char *user, uid_t uid, gid_t gid);
  * like cg_priv_drop_permanently; CG_E_IO means exit, not continue. */
 cg_err cg_priv_drop_to_caller(void);
 
+/* The name of the login uid (/proc/self/loginuid, set by pam_loginuid
+ * at login and not changeable by the user afterwards): who is behind a
+ * sudo or su, for audit lines (by_login=).  "" when there is none (a
+ * daemon, a container without it) or it cannot be read; the uid as a
+ * number when NSS does not know it. */
+void cg_priv_login_name(char *out, size_t sz);
+
 /* Temporarily act as the real user for file system access (setfsuid/
  * setfsgid), e.g. to write a PNG where the user asked; and back. */
 cg_err cg_priv_fs_as_caller(void);

@@ -21,6 +21,9 @@ static const char usage_text[] =
 	"       credgate [--config FILE] cat NAME\n"
 	"       credgate [--config FILE] run NAME [--env VAR] -- COMMAND [ARGS...]\n"
 	"       credgate [--config FILE] check [--json] USER NAME\n"
+	"       credgate [--config FILE] put NAME < NEW-CONTENT\n"
+	"       credgate [--config FILE] versions NAME\n"
+	"       credgate [--config FILE] rollback NAME [VERSION]\n"
 	"       credgate --help | --version\n";
 
 static const char help_text[] =
@@ -32,12 +35,20 @@ static const char help_text[] =
 	"                privileges, with the credential in a sealed in-memory\n"
 	"                file named by $CREDGATE_FILE (with --env VAR: in $VAR)\n"
 	"  check USER NAME   (root) why USER may or may not read NAME\n"
+	"  put NAME      (writers) authenticate, then replace NAME with what\n"
+	"                standard input holds; the old content is kept\n"
+	"  versions NAME the kept versions of NAME: time, who, fingerprint,\n"
+	"                size (never the content)\n"
+	"  rollback NAME [VERSION]\n"
+	"                (writers) authenticate, then put VERSION back\n"
+	"                (default: the content before the current one)\n"
 	"  --json        list, check: one JSON document (schemas in credgate(1))\n"
 	"  --config FILE (root) use this policy instead of " CG_DEFAULT_CONFIG "\n"
 	"\n"
 	"Exit status: 0 ok, 1 denied, 2 usage, 3 policy error, 4 credential file\n"
-	"refused, 5 other error; run: the command's status, 126/127 if it cannot\n"
-	"be run.  See credgate(1).\n";
+	"refused, 5 other error, 6 another put of NAME is running, 7 put done but\n"
+	"on_change failed; run: the command's status, 126/127 if it cannot be\n"
+	"run.  See credgate(1).\n";
 
 void gate_err(const char *fmt, ...)
 {
@@ -55,7 +66,8 @@ static struct cg_audit_event gate_event(const struct gate *g, bool granted,
 					const char *reason, const char *detail)
 {
 	struct cg_audit_event ev = {
-		.event = "access",
+		.event = gate_cmd_writes(g->args.cmd) ? "rotate" :
+			 g->args.cmd == GATE_CMD_VERSIONS ? "versions" : "access",
 		.result = granted ? "granted" : "denied",
 		.reason = cg_audit_or_none(reason),
 		.user = cg_audit_or_none(g->caller.name),
@@ -66,6 +78,8 @@ static struct cg_audit_event gate_event(const struct gate *g, bool granted,
 		.detail = detail,
 	};
 
+	if (gate_cmd_writes(g->args.cmd))
+		ev.by_login = cg_audit_or_none(g->caller.login);
 	return ev;
 }
 
@@ -75,6 +89,39 @@ void gate_audit(const struct gate *g, bool granted, const char *reason,
 	struct cg_audit_event ev = gate_event(g, granted, reason, detail);
 
 	cg_audit_emit(&ev, NULL, NULL);
+}
+
+void gate_audit_rotate(const struct gate *g, bool granted,
+		       const struct gate_rotation *r)
+{
+	struct cg_audit_event ev = gate_event(g, granted, r->reason, r->detail);
+	char size[32], version[32];
+
+	ev.old_fp = cg_audit_or_none(r->old_fp);
+	ev.new_fp = cg_audit_or_none(r->new_fp);
+	snprintf(size, sizeof(size), "%zu", r->size);
+	ev.size = r->have_size ? size : "";
+	if (r->version != 0) {
+		snprintf(version, sizeof(version), "%llu", r->version);
+		cg_audit_add(&ev, "version", version);
+	}
+	cg_audit_emit(&ev, NULL, NULL);
+}
+
+cg_err gate_load_host_key(const struct gate *g, struct cg_key *k,
+			  const char **path_out)
+{
+	static char newpath[PATH_MAX];
+	const char *path = g->cfg->defaults.host_key;
+	cg_err e;
+
+	*path_out = path;
+	if (cg_key_new_path(path, newpath, sizeof(newpath)) == CG_OK &&
+	    (e = cg_key_load(newpath, k)) != CG_E_NOENT) {
+		*path_out = newpath;
+		return e;
+	}
+	return cg_key_load(path, k);
 }
 
 void gate_audit_file(const struct gate *g, const char *reason,
@@ -113,6 +160,7 @@ static bool identify_caller(struct gate_caller *c)
 		return false;
 	snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);
 	find_tty(c->tty, sizeof(c->tty));
+	cg_priv_login_name(c->login, sizeof(c->login));
 	return true;
 }
 
@@ -133,16 +181,17 @@ static int load_policy(struct gate *g)
 	return GATE_EXIT_CONFIG;
 }
 
-/* The gate's own decision on its own policy for the caller: the
- * credential it names, or the denial (audited, GATE_EXIT_DENIED). */
-static int policy_grants(const struct gate *g,
+/* The gate's own decision on its own policy for the caller, to read or
+ * to write: the credential it names, or the denial (audited,
+ * GATE_EXIT_DENIED). */
+static int policy_grants(const struct gate *g, enum cg_access access,
 			 const struct cg_credential **c_out)
 {
 	struct cg_decision d;
 	cg_err e;
 
-	e = cg_policy_check_credential(g->cfg, g->caller.name,
-				       g->args.credential, &d);
+	e = cg_policy_check_access(g->cfg, g->caller.name, g->args.credential,
+				   access, &d);
 	if (e != CG_OK) {
 		gate_audit(g, false, "nss_error", cg_strerror(e));
 		gate_err("cannot resolve your groups: %s", cg_strerror(e));
@@ -155,7 +204,8 @@ static int policy_grants(const struct gate *g,
 
 		ev.role = d.role;
 		cg_audit_emit(&ev, NULL, NULL);
-		gate_err("access denied");
+		gate_err("access denied%s", access == CG_ACCESS_WRITE ?
+			 " (not a writer of this credential)" : "");
 		return GATE_EXIT_DENIED;
 	}
 	return GATE_EXIT_OK;
@@ -177,15 +227,60 @@ static int deliver(struct gate *g)
 		gate_err("not installed setuid root; cannot read credentials");
 		return GATE_EXIT_ERROR;
 	}
-	if ((ret = policy_grants(g, &c)) != GATE_EXIT_OK ||
+	if ((ret = policy_grants(g, CG_ACCESS_READ, &c)) != GATE_EXIT_OK ||
 	    (ret = gate_open_credential(g, c, &fd)) != GATE_EXIT_OK)
 		return ret;
 	if ((ret = gate_pam_authorize(g)) == GATE_EXIT_OK &&
-	    (ret = policy_grants(g, &c)) == GATE_EXIT_OK)
+	    (ret = policy_grants(g, CG_ACCESS_READ, &c)) == GATE_EXIT_OK)
 		ret = g->args.cmd == GATE_CMD_CAT ? gate_cmd_cat(g, c, fd) :
 		      gate_cmd_run(g, c, fd);
 	close(fd);
 	return ret;
+}
+
+/* put and rollback: the writers are checked before the prompt (nobody
+ * spends a code on a request that is refused anyway), PAM runs with
+ * CREDGATE_ACTION=write so its account stage checks them too, and the
+ * gate decides again after it. */
+static int write_credential(struct gate *g)
+{
+	const struct cg_credential *c = NULL;
+	int ret;
+
+	if (geteuid() != 0) {
+		gate_err("not installed setuid root; cannot write credentials");
+		return GATE_EXIT_ERROR;
+	}
+	if (g->args.cmd == GATE_CMD_PUT && isatty(STDIN_FILENO)) {
+		gate_err("put reads the new content from standard input: "
+			 "redirect a file or a pipe into it (on a terminal it "
+			 "would be echoed)");
+		return GATE_EXIT_USAGE;
+	}
+	if ((ret = policy_grants(g, CG_ACCESS_WRITE, &c)) != GATE_EXIT_OK ||
+	    (ret = gate_pam_authorize(g)) != GATE_EXIT_OK ||
+	    (ret = policy_grants(g, CG_ACCESS_WRITE, &c)) != GATE_EXIT_OK)
+		return ret;
+	return gate_cmd_write(g, c);
+}
+
+/* versions: for readers and writers; no code (no content is shown). */
+static int list_versions(struct gate *g)
+{
+	const struct cg_credential *c = NULL;
+	struct cg_decision d;
+	int ret;
+
+	if (geteuid() != 0) {
+		gate_err("not installed setuid root; cannot read versions");
+		return GATE_EXIT_ERROR;
+	}
+	if (cg_policy_check_access(g->cfg, g->caller.name, g->args.credential,
+				   CG_ACCESS_WRITE, &d) == CG_OK && d.granted)
+		c = cg_config_credential(g->cfg, g->args.credential);
+	else if ((ret = policy_grants(g, CG_ACCESS_READ, &c)) != GATE_EXIT_OK)
+		return ret;
+	return gate_cmd_versions(g, c);
 }
 
 static int dispatch(struct gate *g)
@@ -207,6 +302,11 @@ static int dispatch(struct gate *g)
 	case GATE_CMD_CAT:
 	case GATE_CMD_RUN:
 		return deliver(g);
+	case GATE_CMD_PUT:
+	case GATE_CMD_ROLLBACK:
+		return write_credential(g);
+	case GATE_CMD_VERSIONS:
+		return list_versions(g);
 	default:
 		return GATE_EXIT_USAGE;
 	}

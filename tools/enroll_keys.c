@@ -4,8 +4,9 @@
  *        to date (a clear format-1 file is sealed), so a backup taken
  *        afterwards holds no secret in the clear.
  * rekey: create HOST_KEY.new (or resume with one an interrupted rekey
- *        left), re-seal every state under it, and only when all of them
- *        are done rename it over HOST_KEY.  Meanwhile the module reads
+ *        left), re-seal every state and every kept credential version
+ *        (versions.h) under it, and only when all of them are done
+ *        rename it over HOST_KEY.  Meanwhile the module reads
  *        with both keys and writes with the new one (store_files.c), so
  *        logins go on during a rekey. */
 #include "config.h"
@@ -13,6 +14,7 @@
 #include <string.h>
 #include "enroll.h"
 #include "seal.h"
+#include "versions.h"
 
 #define REKEY_PASSES 3
 
@@ -128,6 +130,48 @@ static int new_key(const char *newpath, struct cg_key *k)
 	return key_error(newpath, e);
 }
 
+/* The kept versions of credentials (credgate put) are sealed under the
+ * host key too: move them to the new one, in passes as the states (a put
+ * that loaded the old key just before HOST_KEY.new appeared may still
+ * seal one under it). */
+static int reseal_versions(struct enroll_ctx *c, const char *path,
+			   const char *newpath)
+{
+	struct cg_key old, k;
+	char failed[CG_NAME_MAX] = "";
+	size_t count = 0, total = 0;
+	cg_err e;
+
+	if ((e = cg_key_load(path, &old)) != CG_OK)
+		return key_error(path, e);
+	if ((e = cg_key_load(newpath, &k)) != CG_OK) {
+		cg_key_wipe(&old);
+		return key_error(newpath, e);
+	}
+	for (int pass = 0; pass < REKEY_PASSES; pass++) {
+		e = cg_versions_rekey(c->cfg->defaults.versions_dir, &old, &k,
+				      &count, failed, sizeof(failed));
+		total += count;
+		if (e != CG_OK || count == 0)
+			break;
+	}
+	cg_key_wipe(&old);
+	cg_key_wipe(&k);
+	if (e != CG_OK || count != 0) {
+		enroll_err("versions of credential %s could not be re-sealed: "
+			   "%s", failed[0] != '\0' ? failed : "(several)",
+			   e != CG_OK ? cg_strerror(e) : "they kept appearing "
+			   "under the old key");
+		enroll_err("%s is kept, and both keys stay in use until rekey "
+			   "runs again", newpath);
+		enroll_audit(c, "rekey", "failed", "versions_error", NULL, 0);
+		return ENROLL_EXIT_ERROR;
+	}
+	if (total > 0)
+		printf("%zu credential versions re-sealed\n", total);
+	return 0;
+}
+
 int enroll_cmd_rekey(struct enroll_ctx *c)
 {
 	const char *path = c->cfg->defaults.host_key;
@@ -168,6 +212,8 @@ int enroll_cmd_rekey(struct enroll_ctx *c)
 		enroll_audit(c, "rekey", "failed", "state_error", NULL, 0);
 		return ENROLL_EXIT_ERROR;
 	}
+	if ((rc = reseal_versions(c, path, newpath)) != 0)
+		return rc;
 	if ((e = cg_key_promote(path)) != CG_OK) {
 		enroll_audit(c, "rekey", "failed", "host_key", NULL, 0);
 		return key_error(path, e);

@@ -1,9 +1,11 @@
 /* The gate's command line, parsed without side effects (gate_args.h). */
 #include "config.h"
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include "conf.h"
 #include "gate_args.h"
+#include "number.h"
 #include "state.h"
 
 bool gate_env_name_valid(const char *name)
@@ -85,6 +87,7 @@ static bool parse_command(int argc, char *const *argv, int i,
 {
 	const char *cmd = argv[i++];
 	int left = argc - i;
+	uint64_t version = 0;
 
 	/* list and check take --json, before or after their operands. */
 	if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "check") == 0) && left > 0) {
@@ -110,6 +113,18 @@ static bool parse_command(int argc, char *const *argv, int i,
 		a->credential = argv[i + 1];
 		if (!cg_user_name_valid(a->user))
 			return usage_error(a, "check: invalid user name");
+	} else if ((strcmp(cmd, "put") == 0 || strcmp(cmd, "versions") == 0) &&
+		   left == 1) {
+		a->cmd = cmd[0] == 'p' ? GATE_CMD_PUT : GATE_CMD_VERSIONS;
+		a->credential = argv[i];
+	} else if (strcmp(cmd, "rollback") == 0 && (left == 1 || left == 2)) {
+		a->cmd = GATE_CMD_ROLLBACK;
+		a->credential = argv[i];
+		if (left == 2 && (!cg_dec_u64(argv[i + 1], UINT32_MAX, true,
+					      &version) || version == 0))
+			return usage_error(a, "rollback: VERSION is a number "
+					   "(see credgate versions NAME)");
+		a->version = version;
 	} else if (strcmp(cmd, "run") == 0 && left >= 1) {
 		a->cmd = GATE_CMD_RUN;
 		if (!parse_run(argc, argv, i, a))
@@ -120,6 +135,11 @@ static bool parse_command(int argc, char *const *argv, int i,
 	if (a->credential != NULL && !cg_config_name_valid(a->credential))
 		return usage_error(a, "invalid credential name");
 	return true;
+}
+
+bool gate_cmd_writes(enum gate_command cmd)
+{
+	return cmd == GATE_CMD_PUT || cmd == GATE_CMD_ROLLBACK;
 }
 
 bool gate_args_parse(int argc, char *const *argv, struct gate_args *out)

@@ -6,6 +6,9 @@
  *   credgate [--config FILE] cat NAME
  *   credgate [--config FILE] run NAME [--env VAR] -- CMD [ARGS...]
  *   credgate [--config FILE] check [--json] USER NAME
+ *   credgate [--config FILE] put NAME            (new content on stdin)
+ *   credgate [--config FILE] versions NAME
+ *   credgate [--config FILE] rollback NAME [VERSION]
  *   credgate --help | --version
  *
  * Whether --config and check are allowed (real uid 0) is the caller's
@@ -24,17 +27,21 @@ enum gate_command {
 	GATE_CMD_CAT,
 	GATE_CMD_RUN,
 	GATE_CMD_CHECK,
+	GATE_CMD_PUT,
+	GATE_CMD_VERSIONS,
+	GATE_CMD_ROLLBACK,
 };
 
 struct gate_args {
 	enum gate_command cmd;
 	const char *config;       /* --config FILE (absolute), or NULL */
-	const char *credential;   /* cat, run, check: a valid credential name */
+	const char *credential;   /* all but list: a valid credential name */
 	const char *user;         /* check: a valid user name */
 	const char *env_var;      /* run --env VAR, or NULL */
 	char *const *command;     /* run: CMD ARGS..., NULL-terminated, in argv */
 	int ncommand;
 	bool json;                /* list, check: --json */
+	unsigned long long version; /* rollback VERSION, 0 when not given */
 	const char *error;        /* on failure: a fixed message, never input */
 };
 
@@ -42,6 +49,9 @@ struct gate_args {
  * guarantees).  False on a usage error, with out->error set; strings in
  * *out point into argv. */
 bool gate_args_parse(int argc, char *const *argv, struct gate_args *out);
+
+/* put and rollback write the credential; everything else reads. */
+bool gate_cmd_writes(enum gate_command cmd);
 
 /* An environment variable name for run --env: [A-Za-z_][A-Za-z0-9_]*,
  * at most GATE_ENV_NAME_MAX bytes, not LD_* (those never reach the

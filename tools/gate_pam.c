@@ -66,6 +66,12 @@ static int set_items(pam_handle_t *pamh, const struct gate *g)
 	if (g->caller.tty[0] != '\0' &&
 	    (rc = pam_set_item(pamh, PAM_TTY, g->caller.tty)) != PAM_SUCCESS)
 		return rc;
+	if ((rc = pam_putenv(pamh, env)) != PAM_SUCCESS)
+		return rc;
+	/* So the account stage checks writers, not readers, for a write. */
+	snprintf(env, sizeof(env), "%s=%s", CG_ACTION_ENV,
+		 cg_access_name(gate_cmd_writes(g->args.cmd) ?
+				CG_ACCESS_WRITE : CG_ACCESS_READ));
 	return pam_putenv(pamh, env);
 }
 

@@ -81,3 +81,8 @@ tests_tools_scan_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 # against the schemas in the man pages (root sandbox; jq).
 TESTS += tests/tools/json.sh
 EXTRA_DIST += tests/tools/json.sh
+
+# credgate put, versions, rollback and on_change, end to end as users of
+# the setuid gate (root sandbox of rootns.sh; skipped when not root).
+TESTS += tests/tools/put.sh
+EXTRA_DIST += tests/tools/put.sh

@@ -164,12 +164,48 @@ static void test_names(void **state)
 		"A12345678901234567890123456789012345678901234567890123456789012345"));
 }
 
+/* put, versions, rollback: one credential each, rollback an optional
+ * version number (canonical decimal, not 0). */
+static void test_write_commands(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_true(PARSE(&a, "put", "smtp"));
+	assert_int_equal(a.cmd, GATE_CMD_PUT);
+	assert_string_equal(a.credential, "smtp");
+	assert_true(gate_cmd_writes(a.cmd));
+	assert_true(PARSE(&a, "versions", "smtp"));
+	assert_int_equal(a.cmd, GATE_CMD_VERSIONS);
+	assert_false(gate_cmd_writes(a.cmd));
+	assert_true(PARSE(&a, "rollback", "smtp"));
+	assert_int_equal(a.cmd, GATE_CMD_ROLLBACK);
+	assert_int_equal(a.version, 0);
+	assert_true(gate_cmd_writes(a.cmd));
+	assert_true(PARSE(&a, "rollback", "smtp", "17"));
+	assert_int_equal(a.version, 17);
+	assert_true(PARSE(&a, "--config", "/etc/c.conf", "put", "api-key"));
+	assert_false(gate_cmd_writes(GATE_CMD_CAT));
+	assert_false(PARSE(&a, "put"));
+	assert_false(PARSE(&a, "put", "smtp", "extra"));
+	assert_false(PARSE(&a, "put", "../etc/shadow"));
+	assert_false(PARSE(&a, "put", "-"));
+	assert_false(PARSE(&a, "versions"));
+	assert_false(PARSE(&a, "rollback", "smtp", "0"));
+	assert_false(PARSE(&a, "rollback", "smtp", "017"));
+	assert_false(PARSE(&a, "rollback", "smtp", "-1"));
+	assert_false(PARSE(&a, "rollback", "smtp", "1x"));
+	assert_false(PARSE(&a, "rollback", "smtp", "4294967296"));
+	assert_false(PARSE(&a, "rollback", "smtp", "1", "2"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_write_commands),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_names),

@@ -132,3 +132,11 @@ tests_unit_json_out_t_SOURCES = tests/unit/test_json_out.c
 tests_unit_json_out_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_json_out_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_json_out_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
+# Kept versions of credentials (lib/versions.c): sealed, listed, pruned,
+# refused when edited or moved, rekeyed.
+CMOCKA_TESTS += tests/unit/versions.t
+tests_unit_versions_t_SOURCES = tests/unit/test_versions.c
+tests_unit_versions_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_versions_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_versions_t_LDFLAGS = $(CG_TEST_LINKFLAGS)

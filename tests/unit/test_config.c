@@ -564,7 +564,7 @@ static void test_write_keys(void **state)
 		       "max_size = 1M\nformat = line\non_change = "
 		       "/usr/sbin/postmap\t /etc/postfix/sasl_passwd\n"
 		       "on_change_timeout = 2m\nowner = root\ngroup = postfix\n"
-		       "mode = 0640\n", NULL);
+		       "mode = 0600\n", NULL);
 	assert_int_equal(cg_config_validate(cfg, NULL), CG_OK);
 	assert_string_equal(cfg->defaults.versions_dir,
 			    CG_DEFAULT_VERSIONS_DIR);
@@ -589,7 +589,7 @@ static void test_write_keys(void **state)
 	assert_null(w->on_change[2]);
 	assert_int_equal(w->on_change_timeout, 120);
 	assert_string_equal(w->group, "postfix");
-	assert_int_equal(w->mode, 0640);
+	assert_int_equal(w->mode, 0600);
 	cg_config_free(cfg);
 
 	cfg = parse_ok("[defaults]\nversions_dir = /srv/v\n[role a]\n"
@@ -654,9 +654,12 @@ static const struct bad_case bad_cases[] = {
 	    "'owner = postfix': only root"),
 	BAD("group_bad", C "group = a:b\n", 3, "invalid group 'a:b'"),
 	BAD("mode_world_readable", C "mode = 0644\n", 3,
-	    "'mode = 0644' lets others read it"),
+	    "'mode = 0644' lets its group or others in"),
+	BAD("mode_group_readable", C "mode = 0640\n", 3,
+	    "'mode = 0640' lets its group or others in"),
 	BAD("mode_group_writable", C "mode = 0660\n", 3,
-	    "lets others read it or the group write it: at most 0750"),
+	    "lets its group or others in, and the gate refuses such a file: "
+	    "at most 0700"),
 	BAD("mode_not_octal", C "mode = 0689\n", 3,
 	    "expected octal permissions"),
 	BAD("mode_setuid", C "mode = 4700\n", 3,
