@@ -383,12 +383,12 @@ static size_t counters(const struct scan *s, struct counter *c)
 }
 #define NCOUNTERS 26
 
-/* "credgate-enroll log" is here; "credgate put" comes with the rotation
- * feature of the gate (issue 11): until a host has it, say so. */
+/* What an administrator runs next: replace the value through the gate
+ * (credgate(1) put), then see who read the value it replaced. */
 #define PUT_CMD "credgate put %s <NEW-VALUE-FILE"
 #define LOG_CMD "credgate-enroll log --credential %s"
-#define ROTATE_NOTE "credgate put needs credgate's rotation feature; " \
-	"without it, replace the file by hand (same owner and mode)"
+#define ROTATE_NOTE "credgate put is for the credential's writers; after " \
+	"it, add --before-rotation to the log query for who read the old value"
 
 static void print_hints(const struct scan *s)
 {

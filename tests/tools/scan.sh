@@ -234,8 +234,8 @@ scan --rotate-hint "$H/alice/deploy.sh"
 expect_rc 1 "a single file as PATH"
 grep -q '^  credgate put smtp <NEW-VALUE-FILE$' "$W/out" &&
 	grep -q '^  credgate-enroll log --credential smtp$' "$W/out" &&
-	grep -q "^note: credgate put needs credgate's rotation feature" "$W/out"
-ok $? "--rotate-hint: credgate put and the log query, and what they need"
+	grep -q "^note: credgate put is for the credential's writers; after it, add --before-rotation" "$W/out"
+ok $? "--rotate-hint: credgate put and the log query, and how they go together"
 
 # --- clean, incomplete, refused -----------------------------------------------------
 mkdir -m 755 "$RT/srv/clean"
