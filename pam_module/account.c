@@ -11,14 +11,17 @@
  * Policy errors, NSS failures and unknown roles deny, with the reason in
  * the audit line. */
 #include "config.h"
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <security/pam_modutil.h>
 #include "account.h"
 #include "args.h"
 #include "conf.h"
 #include "pam_audit.h"
+#include "pin.h"
 #include "policy.h"
 
 struct acct_txn {
@@ -92,6 +95,18 @@ static int decide(struct acct_txn *t, const char *user)
 	return PAM_SUCCESS;
 }
 
+/* Is PAM_USER still the user our auth stage authenticated (pin.h)?  By
+ * the account's canonical name, as the auth stage keys it.  Nothing
+ * pinned (an account stage without ours in auth: sshd with a key) is
+ * fine. */
+static bool pinned_user_ok(const struct acct_txn *t, const char *user)
+{
+	const struct passwd *pw = pam_modutil_getpwnam(t->ctx.pamh, user);
+
+	return cg_pin_matches(t->ctx.pamh, pw != NULL ? pw->pw_name : NULL,
+			      NULL);
+}
+
 int cg_pam_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 		     const char **argv)
 {
@@ -114,6 +129,9 @@ int cg_pam_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 			     "CREDGATE_CREDENTIAL: nothing to check");
 		return PAM_IGNORE;
 	}
+	if (!pinned_user_ok(&t, user))
+		return deny(&t, "user_changed", NULL, "PAM_USER is not the user "
+			    "the auth stage authenticated", PAM_PERM_DENIED);
 	if ((rc = load_policy(&t)) == PAM_SUCCESS)
 		rc = decide(&t, user);
 	cg_config_free(t.cfg);

@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "grace.h"
 #include "pam_audit.h"
+#include "pin.h"
 #include "policy.h"
 #include "session.h"
 #include "state.h"
@@ -352,6 +353,10 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 	if (!done)
 		rc = verify(&t, user);
 out:
+	/* Whoever granted it (code, grace, totp_not_required), the user
+	 * this stage vouches for is the one the account stage must see. */
+	if (rc == PAM_SUCCESS && user != NULL)
+		rc = cg_pin_user(pamh, user);
 	txn_release(&t);
 	return rc;
 }

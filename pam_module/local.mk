@@ -5,6 +5,7 @@ pam_module_pam_credgate_la_SOURCES = \
 	pam_module/args.c pam_module/args.h \
 	pam_module/auth.c pam_module/auth.h \
 	pam_module/account.c pam_module/account.h \
+	pam_module/pin.c pam_module/pin.h \
 	pam_module/pam_audit.c pam_module/pam_audit.h
 pam_module_pam_credgate_la_CFLAGS = $(AM_CFLAGS)
 pam_module_pam_credgate_la_LIBADD = lib/libcredgate.la $(PAM_LIBS)

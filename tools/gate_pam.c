@@ -55,6 +55,23 @@ static bool still_caller(pam_handle_t *pamh, const char *name)
 	       item != NULL && strcmp(item, name) == 0;
 }
 
+/* GATE_EXIT_OK while PAM_USER is the caller; else audited and denied
+ * (*rc set for pam_end). */
+static int user_changed(const struct gate *g, pam_handle_t *pamh,
+			const char *stage, int *rc)
+{
+	char detail[64];
+
+	if (still_caller(pamh, g->caller.name))
+		return GATE_EXIT_OK;
+	*rc = PAM_PERM_DENIED;
+	snprintf(detail, sizeof(detail), "PAM_USER is not the caller after %s",
+		 stage);
+	gate_audit(g, false, "user_changed", detail);
+	gate_err("access denied");
+	return GATE_EXIT_DENIED;
+}
+
 static int set_items(pam_handle_t *pamh, const struct gate *g)
 {
 	char env[sizeof("CREDGATE_CREDENTIAL=") + CG_NAME_MAX];
@@ -97,17 +114,18 @@ int gate_pam_authorize(const struct gate *g)
 		ret = pam_failure(g, pamh, rc, "auth");
 		goto out;
 	}
+	/* Checked after each stage: a code checked for someone else must
+	 * not open the account stage for the caller (the module pins the
+	 * user it authenticated, pam_module/pin.h, and denies a change
+	 * that is undone before we look). */
+	if ((ret = user_changed(g, pamh, "auth", &rc)) != GATE_EXIT_OK)
+		goto out;
 	if ((rc = pam_acct_mgmt(pamh, PAM_DISALLOW_NULL_AUTHTOK)) != PAM_SUCCESS) {
 		ret = pam_failure(g, pamh, rc, "account");
 		goto out;
 	}
-	if (!still_caller(pamh, g->caller.name)) {
-		rc = PAM_PERM_DENIED;
-		gate_audit(g, false, "user_changed", "PAM_USER is not the caller");
-		gate_err("access denied");
-		ret = GATE_EXIT_DENIED;
+	if ((ret = user_changed(g, pamh, "account", &rc)) != GATE_EXIT_OK)
 		goto out;
-	}
 	ret = GATE_EXIT_OK;
 out:
 	if (pamh != NULL)

@@ -318,6 +318,33 @@ ok $? "outside the gate's service the credential does not waive TOTP"
 audit_ok 'event=auth result=denied .*user=alice credential=relaxed service=other-svc' \
 	"... and the code is checked as usual"
 
+# --- the authenticated user is pinned (issue 10, item 4) ---------------------------
+# A stacked module has our auth stage check bob's code, then sets
+# PAM_USER back to alice: the account stage must not grant alice's roles.
+SETUSER=$abs_top_builddir/tests/tools/.libs/pam_setuser.so
+if [ -f "$SETUSER" ]; then
+	enroll bob
+	write_service swap-user "auth required $SETUSER bob" \
+		"auth required $MODULE config=$CONF" \
+		"auth required $SETUSER alice" \
+		"account required $MODULE config=$CONF"
+	write_service same-user "auth required $SETUSER alice" \
+		"auth required $MODULE config=$CONF" \
+		"auth required $SETUSER alice" \
+		"account required $MODULE config=$CONF"
+	t=$(at 20)
+	log_mark
+	gate smtp alice "$(code_for bob "$t")" "$t" swap-user authenticate acct_mgmt
+	[ $? -ne 0 ] && out_has 'authenticate: PAM_SUCCESS' && out_has 'acct_mgmt: PAM_PERM_DENIED'
+	ok $? "pinned: bob's code, then PAM_USER back to alice: the account stage denies"
+	audit_ok 'event=access result=denied reason=user_changed user=alice credential=smtp service=swap-user' \
+		"pinned: user_changed audit line"
+	gate smtp alice "$(code_for alice "$t")" "$t" same-user authenticate acct_mgmt
+	ok $? "pinned: the same stack without a switch grants (control)"
+else
+	skip "the authenticated user is pinned" "pam_setuser.so not built"
+fi
+
 # --- per-credential grace -----------------------------------------------------------------
 # Grace is per login session: this script leads its own (with_session).
 per_credential_grace() {

@@ -34,7 +34,8 @@ rootns_add_user carol 42003
 rootns_install_setuid "$GATE_BUILT" credgate
 GATE=$RT/bin/credgate
 install -m 755 "$HELPERS/exec-noargv" "$RT/bin/exec-noargv"
-install -m 644 "$HELPERS/.libs/preload-marker.so" "$HELPERS/.libs/pam_envdump.so" "$RT/lib/"
+install -m 644 "$HELPERS/.libs/preload-marker.so" "$HELPERS/.libs/pam_envdump.so" \
+	"$HELPERS/.libs/pam_setuser.so" "$RT/lib/"
 
 cat >/etc/pam.d/credgate <<EOF
 auth     optional $RT/lib/pam_envdump.so $T/env.dump
@@ -609,6 +610,41 @@ if "$PTY_RUN" true 2>/dev/null; then
 else
 	skip "grace in a login session" "no pty"
 fi
+
+# --- the identity is pinned (issue 10, item 4) ------------------------------------
+# A stacked module switches PAM_USER to bob for our auth stage (which then
+# checks bob's code) and back to alice before the account stage.
+cp /etc/pam.d/credgate "$T/pam.saved"
+cat >/etc/pam.d/credgate <<EOF
+auth     required $RT/lib/pam_setuser.so bob
+auth     required $MODULE
+auth     required $RT/lib/pam_setuser.so alice
+account  required $MODULE
+EOF
+fresh alice
+fresh bob
+log_mark
+gate alice "$(now_code bob)" cat smtp
+rc_is 1 "pinned: bob's code, PAM_USER set back to alice: denied"
+out_empty "pinned: nothing delivered"
+audit_ok 'event=auth result=granted reason=code user=bob credential=smtp' \
+	"pinned: the module did check bob's code (control)"
+audit_ok 'pam_credgate\(credgate:account\): event=access result=denied reason=user_changed user=alice credential=smtp' \
+	"pinned: the account stage sees the change (user_changed)"
+no_audit 'reason=delivered' "pinned: no delivery"
+cat >/etc/pam.d/credgate <<EOF
+auth     required $RT/lib/pam_setuser.so bob
+auth     required $MODULE
+account  required $MODULE
+EOF
+fresh bob
+log_mark
+gate alice "$(now_code bob)" cat smtp
+rc_is 1 "pinned: PAM_USER left as bob after auth: denied"
+audit_ok "$GATE_LINE result=denied reason=user_changed user=alice credential=smtp .*after auth" \
+	"pinned: the gate stops right after the auth stage"
+no_audit 'credgate:account' "pinned: the account stage never runs for bob"
+cp "$T/pam.saved" /etc/pam.d/credgate
 
 # --- hardening ---------------------------------------------------------------------
 # Linux >= 5.18 turns an empty argv into { "" }; older kernels pass argc 0.

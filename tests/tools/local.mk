@@ -22,7 +22,8 @@ tests_tools_gate_args_t_LDADD = tools/libgate.la $(CG_TEST_LIBS)
 tests_tools_gate_args_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 tests_tools_exec_noargv_SOURCES = tests/tools/exec-noargv.c
 tests_tools_exec_noargv_LDFLAGS = $(CG_TEST_LINKFLAGS)
-check_LTLIBRARIES += tests/tools/preload-marker.la tests/tools/pam_envdump.la
+check_LTLIBRARIES += tests/tools/preload-marker.la tests/tools/pam_envdump.la \
+	tests/tools/pam_setuser.la
 tests_tools_preload_marker_la_SOURCES = tests/tools/preload-marker.c
 tests_tools_preload_marker_la_CFLAGS = $(WARN_CFLAGS) -Wno-missing-prototypes
 tests_tools_preload_marker_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
@@ -30,6 +31,10 @@ tests_tools_pam_envdump_la_SOURCES = tests/tools/pam_envdump.c
 tests_tools_pam_envdump_la_CFLAGS = $(WARN_CFLAGS)
 tests_tools_pam_envdump_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_tools_pam_envdump_la_LIBADD = $(PAM_LIBS)
+tests_tools_pam_setuser_la_SOURCES = tests/tools/pam_setuser.c
+tests_tools_pam_setuser_la_CFLAGS = $(WARN_CFLAGS)
+tests_tools_pam_setuser_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_tools_pam_setuser_la_LIBADD = $(PAM_LIBS)
 TESTS += tests/tools/gate.sh
 EXTRA_DIST += tests/tools/gate.sh
 
