@@ -1,3 +1,6 @@
+/* Judging one authentication attempt and recording it in one store
+ * transaction (see verify.h): lock-out first, then the code judged in
+ * memory with the same work whatever the outcome, then one write. */
 #include "config.h"
 #include <string.h>
 #include "otp.h"

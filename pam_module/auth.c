@@ -1,3 +1,20 @@
+/* pam_sm_authenticate: the TOTP second factor (or a recovery code).
+ *
+ * Flow of one call (cg_pam_authenticate):
+ *   1. arguments (args.c): an unknown or malformed one denies, logged
+ *   2. PAM_USER -> the account's canonical name from NSS (the state key);
+ *      an unknown user is denied like any other, never ignored
+ *   3. the policy (credgate.conf) and the store it names; any error
+ *      denies after still prompting, so the answer reveals nothing
+ *   4. the gate's per-credential options (only in service "credgate")
+ *   5. precheck, before prompting: not enrolled (PAM_IGNORE with
+ *      nullok), a damaged state (deny), or grace for this very session
+ *      (grace.h), unless locked out
+ *   6. prompt (or the stacked token with try/use_first_pass), then one
+ *      store transaction judges and records the attempt (verify.h)
+ *   7. on success: grace remembered, and the user this stage vouched for
+ *      pinned for the account stage (cg_pin_user)
+ * Every decision is one audit line (pam_audit.c). */
 #include "config.h"
 #include <pwd.h>
 #include <stdio.h>
