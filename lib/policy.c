@@ -180,6 +180,25 @@ void cg_user_info_free(struct cg_user_info *u)
 	memset(u, 0, sizeof(*u));
 }
 
+cg_err cg_user_known(const char *user)
+{
+	struct passwd pw;
+	char *buf = NULL;
+
+	if (user == NULL)
+		return CG_E_INVAL;
+	switch (passwd_lookup(user, &pw, &buf)) {
+	case LOOKUP_FOUND:
+		free(buf);
+		return CG_OK;
+	case LOOKUP_NOENT:
+		return CG_E_NOENT;
+	case LOOKUP_ERROR:
+		break;
+	}
+	return CG_E_IO;
+}
+
 /* ---- one member entry -------------------------------------------- */
 
 enum member_match {

@@ -25,6 +25,11 @@ struct cg_user_info {
 cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out);
 void cg_user_info_free(struct cg_user_info *u);
 
+/* Does NSS know the user?  CG_OK yes, CG_E_NOENT no, CG_E_IO when NSS
+ * could not answer: never take that for "no" (a directory that is down
+ * has deleted nobody). */
+cg_err cg_user_known(const char *user);
+
 enum cg_policy_reason {
 	CG_POLICY_GRANTED,          /* a role granted it */
 	CG_POLICY_NO_CREDENTIAL,    /* no such credential in the policy */

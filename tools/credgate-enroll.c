@@ -38,7 +38,7 @@ static bool command_has_user(enum enroll_cmd cmd)
 {
 	return cmd != CMD_LIST && cmd != CMD_CHECK_CONFIG && cmd != CMD_LOG &&
 	       cmd != CMD_SCAN && cmd != CMD_MIGRATE && cmd != CMD_INIT &&
-	       cmd != CMD_REKEY;
+	       cmd != CMD_REKEY && cmd != CMD_PRUNE;
 }
 
 /* The user acted on: the argument, else the caller.  New enrollments need
@@ -120,6 +120,7 @@ static int dispatch(struct enroll_ctx *c)
 	case CMD_MIGRATE:      return enroll_cmd_migrate(c);
 	case CMD_INIT:         return enroll_cmd_init(c);
 	case CMD_REKEY:        return enroll_cmd_rekey(c);
+	case CMD_PRUNE:        return enroll_cmd_prune(c);
 	case CMD_NONE:         break;
 	}
 	return ENROLL_EXIT_USAGE;

@@ -7,6 +7,7 @@
  * enroll_add.c       add: new secret, confirmation, recovery codes
  * enroll_show.c      the URI and its QR codes (terminal, PNG, SVG)
  * enroll_admin.c     list, status, revoke, unlock, recovery
+ * enroll_prune.c     prune: enrollments of accounts NSS no longer knows
  * enroll_import.c    import: reading the file as the caller, storing
  * enroll_ga.c        the ~/.google_authenticator format
  * enroll_oath.c      pam_oath's usersfile format
@@ -46,7 +47,7 @@ enum enroll_exit {
 enum enroll_cmd {
 	CMD_NONE, CMD_ADD, CMD_LIST, CMD_STATUS, CMD_REVOKE, CMD_UNLOCK,
 	CMD_RECOVERY, CMD_IMPORT, CMD_CHECK_CONFIG, CMD_LOG, CMD_SCAN,
-	CMD_MIGRATE, CMD_INIT, CMD_REKEY,
+	CMD_MIGRATE, CMD_INIT, CMD_REKEY, CMD_PRUNE,
 };
 
 enum enroll_qr { QR_DEFAULT, QR_NONE, QR_UTF8, QR_ANSIUTF8, QR_ANSI };
@@ -79,6 +80,7 @@ struct enroll_opts {
 	size_t nargs;
 	bool rotate_hint, no_xdev, no_git;
 	bool to_ldap, to_set;        /* migrate --to */
+	bool dry_run;                /* prune --dry-run */
 };
 
 struct enroll_ctx {
@@ -145,6 +147,7 @@ int enroll_show(const struct enroll_ctx *c, const char *uri,
 /* Subcommands; each returns an exit status. */
 int enroll_cmd_add(struct enroll_ctx *c);
 int enroll_cmd_list(struct enroll_ctx *c);
+int enroll_cmd_prune(struct enroll_ctx *c);
 int enroll_cmd_status(struct enroll_ctx *c);
 int enroll_cmd_revoke(struct enroll_ctx *c);
 int enroll_cmd_unlock(struct enroll_ctx *c);

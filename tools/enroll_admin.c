@@ -7,6 +7,7 @@
 #include "cg_macros.h"
 #include "enroll.h"
 #include "json.h"
+#include "policy.h"
 #include "wipe.h"
 
 static int exit_for(cg_err e)
@@ -65,9 +66,13 @@ static void state_problem(cg_err e, unsigned line, char *buf, size_t sz)
  * st is NULL when the state could not be read, problem says why. */
 static void json_state_members(struct cg_json_out *w, const char *user,
 			       const struct cg_state *st, const char *problem,
-			       time_t now)
+			       cg_err known, time_t now)
 {
 	cg_json_out_str(w, "user", user);
+	if (known == CG_OK || known == CG_E_NOENT)
+		cg_json_out_bool(w, "orphan", known == CG_E_NOENT);
+	else
+		cg_json_out_null(w, "orphan");
 	if (st == NULL) {
 		static const char *const unknown[] = {
 			"algorithm", "digits", "period", "recovery_codes",
@@ -95,20 +100,29 @@ static void json_state_members(struct cg_json_out *w, const char *user,
 	cg_json_out_null(w, "error");
 }
 
+/* After a line of list: whether NSS still knows the account (cg_user_known). */
+static const char *account_note(cg_err known)
+{
+	return known == CG_OK ? "" :
+	       known == CG_E_NOENT ? "  (orphan: no such account)" :
+	       "  (account lookup failed)";
+}
+
 static void print_list_text(const char *user, const struct cg_state *st,
-			    const char *problem, time_t now)
+			    const char *problem, cg_err known, time_t now)
 {
 	char when[64];
 
 	if (st == NULL) {
-		printf("%-16s unreadable state: %s\n", user, problem);
+		printf("%-16s unreadable state: %s%s\n", user, problem,
+		       account_note(known));
 		return;
 	}
 	enroll_format_time(st->enrolled_at, when, sizeof(when));
-	printf("%-16s %-9s %-6u %-6u %-8zu %-6s %-23s %s\n", user,
+	printf("%-16s %-9s %-6u %-6u %-8zu %-6s %-23s %s%s\n", user,
 	       cg_alg_name(st->totp.alg), st->totp.digits, st->totp.period,
 	       st->nrecovery, is_locked(st, now) ? "yes" : "no", when,
-	       st->enrolled_by);
+	       st->enrolled_by, account_note(known));
 }
 
 static void list_one(struct enroll_ctx *c, struct cg_json_out *w,
@@ -118,18 +132,20 @@ static void list_one(struct enroll_ctx *c, struct cg_json_out *w,
 	unsigned line = 0;
 	char problem[128];
 	bool ok;
-	cg_err e;
+	cg_err e, known;
 
 	cg_state_init(&st);
 	memcpy(c->target, user, strlen(user) + 1);  /* valid, < CG_USER_MAX */
 	if (!(ok = (e = enroll_read_state(c, &st, &line)) == CG_OK))
 		state_problem(e, line, problem, sizeof(problem));
+	known = cg_user_known(user);
 	if (c->o->json) {
 		cg_json_out_object(w, NULL);
-		json_state_members(w, user, ok ? &st : NULL, problem, now);
+		json_state_members(w, user, ok ? &st : NULL, problem, known,
+				   now);
 		cg_json_out_close(w);
 	} else {
-		print_list_text(user, ok ? &st : NULL, problem, now);
+		print_list_text(user, ok ? &st : NULL, problem, known, now);
 	}
 	cg_state_wipe(&st);
 }
@@ -195,6 +211,9 @@ static void print_status_text(const char *user, const struct cg_state *st,
 	else
 		printf("locked:          no\n");
 	printf("recovery codes:  %zu left\n", st->nrecovery);
+	if (cg_user_known(user) == CG_E_NOENT)
+		printf("account:         no such account (an orphan: "
+		       "credgate-enroll prune removes it)\n");
 }
 
 /* status --json: list's members, plus enrolled, last_used and failures.
@@ -208,7 +227,8 @@ static cg_err print_status_json(const char *user, const struct cg_state *st,
 	cg_json_out_init(&w, stdout);
 	cg_json_out_object(&w, NULL);
 	json_state_members(&w, user, e == CG_OK ? st : NULL,
-			   e == CG_OK || e == CG_E_NOENT ? NULL : problem, now);
+			   e == CG_OK || e == CG_E_NOENT ? NULL : problem,
+			   cg_user_known(user), now);
 	cg_json_out_bool(&w, "enrolled", e != CG_E_NOENT);
 	if (e == CG_OK && st->last_step >= 0)
 		cg_json_out_int(&w, "last_used",

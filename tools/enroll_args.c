@@ -19,7 +19,7 @@ static const char usage_text[] =
 "Commands:\n"
 "  add [USER]             new secret: show the otpauth:// URI and QR code,\n"
 "                         confirm a code from the app, print recovery codes\n"
-"  list                   enrolled users\n"
+"  list                   enrolled users (orphans: accounts NSS no longer knows)\n"
 "  status [USER]          one user's enrollment\n"
 "  revoke USER            remove the enrollment\n"
 "  unlock USER            end a lock-out after too many failures\n"
@@ -33,10 +33,12 @@ static const char usage_text[] =
 "  scan [PATH...]         find copies of the credentials' values on the host\n"
 "                         (root; default: [scan] paths of the configuration,\n"
 "                         else /home /root /srv /opt /var/www /etc /tmp\n"
-"                         /var/tmp)"
+"                         /var/tmp)\n"
 "  init                   create the host key if there is none, and seal\n"
 "                         every state still stored in the clear\n"
 "  rekey                  seal every state under a new host key\n"
+"  prune [--dry-run]      remove the enrollments of accounts NSS no longer\n"
+"                         knows (--dry-run: only say which)\n"
 "\n"
 "Options of add:\n"
 "  --algorithm sha1|sha256|sha512  HMAC of the codes (default sha1)\n"
@@ -118,7 +120,7 @@ enum {
 	OPT_RECOVERY, OPT_URI, OPT_GA, OPT_OATH, OPT_CREDENTIAL, OPT_USER,
 	OPT_EVENT, OPT_RESULT, OPT_SINCE, OPT_UNTIL, OPT_FILE, OPT_JOURNAL,
 	OPT_JSON, OPT_SUMMARY, OPT_BEFORE_ROTATION, OPT_ROTATE_HINT,
-	OPT_XDEV, OPT_NO_XDEV, OPT_NO_GIT, OPT_TO,
+	OPT_XDEV, OPT_NO_XDEV, OPT_NO_GIT, OPT_TO, OPT_DRY_RUN,
 };
 
 static const struct option long_opts[] = {
@@ -155,10 +157,13 @@ static const struct option long_opts[] = {
 	{ "no-xdev", no_argument, NULL, OPT_NO_XDEV },
 	{ "no-git", no_argument, NULL, OPT_NO_GIT },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ NULL, 0, NULL, 0 },
 };
 
 #define BIT(o) (1u << ((o) - OPT_CONFIG))
+_Static_assert(OPT_DRY_RUN - OPT_CONFIG < 32,
+	       "every option needs its bit in an unsigned");
 #define ADD_OPTS (BIT(OPT_ALGORITHM) | BIT(OPT_DIGITS) | BIT(OPT_PERIOD) | \
 	BIT(OPT_ISSUER) | BIT(OPT_LABEL) | BIT(OPT_QR) | BIT(OPT_QR_PNG) | \
 	BIT(OPT_QR_SVG) | BIT(OPT_NO_CONFIRM) | BIT(OPT_FORCE) | \
@@ -192,6 +197,7 @@ static const struct {
 	{ CMD_MIGRATE, "migrate", BIT(OPT_TO), 0, ANY_ARGS },
 	{ CMD_INIT, "init", 0, 0, 0 },
 	{ CMD_REKEY, "rekey", 0, 0, 0 },
+	{ CMD_PRUNE, "prune", BIT(OPT_DRY_RUN), 0, 0 },
 };
 #define NCOMMANDS CG_ARRAY_SIZE(commands)
 
@@ -337,6 +343,7 @@ static int set_option(struct enroll_opts *o, int opt, const char *name,
 	case OPT_XDEV: o->no_xdev = false; break;
 	case OPT_NO_XDEV: o->no_xdev = true; break;
 	case OPT_NO_GIT: o->no_git = true; break;
+	case OPT_DRY_RUN: o->dry_run = true; break;
 	case OPT_TO:
 		if (strcmp(val, "ldap") != 0 && strcmp(val, "files") != 0)
 			return bad_value(name, "ldap or files");

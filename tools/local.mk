@@ -108,6 +108,7 @@ tools_libenroll_la_SOURCES = \
 	tools/enroll_add.c tools/enroll_show.c tools/enroll_admin.c \
 	tools/enroll_import.c tools/enroll_ga.c tools/enroll_oath.c \
 	tools/enroll_check.c tools/enroll_migrate.c tools/enroll_keys.c \
+	tools/enroll_prune.c \
 	tools/enroll_log.c tools/logq.h tools/logq_line.c tools/logq_time.c \
 	tools/logq_source.c \
 	tools/enroll_scan.c \

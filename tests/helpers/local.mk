@@ -67,3 +67,9 @@ tests_helpers_no_openat2_la_SOURCES = tests/helpers/no-openat2.c
 tests_helpers_no_openat2_la_CFLAGS = $(WARN_CFLAGS) -Wno-missing-prototypes
 tests_helpers_no_openat2_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_helpers_no_openat2_la_LIBADD = -ldl
+
+# libnss_cgfail: an NSS source that fails for "ghost" (prune's tests).
+check_LTLIBRARIES += tests/helpers/nss_cgfail.la
+tests_helpers_nss_cgfail_la_SOURCES = tests/helpers/nss_cgfail.c
+tests_helpers_nss_cgfail_la_CFLAGS = $(WARN_CFLAGS)
+tests_helpers_nss_cgfail_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
