@@ -39,6 +39,9 @@ static void check_success(const struct gate_args *a, char **argv, int argc)
 		/* fall through */
 	case GATE_CMD_CAT:
 	case GATE_CMD_RUN:
+	case GATE_CMD_PUT:
+	case GATE_CMD_VERSIONS:
+	case GATE_CMD_ROLLBACK:
 		if (a->credential == NULL || !cg_config_name_valid(a->credential))
 			abort();
 		break;
@@ -46,6 +49,10 @@ static void check_success(const struct gate_args *a, char **argv, int argc)
 		abort();
 	}
 	if (a->config != NULL && a->config[0] != '/')
+		abort();
+	/* Only rollback takes a version, never 0 (the oldest is 1). */
+	if (a->version != 0 && (a->cmd != GATE_CMD_ROLLBACK ||
+				a->version > UINT32_MAX))
 		abort();
 	if (a->cmd != GATE_CMD_RUN) {
 		if (a->command != NULL || a->env_var != NULL)
