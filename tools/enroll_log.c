@@ -13,6 +13,24 @@
 #include "logq.h"
 #include "privguard.h"
 
+/* Reads (deliveries) and refused attempts (auth or access denied) per
+ * credential and user.  Built as the lines are read when nothing needs
+ * the events themselves, so a summary of a large log takes little
+ * memory. */
+struct reader {
+	char *credential, *user;          /* unescaped */
+	char *credential_raw, *user_raw;  /* as logged, for the table */
+	unsigned long reads, denied;
+	int64_t first, last;
+};
+
+struct summary {
+	struct reader *r;
+	size_t n, cap;
+};
+
+static bool summary_add(struct summary *s, const struct logq_event *e);
+
 struct logq {
 	const struct enroll_opts *o;
 	int64_t since, until;
@@ -21,6 +39,8 @@ struct logq {
 	int64_t first_time;           /* earliest line read, INT64_MAX if none */
 	unsigned long malformed;
 	bool failed;
+	bool streaming;               /* --summary alone: counted, not kept */
+	struct summary sum;
 };
 
 static bool is(const struct logq_event *e, const char *key, const char *v)
@@ -117,6 +137,16 @@ static bool on_line(void *arg, const char *source, unsigned long lineno,
 	if (!wanted(q, &e)) {
 		cg_audit_record_free(&e.rec);
 		return true;
+	}
+	if (q->streaming) {
+		bool ok = summary_add(&q->sum, &e);
+
+		cg_audit_record_free(&e.rec);
+		if (!ok) {
+			enroll_err("out of memory");
+			q->failed = true;
+		}
+		return ok;
 	}
 	if (!keep(q, &e)) {
 		cg_audit_record_free(&e.rec);
@@ -290,26 +320,74 @@ static void print_json(const struct logq_event *ev, size_t n)
 
 /* ---- output: summary ---------------------------------------------------- */
 
-struct reader {
-	const char *credential, *user;   /* unescaped, point into events */
-	const char *credential_raw, *user_raw;
-	unsigned long reads, denied;
-	int64_t first, last;
-};
+static struct reader *find_reader(struct summary *s, const char *c,
+				  const char *u, const struct logq_event *e)
+{
+	struct reader *r;
 
-static struct reader *find_reader(struct reader *r, size_t *n,
-				  const struct logq_event *e)
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->r[i].credential, c) == 0 &&
+		    strcmp(s->r[i].user, u) == 0)
+			return &s->r[i];
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct reader *nr = reallocarray(s->r, cap, sizeof(*nr));
+
+		if (nr == NULL)
+			return NULL;
+		s->r = nr;
+		s->cap = cap;
+	}
+	r = &s->r[s->n];
+	*r = (struct reader){ strdup(c), strdup(u),
+		strdup(cg_audit_record_raw(&e->rec, "credential")),
+		strdup(cg_audit_record_raw(&e->rec, "user")), 0, 0,
+		INT64_MAX, INT64_MIN };
+	if (r->credential == NULL || r->user == NULL ||
+	    r->credential_raw == NULL || r->user_raw == NULL) {
+		free(r->credential);
+		free(r->user);
+		free(r->credential_raw);
+		free(r->user_raw);
+		return NULL;
+	}
+	s->n++;
+	return r;
+}
+
+/* Count one event; false when memory ran out. */
+static bool summary_add(struct summary *s, const struct logq_event *e)
 {
 	const char *c = cg_audit_record_get(&e->rec, "credential");
 	const char *u = cg_audit_record_get(&e->rec, "user");
+	bool denied = is(e, "result", "denied") &&
+		      (is(e, "event", "auth") || is(e, "event", "access"));
+	struct reader *x;
 
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(r[i].credential, c) == 0 && strcmp(r[i].user, u) == 0)
-			return &r[i];
-	r[*n] = (struct reader){ c, u, cg_audit_record_raw(&e->rec, "credential"),
-				 cg_audit_record_raw(&e->rec, "user"), 0, 0,
-				 INT64_MAX, INT64_MIN };
-	return &r[(*n)++];
+	if (c == NULL || u == NULL || (!is_read(e) && !denied))
+		return true;
+	if ((x = find_reader(s, c, u, e)) == NULL)
+		return false;
+	if (denied) {
+		x->denied += e->repeat;
+		return true;
+	}
+	x->reads += e->repeat;
+	x->first = e->time < x->first ? e->time : x->first;
+	x->last = e->time > x->last ? e->time : x->last;
+	return true;
+}
+
+static void summary_free(struct summary *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->r[i].credential);
+		free(s->r[i].user);
+		free(s->r[i].credential_raw);
+		free(s->r[i].user_raw);
+	}
+	free(s->r);
+	memset(s, 0, sizeof(*s));
 }
 
 static int by_name(const void *a, const void *b)
@@ -320,44 +398,14 @@ static int by_name(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->user, y->user);
 }
 
-/* Reads (deliveries) and refused attempts (auth or access denied) per
- * credential and user. */
-static struct reader *summarise(const struct logq_event *ev, size_t n,
-				size_t *nr)
-{
-	struct reader *r = calloc(n + 1, sizeof(*r)), *x;
-
-	*nr = 0;
-	if (r == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		const struct logq_event *e = &ev[i];
-		bool denied = is(e, "result", "denied") &&
-			      (is(e, "event", "auth") || is(e, "event", "access"));
-
-		if (cg_audit_record_get(&e->rec, "credential") == NULL ||
-		    cg_audit_record_get(&e->rec, "user") == NULL ||
-		    (!is_read(e) && !denied))
-			continue;
-		x = find_reader(r, nr, e);
-		if (denied) {
-			x->denied += e->repeat;
-			continue;
-		}
-		x->reads += e->repeat;
-		x->first = e->time < x->first ? e->time : x->first;
-		x->last = e->time > x->last ? e->time : x->last;
-	}
-	qsort(r, *nr, sizeof(*r), by_name);
-	return r;
-}
-
-static void print_summary(const struct reader *r, size_t n, bool json)
+static void print_summary(struct summary *s, bool json)
 {
 	int wc = (int)strlen("CREDENTIAL"), wu = (int)strlen("USER");
+	const struct reader *r = s->r;
 	char f[32], l[32];
 
-	for (size_t i = 0; i < n && !json; i++) {
+	qsort(s->r, s->n, sizeof(*s->r), by_name);
+	for (size_t i = 0; i < s->n && !json; i++) {
 		wc = (int)strlen(r[i].credential_raw) > wc ?
 		     (int)strlen(r[i].credential_raw) : wc;
 		wu = (int)strlen(r[i].user_raw) > wu ? (int)strlen(r[i].user_raw) : wu;
@@ -365,7 +413,7 @@ static void print_summary(const struct reader *r, size_t n, bool json)
 	if (!json)
 		printf("%-*s  %-*s  %5s  %6s  %-19s  %s\n", wc, "CREDENTIAL", wu,
 		       "USER", "READS", "DENIED", "FIRST", "LAST");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		bool any = r[i].reads > 0;
 
 		if (json) {
@@ -398,8 +446,7 @@ static void print_summary(const struct reader *r, size_t n, bool json)
 static int print_events(const struct enroll_opts *o,
 			const struct logq_event *ev, size_t n)
 {
-	struct reader *r;
-	size_t nr = 0;
+	struct summary sum;
 
 	if (!o->summary) {
 		if (o->json)
@@ -408,12 +455,15 @@ static int print_events(const struct enroll_opts *o,
 			print_table(ev, n);
 		return ENROLL_EXIT_OK;
 	}
-	if ((r = summarise(ev, n, &nr)) == NULL) {
-		enroll_err("out of memory");
-		return ENROLL_EXIT_ERROR;
-	}
-	print_summary(r, nr, o->json);
-	free(r);
+	memset(&sum, 0, sizeof(sum));
+	for (size_t i = 0; i < n; i++)
+		if (!summary_add(&sum, &ev[i])) {
+			summary_free(&sum);
+			enroll_err("out of memory");
+			return ENROLL_EXIT_ERROR;
+		}
+	print_summary(&sum, o->json);
+	summary_free(&sum);
 	return ENROLL_EXIT_OK;
 }
 
@@ -520,13 +570,16 @@ int enroll_cmd_log(struct enroll_ctx *c)
 	memset(&q, 0, sizeof(q));
 	q.o = c->o;
 	q.first_time = INT64_MAX;
+	q.streaming = c->o->summary && !c->o->before_rotation;
 	use_callers_tz();
 	if ((rc = parse_dates(&q)) != 0)
 		return rc;
 	if (read_inputs(&q) != 0)
 		q.failed = true;
 	qsort(q.ev, q.n, sizeof(*q.ev), by_time);
-	if (!c->o->before_rotation)
+	if (q.streaming)
+		print_summary(&q.sum, c->o->json);
+	else if (!c->o->before_rotation)
 		rc = print_events(c->o, q.ev, q.n);
 	else if ((rc = rotation_window(&q, &win, &nwin)) == ENROLL_EXIT_OK)
 		rc = print_events(c->o, win, nwin);
@@ -537,5 +590,6 @@ int enroll_cmd_log(struct enroll_ctx *c)
 	for (size_t i = 0; i < q.n; i++)
 		cg_audit_record_free(&q.ev[i].rec);
 	free(q.ev);
+	summary_free(&q.sum);
 	return rc == ENROLL_EXIT_OK && q.failed ? ENROLL_EXIT_ERROR : rc;
 }

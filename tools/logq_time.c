@@ -60,14 +60,41 @@ static bool parse_rfc3339(const char *s, size_t len, int64_t *out,
 	return true;
 }
 
+/* mktime(3) of the start of an hour in local time, remembering the last
+ * answer: consecutive log lines share their hour, and mktime itself
+ * (which looks at the time zone each time) is what a large log's query
+ * would otherwise spend its time in.  Minutes and seconds within an
+ * hour never cross a daylight-saving change. */
+static time_t hour_start(int year, int mon, int day, int hour)
+{
+	static int k_year = -1, k_mon, k_day, k_hour;
+	static time_t k_t;
+	struct tm tm;
+
+	if (year == k_year && mon == k_mon && day == k_day && hour == k_hour)
+		return k_t;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year;
+	tm.tm_mon = mon;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_isdst = -1;
+	k_t = mktime(&tm);
+	k_year = year;
+	k_mon = mon;
+	k_day = day;
+	k_hour = hour;
+	return k_t;
+}
+
 /* "May  1 12:00:00" (the traditional form): local time, no year. */
 static bool parse_traditional(const char *s, size_t len, int64_t ref,
 			      int64_t *out, size_t *used)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	char f[16];
-	struct tm tm, reftm;
-	time_t t, r = (time_t)ref;
+	struct tm reftm;
+	time_t t = (time_t)-1, r = (time_t)ref;
 	const char *m;
 	int day, hour, min, sec;
 
@@ -89,16 +116,11 @@ static bool parse_traditional(const char *s, size_t len, int64_t ref,
 	/* A date after the reference (plus a day of clock slack) belongs
 	 * to the year before: a file written in January holds December. */
 	for (int back = 0; back < 2; back++) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = reftm.tm_year - back;
-		tm.tm_mon = (int)(m - months) / 3;
-		tm.tm_mday = day;
-		tm.tm_hour = hour;
-		tm.tm_min = min;
-		tm.tm_sec = sec;
-		tm.tm_isdst = -1;
-		if ((t = mktime(&tm)) == (time_t)-1)
+		t = hour_start(reftm.tm_year - back, (int)(m - months) / 3, day,
+			       hour);
+		if (t == (time_t)-1)
 			return false;
+		t += min * 60 + sec;
 		if (t <= r + 86400)
 			break;
 	}
