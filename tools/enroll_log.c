@@ -404,7 +404,8 @@ static void print_summary(struct summary *s, bool json)
 	const struct reader *r = s->r;
 	char f[32], l[32];
 
-	qsort(s->r, s->n, sizeof(*s->r), by_name);
+	if (s->n > 0)
+		qsort(s->r, s->n, sizeof(*s->r), by_name);
 	for (size_t i = 0; i < s->n && !json; i++) {
 		wc = (int)strlen(r[i].credential_raw) > wc ?
 		     (int)strlen(r[i].credential_raw) : wc;
@@ -576,7 +577,8 @@ int enroll_cmd_log(struct enroll_ctx *c)
 		return rc;
 	if (read_inputs(&q) != 0)
 		q.failed = true;
-	qsort(q.ev, q.n, sizeof(*q.ev), by_time);
+	if (q.n > 0)
+		qsort(q.ev, q.n, sizeof(*q.ev), by_time);
 	if (q.streaming)
 		print_summary(&q.sum, c->o->json);
 	else if (!c->o->before_rotation)
