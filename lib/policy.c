@@ -50,6 +50,20 @@ static int passwd_get(const char *name, void *ent, char *buf, size_t sz,
 	return rc;
 }
 
+/* getpwuid_r through the same loop: the key is a uid_t in disguise. */
+static int passwd_uid_get(const char *key, void *ent, char *buf, size_t sz,
+			  bool *found)
+{
+	struct passwd *res = NULL;
+	uid_t uid;
+	int rc;
+
+	memcpy(&uid, key, sizeof(uid));
+	rc = getpwuid_r(uid, ent, buf, sz, &res);
+	*found = res != NULL;
+	return rc;
+}
+
 static int group_get(const char *name, void *ent, char *buf, size_t sz,
 		     bool *found)
 {
@@ -137,6 +151,52 @@ static cg_err user_groups(const char *name, gid_t primary, gid_t **out,
 	*out = gids;
 	*nout = want;
 	return CG_OK;
+}
+
+cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
+			 uid_t *uid_out)
+{
+	struct passwd pw;
+	char *buf = NULL, key[sizeof(uid_t)];
+	uid_t uid;
+	cg_err err = CG_E_IO;
+
+	if (name == NULL || out == NULL)
+		return CG_E_INVAL;
+	out[0] = '\0';
+	switch (passwd_lookup(name, &pw, &buf)) {
+	case LOOKUP_NOENT:
+		return CG_E_NOENT;
+	case LOOKUP_ERROR:
+		return CG_E_IO;
+	case LOOKUP_FOUND:
+		break;
+	}
+	uid = pw.pw_uid;
+	free(buf);
+	buf = NULL;
+	/* The account that owns the uid: an alias entry (another name,
+	 * the same uid) is that account, not a user of its own. */
+	memcpy(key, &uid, sizeof(uid));
+	switch (nss_lookup(passwd_uid_get, key, &pw, &buf)) {
+	case LOOKUP_NOENT:
+		err = CG_E_NOENT;
+		goto out;
+	case LOOKUP_ERROR:
+		goto out;
+	case LOOKUP_FOUND:
+		break;
+	}
+	err = CG_E_NAME;
+	if (!cg_user_name_valid(pw.pw_name))
+		goto out;
+	memcpy(out, pw.pw_name, strlen(pw.pw_name) + 1);
+	if (uid_out != NULL)
+		*uid_out = uid;
+	err = CG_OK;
+out:
+	free(buf);
+	return err;
 }
 
 cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out)

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include "cg_error.h"
 #include "conf.h"
+#include "username.h"
 
 /* A user as NSS sees them: name, primary and supplementary groups. */
 struct cg_user_info {
@@ -29,6 +30,16 @@ void cg_user_info_free(struct cg_user_info *u);
  * could not answer: never take that for "no" (a directory that is down
  * has deleted nobody). */
 cg_err cg_user_known(const char *user);
+
+/* The canonical account for a name: getpwnam, then getpwuid of its uid,
+ * so an alias entry (another name, the same uid) or another spelling
+ * NSS accepts ("ALICE", "alice@REALM") comes out as the one account that
+ * owns the uid.  The state store is keyed by it.  CG_E_NOENT when NSS
+ * does not know the name (or, oddly, its uid); CG_E_NAME when the
+ * canonical name is not a valid user name (username.h); CG_E_IO when
+ * NSS fails.  uid_out may be NULL. */
+cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
+			 uid_t *uid_out);
 
 enum cg_policy_reason {
 	CG_POLICY_GRANTED,          /* a role granted it */

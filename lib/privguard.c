@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "number.h"
+#include "cg_macros.h"
 #include "privguard.h"
 #include "username.h"
 
@@ -84,6 +86,52 @@ static void sanitise_env(void)
 	}
 }
 
+/* Limits a caller could set to break a write half-way (a state file's
+ * temp file cut short by RLIMIT_FSIZE and SIGXFSZ, SIGXCPU or the kill
+ * at the CPU hard limit between write and rename), lifted while we run
+ * as root and given back before anything runs as the caller. */
+static const int hostile_limits[] = { RLIMIT_FSIZE, RLIMIT_CPU };
+static struct rlimit caller_limits[2];
+static bool limits_saved;
+
+static void lift_limits(void)
+{
+	const struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+
+	for (size_t i = 0; i < CG_ARRAY_SIZE(hostile_limits); i++) {
+		if (getrlimit(hostile_limits[i], &caller_limits[i]) != 0)
+			_exit(1);
+		/* Raising a hard limit needs root: as a plain user (tests,
+		 * not installed setuid) the soft limit goes up to the hard. */
+		if (setrlimit(hostile_limits[i], &unlimited) != 0) {
+			struct rlimit up = caller_limits[i];
+
+			up.rlim_cur = up.rlim_max;
+			if (setrlimit(hostile_limits[i], &up) != 0)
+				_exit(1);
+		}
+	}
+	limits_saved = true;
+	/* A write past RLIMIT_FSIZE then fails with EFBIG instead of
+	 * killing us before the temp file is removed. */
+	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+		_exit(1);
+}
+
+/* Before anything runs as the caller: their limits and SIGXFSZ's
+ * default action back (an ignored signal survives exec). */
+static cg_err restore_limits(void)
+{
+	if (!limits_saved)
+		return CG_OK;
+	if (signal(SIGXFSZ, SIG_DFL) == SIG_ERR)
+		return CG_E_IO;
+	for (size_t i = 0; i < CG_ARRAY_SIZE(hostile_limits); i++)
+		if (setrlimit(hostile_limits[i], &caller_limits[i]) != 0)
+			return CG_E_IO;
+	return CG_OK;
+}
+
 static void save_groups(void)
 {
 	int n = getgroups(0, NULL);
@@ -109,6 +157,7 @@ void cg_priv_init(int argc, char **argv)
 	    setrlimit(RLIMIT_CORE, &no_core) != 0)
 		exit(1);
 	umask(077);
+	lift_limits();
 	sanitise_env();
 	save_groups();
 }
@@ -125,6 +174,8 @@ bool cg_priv_caller_is_root(void)
 
 cg_err cg_priv_drop_permanently(const char *user, uid_t uid, gid_t gid)
 {
+	if (restore_limits() != CG_OK)
+		return CG_E_IO;
 	if ((user != NULL ? initgroups(user, gid) : setgroups(0, NULL)) != 0 ||
 	    setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0)
@@ -190,6 +241,8 @@ cg_err cg_priv_drop_to_caller(void)
 	gid_t gid = getgid();
 
 	if (caller_groups == NULL)            /* cg_priv_init not called */
+		return CG_E_IO;
+	if (restore_limits() != CG_OK)
 		return CG_E_IO;
 	/* setgroups needs privilege: a caller that is not root only gets
 	 * here from a setuid program, where it still has it. */

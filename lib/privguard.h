@@ -12,7 +12,10 @@
 /* Call first thing in main().  Exits (status 1, message on stderr when
  * possible) when argc is 0 or argv[0] is empty (what Linux >= 5.18 makes
  * of argc 0).  Then: no core dumps (PR_SET_DUMPABLE 0,
- * RLIMIT_CORE 0), fds 0-2 opened on /dev/null if closed, umask 077, and
+ * RLIMIT_CORE 0), fds 0-2 opened on /dev/null if closed, umask 077,
+ * RLIMIT_FSIZE and RLIMIT_CPU lifted and SIGXFSZ ignored (a caller's
+ * "ulimit -f 0" must not kill us between writing a temp file and
+ * removing it; both come back in the cg_priv_drop_* functions), and
  * the environment replaced by a minimal safe one (PATH=CG_SAFE_PATH, and
  * TERM/LANG/LC_ALL only if their values are plain).  The caller's
  * original environment is kept aside for cg_priv_caller_env(). */

@@ -148,17 +148,13 @@ out:
 	return e;
 }
 
-cg_err cg_store_update(struct cg_store *store, const char *user,
-		       cg_store_fn fn, void *arg, unsigned *bad_line)
+static cg_err update(struct cg_store *store, const char *user,
+		     cg_store_fn fn, void *arg, unsigned *bad_line)
 {
 	struct cg_store_txn txn;
 	struct cg_state old;
 	cg_err e = CG_E_CONFLICT;
 
-	if (bad_line != NULL)
-		*bad_line = 0;
-	if (!cg_user_name_valid(user))
-		return CG_E_NAME;
 	memset(&txn, 0, sizeof txn);
 	cg_state_init(&old);
 	for (int i = 0; i < CG_STORE_TRIES && e == CG_E_CONFLICT; i++)
@@ -168,6 +164,22 @@ cg_err cg_store_update(struct cg_store *store, const char *user,
 	cg_state_wipe(&txn.st);
 	cg_state_wipe(&old);
 	return e;
+}
+
+cg_err cg_store_update(struct cg_store *store, const char *user,
+		       cg_store_fn fn, void *arg, unsigned *bad_line)
+{
+	if (bad_line != NULL)
+		*bad_line = 0;
+	if (!cg_user_name_valid(user))
+		return CG_E_NAME;
+	return update(store, user, fn, arg, bad_line);
+}
+
+cg_err cg_store_update_decoy(struct cg_store *store, cg_store_fn fn,
+			     void *arg)
+{
+	return update(store, CG_STORE_DECOY, fn, arg, NULL);
 }
 
 static cg_err put_fn(struct cg_store_txn *txn, void *arg)

@@ -115,6 +115,18 @@ typedef cg_err (*cg_store_fn)(struct cg_store_txn *txn, void *arg);
 cg_err cg_store_update(struct cg_store *store, const char *user,
 		       cg_store_fn fn, void *arg, unsigned *bad_line);
 
+/* The decoy: a state no user has, under the reserved name CG_STORE_DECOY
+ * (no user name starts with '-'), never listed.  A login for a user with
+ * no state, or one NSS does not know, judges its code against the decoy
+ * and writes it back (verify.c), so that it costs what a wrong code for
+ * an enrolled user costs, durable write included, and its timing does
+ * not tell who is enrolled.  fn sees it like any state (CG_E_NOENT the
+ * first time).  A backend that cannot keep it may fail: the caller
+ * ignores the result. */
+#define CG_STORE_DECOY "-decoy"
+cg_err cg_store_update_decoy(struct cg_store *store, cg_store_fn fn,
+			     void *arg);
+
 /* Conveniences over cg_store_update.  create: CG_E_EXISTS if the user
  * has state (damaged or not); put: create or replace whatever is there,
  * *replaced (may be NULL) says which; remove: CG_E_NOENT if none. */

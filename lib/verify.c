@@ -4,6 +4,7 @@
 #include "config.h"
 #include <string.h>
 #include "otp.h"
+#include "random.h"
 #include "recovery.h"
 #include "store.h"
 #include "verify.h"
@@ -161,6 +162,44 @@ static cg_err verify_txn(struct cg_store_txn *txn, void *arg)
 	return CG_OK;
 }
 
+/* The decoy's transaction: the same judging and the same one write as a
+ * wrong code for an enrolled user, on a state nobody has; created (a
+ * random secret) the first time, replaced if it no longer opens (after
+ * a rekey).  It never locks out, so the next attempt costs the same. */
+static cg_err decoy_txn(struct cg_store_txn *txn, void *arg)
+{
+	struct verify_arg *a = arg;
+	struct cg_verify_result scratch;
+	cg_err e;
+
+	if (txn->found != CG_OK) {
+		cg_state_init(&txn->st);
+		txn->st.totp.secret_len = CG_SECRET_DEFAULT_LEN;
+		if ((e = cg_random_bytes(txn->st.totp.secret,
+					 CG_SECRET_DEFAULT_LEN)) != CG_OK)
+			return e;
+	}
+	memset(&scratch, 0, sizeof(scratch));
+	judge(&txn->st, a->d, a->code, a->now, &scratch);
+	txn->st.failures = 0;
+	txn->st.last_failure = 0;
+	txn->st.locked_until = 0;
+	txn->st.last_step = -1;
+	txn->op = CG_STORE_WRITE;
+	return CG_OK;
+}
+
+void cg_verify_decoy(struct cg_store *store, const struct cg_defaults *d,
+		     const char *code, time_t now)
+{
+	struct cg_verify_result scratch;
+	struct verify_arg a = { d, code, now, &scratch };
+
+	/* Whatever happens here, the caller denies. */
+	(void)cg_store_update_decoy(store, decoy_txn, &a);
+	cg_wipe(&scratch, sizeof(scratch));
+}
+
 void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const struct cg_defaults *d, const char *code,
 			  time_t now, struct cg_verify_result *res)
@@ -172,6 +211,8 @@ void cg_verify_and_record(struct cg_store *store, const char *user,
 	memset(res, 0, sizeof(*res));
 	res->verdict = CG_DENIED_STATE_ERROR;
 	e = cg_store_update(store, user, verify_txn, &a, &bad_line);
+	if (e == CG_OK && res->verdict == CG_DENIED_NOT_ENROLLED)
+		cg_verify_decoy(store, d, code, now);
 	if (e != CG_OK) {
 		res->verdict = CG_DENIED_STATE_ERROR;
 		res->err = e;

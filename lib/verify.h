@@ -39,6 +39,14 @@ void cg_verify_and_record(struct cg_store *store, const char *user,
 			  const struct cg_defaults *d, const char *code,
 			  time_t now, struct cg_verify_result *res);
 
+/* For a login that has no state to judge (the user is not enrolled, or
+ * NSS does not know them): the same work and the same durable write as
+ * a wrong code, done on the store's decoy (store.h), so the answer comes
+ * as fast or as slow as for anyone.  cg_verify_and_record calls it itself
+ * for CG_DENIED_NOT_ENROLLED. */
+void cg_verify_decoy(struct cg_store *store, const struct cg_defaults *d,
+		     const char *code, time_t now);
+
 const char *cg_verdict_reason(enum cg_verdict v);
 
 #endif

@@ -116,6 +116,24 @@ static int deny_after_prompt(struct auth_txn *t, const char *reason,
 	return rc;
 }
 
+static int load_policy(struct auth_txn *t);
+
+/* A user NSS does not know: asked for a code and denied like anyone,
+ * after the same judging and durable write a wrong code costs (the
+ * store's decoy), so the answer's timing does not tell. */
+static int deny_unknown(struct auth_txn *t, const char *reason)
+{
+	int rc;
+
+	if ((rc = load_policy(t)) != PAM_SUCCESS)
+		return rc;                 /* prompted, denied and logged */
+	if (read_code(t) == PAM_SUCCESS)
+		cg_verify_decoy(t->store, &t->cfg->defaults, t->code,
+				time(NULL));
+	cg_pam_audit(&t->ctx, "auth", false, reason, NULL, NULL);
+	return PAM_AUTH_ERR;
+}
+
 static int load_policy(struct auth_txn *t)
 {
 	char msg[CG_CONFIG_MSG_MAX];
@@ -234,7 +252,9 @@ static int precheck(struct auth_txn *t, const char *user, bool *done)
 			     "nullok: ignored");
 		rc = PAM_IGNORE;
 	} else if (e == CG_E_NOENT) {
-		rc = deny_after_prompt(t, "not_enrolled", NULL, PAM_AUTH_ERR);
+		/* Prompted and judged like anyone (against the decoy):
+		 * verify() denies it as not_enrolled. */
+		*done = false;
 	} else if (e != CG_OK) {
 		state_error_detail(t, user, e, line, msg, sizeof(msg));
 		rc = deny_after_prompt(t, cg_store_reason(e), msg,
@@ -327,10 +347,11 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 			const char **argv)
 {
 	struct auth_txn t;
-	const struct passwd *pw;
+	char canon[CG_USER_NAME_LEN + 1];
 	const char *user = NULL;
 	bool done = false;
 	int rc;
+	cg_err e;
 
 	(void)flags;
 	memset(&t, 0, sizeof(t));
@@ -350,18 +371,19 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 		rc = deny_after_prompt(&t, "bad_user_name", NULL, PAM_AUTH_ERR);
 		goto out;
 	}
-	/* The state file is keyed by the account's canonical name.  NSS may
-	 * resolve other spellings to the same account (SSSD/LDAP/winbind are
-	 * case-insensitive, accept user@domain), and sshd and su hand PAM
-	 * the name as typed: "ALICE" must not find "no state file" and so,
-	 * with nullok, skip alice's second factor.  An unknown user is
-	 * denied like any other, never ignored. */
-	if ((pw = pam_modutil_getpwnam(pamh, user)) == NULL ||
-	    !cg_user_name_valid(pw->pw_name)) {
-		rc = deny_after_prompt(&t, "unknown_user", NULL, PAM_AUTH_ERR);
+	/* The state is keyed by the canonical account for the uid.  NSS
+	 * may resolve other spellings to the same account (SSSD/LDAP/winbind
+	 * are case-insensitive, accept user@domain), a passwd file may hold
+	 * an alias entry with another name and the same uid, and sshd and
+	 * su hand PAM the name as typed: none of them may find "no state"
+	 * and so, with nullok, skip the account's second factor.  An
+	 * unknown user is denied like any other, never ignored. */
+	if ((e = cg_user_canonical(user, canon, NULL)) != CG_OK) {
+		rc = deny_unknown(&t, e == CG_E_NOENT || e == CG_E_NAME ?
+				  "unknown_user" : "nss_error");
 		goto out;
 	}
-	user = pw->pw_name;
+	user = canon;
 	if ((rc = load_policy(&t)) != PAM_SUCCESS)
 		goto out;
 	if (apply_credential_options(&t))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "enroll.h"
+#include "policy.h"
 #include "privguard.h"
 
 /* The real user: their name is the "by=" of every audit line. */
@@ -41,13 +42,17 @@ static bool command_has_user(enum enroll_cmd cmd)
 	       cmd != CMD_REKEY && cmd != CMD_PRUNE;
 }
 
-/* The user acted on: the argument, else the caller.  New enrollments need
- * a user the system knows; the others work on whatever state exists, so
- * an admin can still revoke someone already deleted from NSS. */
+/* The user acted on: the argument, else the caller, as the canonical
+ * account for its uid (policy.h: the name the state is kept under, so an
+ * alias entry acts on the account it aliases).  New enrollments need a
+ * user the system knows; the others work on whatever state exists, so an
+ * admin can still revoke someone already deleted from NSS. */
 static int resolve_target(struct enroll_ctx *c)
 {
 	const char *name = c->o->arg != NULL ? c->o->arg : c->caller;
-	struct passwd *pw;
+	char canon[CG_USER_NAME_LEN + 1];
+	uid_t uid;
+	cg_err e;
 
 	if (!command_has_user(c->o->cmd))
 		return 0;
@@ -56,9 +61,14 @@ static int resolve_target(struct enroll_ctx *c)
 		return ENROLL_EXIT_USAGE;
 	}
 	memcpy(c->target, name, strlen(name) + 1);
-	if ((pw = getpwnam(name)) != NULL) {
+	if ((e = cg_user_canonical(name, canon, &uid)) == CG_OK) {
+		memcpy(c->target, canon, strlen(canon) + 1);
 		c->target_known = true;
-		c->target_uid = pw->pw_uid;
+		c->target_uid = uid;
+	} else if (e != CG_E_NOENT) {
+		enroll_err("%s: cannot look up the user: %s", c->target,
+			   cg_strerror(e));
+		return ENROLL_EXIT_ERROR;
 	} else if (c->o->cmd == CMD_ADD || c->o->cmd == CMD_IMPORT) {
 		enroll_err("%s: no such user", c->target);
 		return ENROLL_EXIT_NOTFOUND;

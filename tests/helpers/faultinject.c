@@ -2,6 +2,12 @@
  * fail, to prove a failed write never damages a user's state.
  *   CG_FAULT=write:ENOSPC | fsync:EIO | rename:EIO | ...
  *   CG_FAULT_DIR=/abs/dir   only files in this directory are affected
+ *   CG_SYNC_LOG=/abs/file   every fsync/fdatasync (any fd, fault or not)
+ *                           appends a line "CALL PATH" to this file
+ *   CG_SYNC_DELAY_MS=N      fsync/fdatasync of a file in CG_FAULT_DIR
+ *                           first sleeps N ms: a slow disk, so that a
+ *                           signal sent at a random moment often lands
+ *                           while a temp file exists
  * Operations elsewhere (the terminal, pam_wrapper's files) are untouched. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -11,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fault_errno(const char *op)
@@ -67,8 +74,46 @@ ssize_t write(int fd, const void *buf, size_t count)
 	return REAL(write)(fd, buf, count);
 }
 
+/* Count a durable-write call: one line, written with O_APPEND. */
+static void log_sync(const char *call, int fd)
+{
+	const char *log = getenv("CG_SYNC_LOG");
+	char link[64], path[PATH_MAX], line[PATH_MAX + 32];
+	ssize_t n;
+	int lfd, len;
+
+	if (log == NULL)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	path[n < 0 ? 0 : n] = '\0';
+	len = snprintf(line, sizeof(line), "%s %s\n", call, path);
+	lfd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (lfd < 0)
+		return;
+	if (len > 0)
+		(void)!REAL(write)(lfd, line, (size_t)len);
+	close(lfd);
+}
+
+static void slow_sync(int fd)
+{
+	const char *ms = getenv("CG_SYNC_DELAY_MS");
+	struct timespec ts;
+	long n;
+
+	if (ms == NULL || (n = atol(ms)) <= 0 || !fd_in_dir(fd))
+		return;
+	ts.tv_sec = n / 1000;
+	ts.tv_nsec = (n % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 int fsync(int fd)
 {
+	log_sync("fsync", fd);
+	slow_sync(fd);
 	int e = fault_errno("fsync");
 	if (e != 0 && fd_in_dir(fd)) {
 		errno = e;
@@ -79,6 +124,8 @@ int fsync(int fd)
 
 int fdatasync(int fd)
 {
+	log_sync("fdatasync", fd);
+	slow_sync(fd);
 	int e = fault_errno("fsync");
 	if (e != 0 && fd_in_dir(fd)) {
 		errno = e;

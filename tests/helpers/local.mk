@@ -44,6 +44,13 @@ tests_helpers_pam_acct_CFLAGS = $(AM_CFLAGS)
 tests_helpers_pam_acct_LDADD = $(PAM_LIBS)
 tests_helpers_pam_acct_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# pam-time: pam_authenticate timed per case in one process (timing.sh).
+check_PROGRAMS += tests/helpers/pam-time
+tests_helpers_pam_time_SOURCES = tests/helpers/pam-time.c
+tests_helpers_pam_time_CFLAGS = $(AM_CFLAGS)
+tests_helpers_pam_time_LDADD = $(PAM_LIBS)
+tests_helpers_pam_time_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 # ldap-probe: the LDAP client layer one operation at a time (tests/ldap).
 if HAVE_LDAP
 check_PROGRAMS += tests/helpers/ldap-probe

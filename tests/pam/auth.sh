@@ -122,6 +122,23 @@ ok $? "nullok: a user who is not enrolled is ignored"
 pam_auth alice 000000 "$(at 101)" nullok-test
 [ $? -ne 0 ]; ok $? "nullok: an enrolled user still needs a right code"
 
+# --- the state key is the canonical account for the uid ----------------------------
+# An alias passwd entry (another name, alice's uid) is alice: with nullok
+# it must not find "no state" and so skip her second factor.
+echo "alias:x:$(user_uid alice):$(user_uid alice):alias:/home/alice:/bin/sh" >>"$T/passwd"
+pam_auth alias "" "$(at 102)" nullok-test
+[ $? -ne 0 ]; ok $? "nullok: an alias of alice is not ignored"
+grep -q 'Verification code:' "$T/out"; ok $? "... it is asked for a code"
+log_mark
+pam_auth alias "$(code_for alice "$(at 103)")" "$(at 103)" nullok-test
+ok $? "... and alice's code logs it in"
+audit_ok 'event=auth result=granted reason=code user=alias' "granted audit line names the name used"
+[ "$("$CG_STATE" "$STATE" get alice last_step)" = $(( $(at 103) / 30 )) ] &&
+	[ ! -e "$STATE/alias" ]
+ok $? "... recorded in alice's state, no state of its own"
+pam_auth alice "$(code_for alice "$(at 103)")" "$(at 103)"
+[ $? -ne 0 ]; ok $? "... so the same code is a replay for alice"
+
 # --- debug -----------------------------------------------------------------
 write_service debug-test "auth required $MODULE config=$CONF debug"
 log_mark

@@ -1,7 +1,6 @@
 #!/bin/sh
 # Rule 3 under failure: a failed write, fsync or rename denies the login and
-# leaves the previous state intact; SIGKILL at any moment never leaves a
-# state file that does not parse.
+# leaves the previous state intact.
 . "$abs_top_srcdir/tests/tap.sh"
 . "$abs_top_srcdir/tests/pam/lib.sh"
 with_private_syslog "$@"
@@ -32,26 +31,6 @@ for fault in write:ENOSPC write:EIO fsync:EIO rename:EIO rename:ENOSPC; do
 	ok $? "$fault: without the fault the same code then works"
 done
 
-# Kill logins at random moments; the state must always parse.
-t=$((t + 30))
-bad=0
-for i in $(seq 1 60); do
-	t=$((t + 30))
-	if [ $((i % 2)) -eq 0 ]; then input=$(code_for alice $t); else input=999999; fi
-	pam_auth_bg alice "$input" $t
-	sleep "0.0$(od -An -N1 -tu1 /dev/urandom | tr -d ' ' | cut -c1)"
-	kill -KILL "$PAM_PID" 2>/dev/null
-	wait "$PAM_PID" 2>/dev/null
-	"$CG_STATE" "$STATE" check alice 2>>"$T/check.err" || bad=$((bad + 1))
-done
-[ $bad -eq 0 ]; ok $? "60 logins killed with SIGKILL at random moments: state always parses ($bad bad)"
-t=$((t + 30))
-pam_auth alice "$(code_for alice $t)" $t
-if [ $? -eq 0 ]; then pass "alice can still log in"
-else
-	# The loop may have left her locked out by the wrong codes; that is
-	# correct behaviour, so unlock by waiting the lock-out out.
-	t=$((t + 1000))
-	pam_auth alice "$(code_for alice $t)" $t; ok $? "alice can still log in"
-fi
+# SIGKILL and SIGXFSZ at random moments, ulimit -f and a full file
+# system: tests/pam/durable.sh.
 done_testing

@@ -142,12 +142,37 @@ pam_auth() {
 }
 
 # The same, in the background, with stdin from a file; $PAM_PID is the
-# pamtester process itself (env and faketime exec it).
+# shell that runs it (wait for it; to signal pamtester itself, use victim).
 pam_auth_bg() {
 	f=$(mktemp "$T/input.XXXXXX")
 	printf '%s\n' "$2" >"$f"
 	pam_exec "$@" <"$f" &
 	PAM_PID=$!
+}
+
+# victim USER INPUT EPOCH: pamtester itself as $VPID, leader of its own
+# process group (setsid execs env, env execs pamtester), so a signal
+# reaches the process that writes -- not a shell around it.
+# $VICTIM_PRELOAD: one more library to preload (a fault shim).
+victim() {
+	printf '%s\n' "$2" >"$T/vin"
+	setsid env TZ=UTC FAKETIME="@$(fake_stamp "$3")" \
+		LD_PRELOAD="$LIBFAKETIME $(preload "${VICTIM_PRELOAD:-}")" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
+		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
+		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+		"$PAMTESTER" -v credgate-test "$1" authenticate \
+		<"$T/vin" >"$T/vout" 2>&1 &
+	VPID=$!
+}
+# strike SIGNAL [MS]: at a random moment within the next MS (default 100)
+# milliseconds.
+strike() {
+	_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+	_ms=$((_r % ${2:-100}))
+	sleep "$((_ms / 1000)).$(printf '%03d' $((_ms % 1000)))"
+	kill -s "$1" -- "-$VPID" 2>/dev/null
+	wait "$VPID" 2>/dev/null
 }
 
 pam_exec() {

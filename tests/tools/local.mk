@@ -42,6 +42,9 @@ EXTRA_DIST += tests/tools/gate.sh
 # (root sandbox, clock from faketime through the sandbox's ld.so.preload).
 TESTS += tests/tools/gate-until.sh
 EXTRA_DIST += tests/tools/gate-until.sh tests/tools/gate-sandbox.sh
+# A hostile caller of the setuid gate: ulimit -f 0, a CPU limit.
+TESTS += tests/tools/gate-limits.sh
+EXTRA_DIST += tests/tools/gate-limits.sh
 
 # credgate-enroll: its import parsers (cmocka), then the tool end to end
 # (root sandbox of rootns.sh; skipped when not root).

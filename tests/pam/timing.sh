@@ -1,0 +1,57 @@
+#!/bin/sh
+# Timing does not tell who is enrolled: a wrong code costs the same for a
+# user with recovery codes, a user without, a user with no state and a
+# user NSS does not know (the last two are judged against the store's
+# decoy and write it, as a wrong code writes the user's state).  Medians
+# of many interleaved attempts in one process (tests/helpers/pam-time),
+# compared with a tolerance of 1.5x for a shared, loaded machine.
+. "$abs_top_srcdir/tests/tap.sh"
+. "$abs_top_srcdir/tests/pam/lib.sh"
+sandbox_init
+PAM_TIME="$abs_top_builddir/tests/helpers/pam-time"
+[ -x "$PAM_TIME" ] || skip_all "pam-time not built"
+REPS=${CG_TIMING_REPS:-41}
+
+# Lock-outs would make later attempts cheap (a locked user's code is not
+# looked at): out of the way here, tested elsewhere.
+write_config "max_failures = 1000" "failure_window = 24h" "lockout = 0"
+enroll alice
+"$CG_STATE" "$STATE" recovery alice 10 >/dev/null
+enroll bob
+# carol is in passwd (sandbox_init) but not enrolled; zed is nowhere.
+grep -q '^carol:' "$T/passwd" || exit 99
+grep -q '^zed:' "$T/passwd" && exit 99
+
+measure() {
+	env LD_PRELOAD="$(preload)" PAM_WRAPPER=1 \
+		PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
+		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+		"$PAM_TIME" credgate-test "$REPS" "$@" >"$T/times" 2>"$T/times.err"
+}
+median() { awk -v u="$1" '$1 == u { print $2 }' "$T/times"; }
+
+measure alice=000000 bob=000000 carol=000000 zed=000000
+ok $? "four wrong-code cases measured ($REPS rounds each)" ||
+	diag "$(cat "$T/times.err")"
+diag "medians (us): $(tr '\n' ';' <"$T/times")"
+for u in alice bob carol zed; do
+	grep -q "^$u [0-9]* [0-9]* Authentication failure\$" "$T/times"
+	ok $? "$u: denied"
+done
+lo=; hi=
+for u in alice bob carol zed; do
+	m=$(median $u)
+	[ -z "$lo" ] || [ "$m" -lt "$lo" ] && lo=$m
+	[ -z "$hi" ] || [ "$m" -gt "$hi" ] && hi=$m
+done
+[ $((hi * 2)) -le $((lo * 3)) ]
+ok $? "slowest median within 1.5x of the fastest ($hi us vs $lo us)"
+[ -f "$STATE/-decoy" ]
+ok $? "the decoy state exists (the unenrolled cases wrote it)"
+[ ! -e "$STATE/carol" ] && [ ! -e "$STATE/zed" ]
+ok $? "and no state was made for carol or zed"
+"$CG_STATE" "$STATE" get alice failures >"$T/f"
+[ "$(cat "$T/f")" -eq "$REPS" ]
+ok $? "each of alice's wrong codes was counted ($(cat "$T/f"))"
+
+done_testing
