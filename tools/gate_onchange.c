@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "cg_macros.h"
 #include "gate.h"
 #include "policy.h"
+#include "safefile.h"
 
 #define ON_CHANGE_PATH "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 #define POLL_MS 10
@@ -88,10 +90,42 @@ static void child(const struct cg_credential *c, pid_t parent, int err_fd)
 }
 
 struct outcome {
-	char reason[32];      /* exit_N, signal_N, timeout, exec_error */
-	char detail[160];
+	char reason[32];      /* exit_N, signal_N, timeout, exec_error,
+			       * unsafe_program */
+	char detail[PATH_MAX + 160];
 	bool ok;
 };
+
+/* The program runs as root: nobody but root may be able to change it,
+ * so it is checked as a credential file is (safefile.h: every directory
+ * on the way root's and closed to others, no symlink, the file root's,
+ * not group/world writable, one link), and must be executable.  Once
+ * that holds nobody else can alter the path before exec. */
+static bool program_safe(const char *path, struct outcome *o)
+{
+	struct cg_path_diag diag;
+	struct stat st;
+	int fd = -1;
+	cg_err e;
+
+	char why[256];
+	int errnum;
+
+	memset(&diag, 0, sizeof(diag));
+	e = cg_open_file_diag(path, 022, &fd, &st, &diag);
+	errnum = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e == CG_OK && (st.st_mode & 0111) != 0)
+		return true;
+	snprintf(o->reason, sizeof(o->reason), "unsafe_program");
+	if (e == CG_OK)
+		snprintf(why, sizeof(why), "not executable");
+	else
+		cg_path_explain(e, errnum, &diag, why, sizeof(why));
+	snprintf(o->detail, sizeof(o->detail), "%s: %s; not run", path, why);
+	return false;
+}
 
 /* Wait for the child, counting naps rather than reading a clock (a
  * clock stepped back cannot make the wait endless). */
@@ -164,7 +198,9 @@ bool gate_on_change(const struct gate *g, const struct cg_credential *c)
 	if (c->write.on_change == NULL)
 		return true;
 	memset(&o, 0, sizeof(o));
-	if (pipe2(pfd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+	if (!program_safe(c->write.on_change[0], &o)) {
+		/* not run */
+	} else if (pipe2(pfd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
 		snprintf(o.reason, sizeof(o.reason), "exec_error");
 		snprintf(o.detail, sizeof(o.detail), "cannot start it: %s",
 			 strerror(errno));

@@ -66,6 +66,12 @@ cat >"$RT/bin/onchange-slow" <<'EOF'
 sleep 3
 EOF
 chmod 755 "$RT/bin/onchange-record" "$RT/bin/onchange-hang" "$RT/bin/onchange-slow"
+# Commands a user could change: theirs, or root's in a directory of theirs.
+mkdir -p "$RT/carols/sub"
+printf '#!/bin/sh\ntouch %s/userhook.ran\n' "$T" >"$RT/carols/hook"
+cp "$RT/carols/hook" "$RT/carols/sub/hook"
+chmod 755 "$RT/carols" "$RT/carols/hook" "$RT/carols/sub/hook"
+chown carol "$RT/carols/hook" "$RT/carols/sub"
 
 write_policy() {
 	cat >"$CONF" <<EOF
@@ -111,7 +117,7 @@ max_size = 32
 path = $CRED/failing
 roles = mail
 writers = rot
-on_change = /bin/false
+on_change = /usr/bin/false
 
 [credential hanging]
 path = $CRED/hanging
@@ -139,6 +145,18 @@ writers = rot
 path = $CRED/report
 roles = mail
 writers = rot
+
+[credential userhook]
+path = $CRED/userhook
+roles = mail
+writers = rot
+on_change = $RT/carols/hook
+
+[credential userdir]
+path = $CRED/userdir
+roles = mail
+writers = rot
+on_change = $RT/carols/sub/hook
 EOF
 	chmod 644 "$CONF"
 }
@@ -150,7 +168,7 @@ chgrp postfix "$CRED/smtp"
 chmod 600 "$CRED/smtp"
 printf 'old exposed\n' >"$CRED/exposed"
 chmod 644 "$CRED/exposed"
-for f in pw failing hanging slow readonly report; do printf 'old %s\n' "$f" >"$CRED/$f"; done
+for f in pw failing hanging slow readonly report userhook userdir; do printf 'old %s\n' "$f" >"$CRED/$f"; done
 umask 022
 
 fresh() {
@@ -468,6 +486,16 @@ for p in $(cat "$T/hang.pids" 2>/dev/null); do
 		left="$left $p"
 done
 [ -s "$T/hang.pids" ] && [ -z "$left" ]; ok $? "on_change hanging: its whole process group is gone ($left)"
+
+log_mark
+put carol userhook "$T/new3"
+rc_is 7 "on_change a user owns: the put is done, the command refused"
+[ ! -e "$T/userhook.ran" ]; ok $? "on_change a user owns: never run as root"
+audit_ok "event=on_change result=failed reason=unsafe_program user=carol .*credential=userhook .*wrong owner" \
+	"on_change a user owns: audited"
+put carol userdir "$T/new3"
+rc_is 7 "on_change in a directory a user owns: refused"
+[ ! -e "$T/userhook.ran" ]; ok $? "on_change in a directory a user owns: never run"
 
 # --- a full disk ----------------------------------------------------------------------------------------------
 if mount -t tmpfs -o size=64k,mode=0755 cg-full "$FULL"; then
