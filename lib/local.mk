@@ -46,6 +46,8 @@ lib_libcredgate_tools_la_SOURCES = \
 	lib/qr.c lib/qr.h \
 	lib/privguard.c lib/privguard.h \
 	lib/credfile.c lib/credfile.h \
+	lib/ttyline.c lib/ttyline.h \
+	lib/argword.c lib/argword.h \
 	lib/secmem.c lib/secmem.h \
 	lib/acmatch.c lib/acmatch.h
 lib_libcredgate_tools_la_CFLAGS = $(AM_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)

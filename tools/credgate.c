@@ -11,6 +11,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include "argword.h"
 #include "audit.h"
 #include "gate.h"
 #include "policy.h"
@@ -321,7 +322,14 @@ int main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	cg_audit_open("credgate");
 	if (!gate_args_parse(argc, argv, &g.args)) {
-		gate_err("%s", g.args.error);
+		char word[CG_AUDIT_VALUE_MAX + 8];
+
+		if (g.args.error_word != NULL) {
+			cg_arg_show(g.args.error_word, word, sizeof(word));
+			gate_err("%s %s", g.args.error, word);
+		} else {
+			gate_err("%s", g.args.error);
+		}
 		fputs(usage_text, stderr);
 		return GATE_EXIT_USAGE;
 	}

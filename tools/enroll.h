@@ -29,6 +29,7 @@
 #include "otp.h"
 #include "recovery.h"
 #include "state.h"
+#include "ttyline.h"
 #include "store.h"
 
 #define ENROLL_PROG "credgate-enroll"
@@ -114,10 +115,11 @@ void enroll_ctx_release(struct enroll_ctx *c);
 void enroll_audit(const struct enroll_ctx *c, const char *event,
 		  const char *result, const char *reason,
 		  const struct cg_audit_field *extra, size_t nextra);
-/* Prompt on stderr, read one line from stdin into buf (newline dropped).
- * False on end of input, an error or a line longer than sz - 1 (the rest
- * of which is consumed).  The caller wipes buf. */
-bool enroll_read_line(const char *prompt, char *buf, size_t sz);
+/* Prompt on stderr and read one line of secret input (a code, a recovery
+ * code, a URI) from stdin into buf, with echo off on a terminal: the
+ * tools' one reader (ttyline.h).  CG_LINE_NUL and CG_LINE_TOOLONG are
+ * errors to report, never a line cut short.  The caller wipes buf. */
+enum cg_line enroll_read_secret(const char *prompt, char *buf, size_t sz);
 /* Create (or with force replace) the target's state under its lock.
  * *replaced says which happened.  CG_E_EXISTS without force. */
 cg_err enroll_store_state(struct enroll_ctx *c, const struct cg_state *st,

@@ -81,16 +81,20 @@ static int confirm(struct enroll_ctx *c, struct cg_state *st)
 	char line[128], code[128];
 	uint64_t step = 0;
 	int rc = ENROLL_EXIT_UNCONFIRMED;
+	enum cg_line got;
 
 	memset(code, 0, sizeof(code));
 	if (c->o->no_confirm)
 		return 0;
 	for (int tries = ENROLL_CONFIRM_TRIES; tries > 0; tries--) {
-		if (!enroll_read_line("Code shown by the app: ", line,
-				      sizeof(line))) {
+		got = enroll_read_secret("Code shown by the app: ", line,
+					 sizeof(line));
+		if (got == CG_LINE_EOF || got == CG_LINE_ERROR) {
 			enroll_err("no code given; nothing was enrolled");
 			goto out;
 		}
+		if (got != CG_LINE_OK)
+			enroll_err("that is no code: %s", cg_line_strerror(got));
 		strip_blanks(line, code, sizeof(code));
 		if (cg_totp_verify(&st->totp, code,
 				   cg_totp_step(&st->totp, time(NULL)),

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "argword.h"
 #include "enroll.h"
 #include "wipe.h"
 #include "cg_macros.h"
@@ -390,6 +391,7 @@ static int check_log_options(const struct enroll_opts *o)
 static int check_command(struct enroll_opts *o, unsigned seen, int nargs,
 			 char **args)
 {
+	char word[CG_AUDIT_VALUE_MAX + 8];
 	int ci;
 
 	if (nargs == 0) {
@@ -397,7 +399,8 @@ static int check_command(struct enroll_opts *o, unsigned seen, int nargs,
 		return ENROLL_EXIT_USAGE;
 	}
 	if ((ci = find_command(args[0])) < 0) {
-		enroll_err("unknown command (try --help)");
+		cg_arg_show(args[0], word, sizeof(word));
+		enroll_err("unknown command %s (try --help)", word);
 		return ENROLL_EXIT_USAGE;
 	}
 	o->cmd = commands[ci].cmd;
@@ -447,6 +450,21 @@ static int help_or_version(int opt)
 	return fflush(stdout) == 0 ? ENROLL_EXIT_OK : ENROLL_EXIT_ERROR;
 }
 
+/* getopt_long refused an option: name it.  optopt is the letter of a
+ * short one; a long one is the word just before optind. */
+static int bad_option(int opt, char **argv)
+{
+	char word[CG_AUDIT_VALUE_MAX + 8], shortopt[3] = { '-', 0, 0 };
+
+	/* A long option's optopt is its val (>= 256), or 0 if unknown. */
+	shortopt[1] = (char)optopt;
+	cg_arg_show(optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1],
+		    word, sizeof(word));
+	enroll_err(opt == '?' ? "unknown option %s (try --help)" :
+		   "option %s needs a value (try --help)", word);
+	return ENROLL_EXIT_USAGE;
+}
+
 int enroll_parse_args(int argc, char **argv, struct enroll_opts *o,
 		      bool *stop)
 {
@@ -466,11 +484,8 @@ int enroll_parse_args(int argc, char **argv, struct enroll_opts *o,
 			*stop = true;
 			return help_or_version(opt);
 		}
-		if (opt == '?' || opt == ':') {
-			enroll_err(opt == '?' ? "unknown option (try --help)" :
-				   "option needs a value (try --help)");
-			return ENROLL_EXIT_USAGE;
-		}
+		if (opt == '?' || opt == ':')
+			return bad_option(opt, argv);
 		if ((seen & BIT(opt)) && opt != OPT_FILE) {
 			enroll_err("option --%s given twice", long_opts[idx].name);
 			return ENROLL_EXIT_USAGE;

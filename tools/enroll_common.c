@@ -103,28 +103,13 @@ void enroll_audit(const struct enroll_ctx *c, const char *event,
 	cg_audit_emit(&ev, NULL, NULL);
 }
 
-bool enroll_read_line(const char *prompt, char *buf, size_t sz)
+enum cg_line enroll_read_secret(const char *prompt, char *buf, size_t sz)
 {
-	size_t n = 0;
-	int ch;
-	bool too_long = false;
-
-	fputs(prompt, stderr);
+	/* stdin is unbuffered (main sets it) and read here with read(2) a
+	 * byte at a time: no more than this line is taken, and no copy of
+	 * it is left in a stdio buffer. */
 	fflush(stderr);
-	/* getc on an unbuffered stdin (main sets it): no more than this
-	 * line is read, and no copy of it is left in a stdio buffer. */
-	while ((ch = getc(stdin)) != EOF && ch != '\n') {
-		if (n + 1 < sz)
-			buf[n++] = (char)ch;
-		else
-			too_long = true;
-	}
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\r')
-		buf[--n] = '\0';
-	if (ch == EOF && n == 0)
-		return false;
-	return !too_long;
+	return cg_prompt_secret(STDIN_FILENO, STDERR_FILENO, prompt, buf, sz);
 }
 
 cg_err enroll_store_state(struct enroll_ctx *c, const struct cg_state *st,

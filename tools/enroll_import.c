@@ -82,6 +82,32 @@ out:
 	return rc;
 }
 
+/* The URI from standard input: one line, with echo off on a terminal.
+ * A NUL byte or an overlong line is an error saying so, never a URI cut
+ * short (cut at a NUL, "...secret=X\0&digits=8" would import 6 digits). */
+static int read_uri(char *line, size_t sz)
+{
+	enum cg_line got = enroll_read_secret("otpauth:// URI: ", line, sz);
+
+	switch (got) {
+	case CG_LINE_OK:
+		return 0;
+	case CG_LINE_EOF:
+		enroll_err("no URI read from standard input");
+		return ENROLL_EXIT_USAGE;
+	case CG_LINE_TOOLONG:
+		enroll_err("the URI on standard input is longer than %zu bytes",
+			   sz - 1);
+		return ENROLL_EXIT_ERROR;
+	case CG_LINE_NUL:
+		enroll_err("the URI on standard input contains a NUL byte");
+		return ENROLL_EXIT_ERROR;
+	default:
+		enroll_err("cannot read standard input: %s", strerror(errno));
+		return ENROLL_EXIT_ERROR;
+	}
+}
+
 static int import_uri(struct enroll_ctx *c, struct enroll_import *imp)
 {
 	struct cg_otpauth oa;
@@ -93,11 +119,8 @@ static int import_uri(struct enroll_ctx *c, struct enroll_import *imp)
 	memset(&oa, 0, sizeof(oa));
 	memset(line, 0, sizeof(line));
 	if (strcmp(uri, "-") == 0) {
-		if (!enroll_read_line("otpauth:// URI: ", line, sizeof(line))) {
-			enroll_err("no URI read from standard input");
-			rc = ENROLL_EXIT_USAGE;
+		if ((rc = read_uri(line, sizeof(line))) != 0)
 			goto out;
-		}
 		uri = line;
 	} else {
 		fprintf(stderr, "warning: a URI given as an argument was "

@@ -16,12 +16,21 @@ static int verify_current(struct enroll_ctx *c, const char *event)
 	const char *reason = "no_code";
 	char code[128];
 	int rc = ENROLL_EXIT_UNCONFIRMED;
+	enum cg_line got;
 
 	memset(&res, 0, sizeof(res));
 	for (int tries = 0; tries < ENROLL_CONFIRM_TRIES; tries++) {
-		if (!enroll_read_line("Current verification code (or a "
-				      "recovery code): ", code, sizeof(code)))
+		got = enroll_read_secret("Current verification code (or a "
+					 "recovery code): ", code, sizeof(code));
+		if (got == CG_LINE_EOF || got == CG_LINE_ERROR)
 			break;
+		if (got != CG_LINE_OK) {
+			/* Not even a candidate: nothing to count or check. */
+			rc = ENROLL_EXIT_DENIED;
+			reason = "bad_input";
+			enroll_err("that is no code: %s", cg_line_strerror(got));
+			continue;
+		}
 		cg_verify_and_record(c->store, c->target, &c->cfg->defaults,
 				     code, time(NULL), &res);
 		cg_wipe(code, sizeof(code));

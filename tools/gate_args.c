@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include "cg_macros.h"
 #include "conf.h"
 #include "gate_args.h"
 #include "number.h"
@@ -23,6 +24,16 @@ bool gate_env_name_valid(const char *name)
 			return false;
 	}
 	return true;
+}
+
+/* A usage error about one word of argv (named in the message). */
+static bool usage_error_word(struct gate_args *a, const char *msg,
+			     const char *word)
+{
+	a->error = msg;
+	a->error_word = word;
+	a->cmd = GATE_CMD_NONE;
+	return false;
 }
 
 static bool usage_error(struct gate_args *a, const char *msg)
@@ -47,7 +58,7 @@ static bool take_config(int argc, char *const *argv, int *i,
 			return usage_error(a, "--config needs a file");
 		a->config = argv[++*i];
 	} else {
-		return usage_error(a, "unknown option");
+		return usage_error_word(a, "unknown option", arg);
 	}
 	if (a->config[0] != '/' || strlen(a->config) >= PATH_MAX)
 		return usage_error(a, "--config needs an absolute path");
@@ -82,6 +93,19 @@ static bool parse_run(int argc, char *const *argv, int i, struct gate_args *a)
 }
 
 /* The command word and its operands, from argv[i]. */
+static bool is_command(const char *word)
+{
+	static const char *const names[] = {
+		"help", "list", "cat", "check", "put", "versions", "rollback",
+		"run",
+	};
+
+	for (size_t i = 0; i < CG_ARRAY_SIZE(names); i++)
+		if (strcmp(word, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool parse_command(int argc, char *const *argv, int i,
 			  struct gate_args *a)
 {
@@ -129,8 +153,11 @@ static bool parse_command(int argc, char *const *argv, int i,
 		a->cmd = GATE_CMD_RUN;
 		if (!parse_run(argc, argv, i, a))
 			return false;
+	} else if (is_command(cmd)) {
+		return usage_error_word(a, "wrong number of arguments for",
+					cmd);
 	} else {
-		return usage_error(a, "unknown command or wrong number of arguments");
+		return usage_error_word(a, "unknown command", cmd);
 	}
 	if (a->credential != NULL && !cg_config_name_valid(a->credential))
 		return usage_error(a, "invalid credential name");

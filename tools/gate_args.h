@@ -43,6 +43,7 @@ struct gate_args {
 	bool json;                /* list, check: --json */
 	unsigned long long version; /* rollback VERSION, 0 when not given */
 	const char *error;        /* on failure: a fixed message, never input */
+	const char *error_word;   /* the word it is about (in argv), or NULL */
 };
 
 /* Fill *out from argv[0..argc-1] (argv[argc] must be NULL, as exec

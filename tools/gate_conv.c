@@ -9,53 +9,9 @@
 #include <unistd.h>
 #include <security/pam_appl.h>
 #include "gate_conv.h"
+#include "ttyline.h"
 #include "wipe.h"
 #include "cg_macros.h"
-
-/* The terminal settings to restore if a signal arrives with echo off. */
-static struct termios saved_tio;
-static volatile sig_atomic_t echo_off_fd = -1;
-
-static void restore_and_reraise(int sig)
-{
-	if (echo_off_fd >= 0)
-		(void)tcsetattr(echo_off_fd, TCSAFLUSH, &saved_tio);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Not SIGTSTP: a stopped job keeps echo off and its shell restores the
- * terminal; a resumed gate then still reads with echo off. */
-static const int echo_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NSIG_ECHO CG_ARRAY_SIZE(echo_signals)
-
-static void echo_off(int fd, struct sigaction *old)
-{
-	struct sigaction sa;
-	struct termios tio;
-
-	if (tcgetattr(fd, &saved_tio) != 0)
-		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = restore_and_reraise;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSIG_ECHO; i++)
-		(void)sigaction(echo_signals[i], &sa, &old[i]);
-	tio = saved_tio;
-	tio.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	echo_off_fd = fd;
-	(void)tcsetattr(fd, TCSAFLUSH, &tio);
-}
-
-static void echo_restore(const struct sigaction *old)
-{
-	if (echo_off_fd < 0)
-		return;
-	(void)tcsetattr(echo_off_fd, TCSAFLUSH, &saved_tio);
-	echo_off_fd = -1;
-	for (size_t i = 0; i < NSIG_ECHO; i++)
-		(void)sigaction(echo_signals[i], &old[i], NULL);
-}
 
 /* Write text from a module with control characters shown as '?': a
  * message must not be able to drive the terminal. */
@@ -80,55 +36,27 @@ static void write_text(int fd, const char *text, bool newline)
 	}
 }
 
-/* One line from fd, a byte at a time, without the newline.  NULL on
- * EOF before any byte, on error, or on a line longer than PAM allows. */
-static char *read_line(int fd)
-{
-	char buf[PAM_MAX_RESP_SIZE];
-	size_t n = 0;
-	bool too_long = false, got = false;
-	char *line = NULL;
-
-	for (;;) {
-		char c;
-		ssize_t r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || c == '\n')
-			break;
-		got = true;
-		if (n + 1 < sizeof(buf))
-			buf[n++] = c;
-		else
-			too_long = true;
-	}
-	if (got && !too_long) {
-		if (n > 0 && buf[n - 1] == '\r')
-			n--;
-		buf[n] = '\0';
-		line = strdup(buf);
-	}
-	cg_wipe(buf, sizeof(buf));
-	return line;
-}
-
+/* One answer (ttyline.h: a byte at a time, echo off for a hidden
+ * prompt on a terminal).  NULL -- a conversation error -- on end of
+ * input, an empty line, a NUL byte or a line longer than PAM allows. */
 static char *prompt(const struct gate_conv_io *io, const char *text, bool echo)
 {
-	struct sigaction old[NSIG_ECHO];
-	bool hide = !echo && io->is_tty;
-	char *answer;
+	char buf[PAM_MAX_RESP_SIZE];
+	bool hidden = !echo && io->is_tty && cg_echo_off(io->in_fd);
+	char *answer = NULL;
 
 	/* Echo off before the prompt, as getpass(3) does: whatever was typed
 	 * ahead of the prompt is flushed (TCSAFLUSH), never echoed or used. */
-	if (hide)
-		echo_off(io->in_fd, old);
 	write_text(io->out_fd, text, false);
-	answer = read_line(io->in_fd);
-	if (hide)
-		echo_restore(old);
+	if (cg_line_read(io->in_fd, buf, sizeof(buf)) == CG_LINE_OK &&
+	    buf[0] != '\0')
+		answer = strdup(buf);
+	if (hidden)
+		cg_echo_restore();
 	/* Nothing echoed the answer's newline: end the prompt's line. */
-	if (hide || !io->is_tty)
+	if (hidden || !io->is_tty)
 		write_text(io->out_fd, "", true);
+	cg_wipe(buf, sizeof(buf));
 	return answer;
 }
 

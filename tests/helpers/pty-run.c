@@ -16,6 +16,9 @@
  *            send TEXT     type TEXT and Enter
  *            echo          print "echo on" or "echo off" on stderr: the
  *                          terminal's ECHO flag right now
+ *            kill SIG      send signal number SIG to CMD
+ *            wait          wait until CMD has exited (the pty stays open,
+ *                          so "echo" still reads its settings)
  *          Everything the pty shows is copied to stdout.
  *          Without -s, CMD keeps pty-run's stdin, stdout and stderr; only
  *          its controlling terminal is the pty (output there is dropped).
@@ -42,6 +45,9 @@
 #define SEEN_MAX (1 << 20)
 
 static int timeout_s = 20;
+static pid_t child_pid;
+static int child_status;
+static bool child_done;
 static char seen[SEEN_MAX];
 static size_t nseen;
 
@@ -157,6 +163,29 @@ static void expect(int master, const char *text)
 	memmove(seen, hit + strlen(text), nseen);
 }
 
+/* Reap CMD if it has exited (blocking: wait up to the timeout). */
+static void reap(int master, bool block)
+{
+	long long end = now_ms() + timeout_s * 1000LL;
+	pid_t r;
+
+	while (!child_done) {
+		r = waitpid(child_pid, &child_status, WNOHANG);
+		if (r < 0)
+			die(99, "waitpid: ", strerror(errno));
+		if (r == child_pid) {
+			child_done = true;
+			break;
+		}
+		if (!block)
+			break;
+		if (now_ms() >= end)
+			die(98, "timed out waiting for the command", "");
+		if (!pump(master, 50, true))
+			usleep(20000);
+	}
+}
+
 static void run_script(int master)
 {
 	char line[4096];
@@ -176,6 +205,11 @@ static void run_script(int master)
 				die(99, "tcgetattr: ", strerror(errno));
 			fprintf(stderr, "echo %s\n",
 				(tio.c_lflag & ECHO) ? "on" : "off");
+		} else if (strncmp(line, "kill ", 5) == 0) {
+			if (kill(child_pid, atoi(line + 5)) != 0)
+				die(99, "kill: ", strerror(errno));
+		} else if (strcmp(line, "wait") == 0) {
+			reap(master, true);
 		} else if (line[0] != '\0') {
 			die(2, "unknown script command: ", line);
 		}
@@ -188,12 +222,11 @@ static int finish(int master, pid_t pid, bool script)
 {
 	long long end = now_ms() + timeout_s * 1000LL;
 	bool open = true;
-	int status = 0;
-	pid_t r = 0;
 
-	while (r == 0 || (script && open)) {
+	(void)pid;
+	while (!child_done || (script && open)) {
 		if (script && now_ms() >= end) {
-			kill(-pid, SIGKILL);
+			kill(-child_pid, SIGKILL);
 			die(98, "timed out waiting for the command", "");
 		}
 		/* Without -s the slave may be closed now and opened again
@@ -202,12 +235,11 @@ static int finish(int master, pid_t pid, bool script)
 			open = open && !script;
 			usleep(20000);
 		}
-		if (r == 0 && (r = waitpid(pid, &status, WNOHANG)) < 0)
-			die(99, "waitpid: ", strerror(errno));
+		reap(master, false);
 	}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	if (WIFSIGNALED(child_status))
+		return 128 + WTERMSIG(child_status);
+	return WEXITSTATUS(child_status);
 }
 
 int main(int argc, char **argv)
@@ -240,6 +272,7 @@ int main(int argc, char **argv)
 		die(99, "fork: ", strerror(errno));
 	if (pid == 0)
 		child(master, num, script, argv + optind);
+	child_pid = pid;
 	if (script)
 		run_script(master);
 	return finish(master, pid, script);

@@ -607,6 +607,14 @@ if "$PTY_RUN" true 2>/dev/null; then
 	rc_is 1 "grace: a new login session is asked for a code (and denied a wrong one)"
 	[ "$(stat -c '%a %U' "$RT/grace" "$RT/grace/alice" | tr '\n' ' ')" = "700 root 600 root " ]
 	ok $? "grace: records are root's, in a root-only directory"
+	# The code prompt: echo off, and back on when a signal ends the gate.
+	fresh alice
+	printf 'expect Verification code: \necho\nkill 15\nwait\necho\n' |
+		"$PTY_RUN" -s -- $ALICE "$GATE" cat smtp >"$T/out" 2>"$T/err"
+	RC=$?
+	[ "$(grep '^echo' "$T/err" | tr '\n' ' ')" = "echo off echo on " ]
+	ok $? "terminal: echo off at the prompt, restored when SIGTERM ends the gate"
+	[ "$RC" -eq 143 ]; ok $? "terminal: ... and SIGTERM did end it ($RC)"
 else
 	skip "grace in a login session" "no pty"
 fi
@@ -681,6 +689,9 @@ gate alice "" --version
 grep -q '^credgate [0-9]' "$T/out"; ok $? "--version"
 gate alice "" frobnicate
 rc_is 2 "an unknown command is a usage error"
+err_has "unknown command 'frobnicate'" "... naming it"
+gate alice "" --frob=x list
+err_has "unknown option '--frob'" "an unknown option is named (without its value)"
 
 # --- check (root) ---------------------------------------------------------------------
 "$GATE" check alice smtp >"$T/out" 2>"$T/err"

@@ -55,7 +55,7 @@ tests_tools_enroll_parse_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_tools_enroll_parse_t_LDADD = tools/libenroll.la $(CG_TEST_LIBS)
 tests_tools_enroll_parse_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 ENROLL_TESTS = tests/tools/enroll-add.sh tests/tools/enroll-user.sh \
-	tests/tools/enroll-prune.sh \
+	tests/tools/enroll-prune.sh tests/tools/enroll-prompts.sh \
 	tests/tools/enroll-import.sh tests/tools/enroll-check.sh \
 	tests/tools/enroll-keys.sh
 TESTS += $(ENROLL_TESTS)

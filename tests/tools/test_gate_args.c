@@ -50,6 +50,25 @@ static void test_commands(void **state)
 	assert_int_equal(a.cmd, GATE_CMD_VERSION);
 }
 
+/* Errors about one word say which (the tools print it, escaped). */
+static void test_error_names_the_word(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_false(PARSE(&a, "frobnicate"));
+	assert_string_equal(a.error, "unknown command");
+	assert_string_equal(a.error_word, "frobnicate");
+	assert_false(PARSE(&a, "cat"));
+	assert_string_equal(a.error, "wrong number of arguments for");
+	assert_string_equal(a.error_word, "cat");
+	assert_false(PARSE(&a, "--frob", "list"));
+	assert_string_equal(a.error, "unknown option");
+	assert_string_equal(a.error_word, "--frob");
+	assert_false(PARSE(&a, "cat", "../x"));
+	assert_null(a.error_word);
+}
+
 static void test_run(void **state)
 {
 	struct gate_args a;
@@ -203,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_error_names_the_word),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_write_commands),
