@@ -65,6 +65,14 @@ grep -q "StartTLS" "$ERR"; ok $? "... the reason names StartTLS"
 conf_with uri=ldaps://127.0.0.1 "ca_file=$LD/tls/other-ca.pem"
 probe "$RT/alt.conf" connect; RC=$?
 expect_rc 7 "ldaps:// against the wrong CA: unavailable"
+# Neither ldap.conf (/etc is this sandbox's overlay) nor the environment
+# of a root process can turn the certificate check off or swap the CA.
+mkdir -p /etc/ldap
+printf 'TLS_REQCERT never\nTLS_CACERT %s\n' "$CA" >/etc/ldap/ldap.conf
+LDAPTLS_REQCERT=never LDAPTLS_CACERT=$CA "$PROBE" "$RT/alt.conf" connect \
+	>"$OUT" 2>"$ERR"; RC=$?
+rm -f /etc/ldap/ldap.conf
+expect_rc 7 "TLS_REQCERT never in ldap.conf and the environment changes nothing"
 
 conf_with uri=ldaps://127.0.0.2
 probe "$RT/alt.conf" connect; RC=$?
