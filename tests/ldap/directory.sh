@@ -40,6 +40,7 @@ NSLCD_PID=
 dir_enter() {
 	if [ -n "${CG_DIRNS:-}" ]; then
 		ip link set lo up || skip_all "cannot bring up a private loopback"
+		dir_private_tmp
 		rootns_enter "$@"
 		trap 'dir_cleanup' EXIT
 		dir_install_plugin
@@ -57,6 +58,18 @@ dir_enter() {
 	unshare -m -n --propagation private true 2>/dev/null ||
 		skip_all "cannot create a mount and network namespace"
 	CG_DIRNS=1 CG_ROOTNS=1 exec unshare -m -n --propagation private sh "$0" "$@"
+}
+
+# A /tmp of our own: pam_wrapper copies its services to /tmp/pam.X (one
+# character of name), and processes of tests running in parallel otherwise
+# collide there and read each other's PAM services.  The private syslog
+# file stays readable through a descriptor opened before.
+dir_private_tmp() {
+	if [ -n "${CG_SYSLOG_FILE:-}" ] && [ "$CG_SYSLOG_FILE" != none ]; then
+		exec 9<"$CG_SYSLOG_FILE"
+		CG_SYSLOG_FILE=/proc/$$/fd/9
+	fi
+	mount -t tmpfs -o mode=1777 cg-tmp /tmp || bail "cannot mount a private /tmp"
 }
 
 # The core loads the plugin from its compile-time path only: put the
