@@ -54,6 +54,9 @@ static void credential_clear(struct cg_credential *cred)
 	for (size_t i = 0; i < cred->nroles; i++)
 		free(cred->roles[i]);
 	free(cred->roles);
+	for (size_t i = 0; i < cred->napprovers; i++)
+		free(cred->approvers[i]);
+	free(cred->approvers);
 	free(cred->name);
 	free(cred->path);
 	free(cred->description);
@@ -175,7 +178,8 @@ static cg_err validate_role(const struct cg_role *role, struct cg_diag *diag)
 	return CG_OK;
 }
 
-/* Every role of a list ("roles", "writers") is defined somewhere. */
+/* Every role of a list ("roles", "writers", "approvers") is defined
+ * somewhere. */
 static bool roles_defined(const struct cg_config *cfg,
 			  const struct cg_credential *cred, char **roles,
 			  size_t n, const char *key, unsigned line,
@@ -193,7 +197,8 @@ static bool roles_defined(const struct cg_config *cfg,
 	return true;
 }
 
-/* Required keys of a credential, and every role it names defined. */
+/* Required keys of a credential, every role it names defined, approval
+ * options only with approvals. */
 static cg_err validate_credential(const struct cg_config *cfg,
 				  const struct cg_credential *cred,
 				  struct cg_diag *diag)
@@ -214,9 +219,31 @@ static cg_err validate_credential(const struct cg_config *cfg,
 			   cred->roles_line, diag) ||
 	    !roles_defined(cfg, cred, cred->write.writers,
 			   cred->write.nwriters, "writers",
-			   cred->write.writers_line, diag))
+			   cred->write.writers_line, diag) ||
+	    !roles_defined(cfg, cred, cred->approvers, cred->napprovers,
+			   "approvers", cred->approvers_line, diag))
 		return CG_E_PARSE;
+	/* approvers = ... without approvals would ask nobody: a quiet
+	 * grant where the admin meant a second person. */
+	if (cred->approvals == 0 && cred->approval_key != NULL) {
+		cg_conf_diag(diag, cred->file, cred->approval_key_line,
+			     "[credential %s] sets '%s' but not 'approvals' "
+			     "(no approval would be asked for)", cred->name,
+			     cred->approval_key);
+		return CG_E_PARSE;
+	}
 	return CG_OK;
+}
+
+char *const *cg_credential_approvers(const struct cg_credential *cred,
+				     size_t *n)
+{
+	if (cred->napprovers > 0) {
+		*n = cred->napprovers;
+		return cred->approvers;
+	}
+	*n = cred->nroles;
+	return cred->roles;
 }
 
 cg_err cg_config_validate(const struct cg_config *cfg, struct cg_diag *diag)

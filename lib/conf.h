@@ -10,9 +10,11 @@
  *                          (the fleet store; rules in conf_ldap.c)
  *   [role NAME]            members = alice, %ops, !mallory
  *   [credential NAME]      path =, roles =, description =, grace =,
- *                          require_totp =, and for writing: writers =, keep =,
- *                          max_size =, format =, on_change =,
- *                          on_change_timeout =, owner =, group =, mode =
+ *                          require_totp =, approvals =, approvers =,
+ *                          approval_ttl =, approval_uses =, and for
+ *                          writing: writers =, keep =, max_size =,
+ *                          format =, on_change =, on_change_timeout =,
+ *                          owner =, group =, mode =
  *   [scan]                 paths =, exclude =, min_length =,
  *                          max_file_size = (credgate-enroll scan)
  *
@@ -53,9 +55,12 @@
  *
  * Ranges: min_length 4..4096, max_file_size 1..1G, window 0..10, max_failures 1..1000, failure_window 1..86400 s,
  * lockout 0..604800 s, grace 0..86400 s (also per credential), issuer at
- * most 127 bytes, state_dir, host_key, grace_dir and path absolute.
+ * most 127 bytes, state_dir, host_key, grace_dir and path absolute,
+ * approvals 0..3, approval_ttl 1..86400 s, approval_uses 1..100.
  * Required: members in a role, path and roles in a credential; every role
- * a credential names must be defined (in any file).
+ * a credential names (roles, writers, approvers) must be defined (in any
+ * file); approvers, approval_ttl and approval_uses only with approvals
+ * >= 1.
  *
  * Return codes: CG_E_PARSE for any content error, CG_E_NOMEM, CG_E_INVAL
  * for bad arguments; cg_config_load also passes on the refusals of
@@ -192,7 +197,30 @@ struct cg_credential {
 	unsigned roles_line;      /* line of "roles =", 0 if absent; an
 				   * unknown role is reported there */
 	struct cg_cred_write write;
+	/* Two-person approval (request.h): approvals from other people a
+	 * read needs first, 0 = none (the default), at most
+	 * CG_APPROVALS_MAX; who may give them (NULL: the readers' roles);
+	 * how long a request waits and an approval lasts; reads per
+	 * approval. */
+	unsigned approvals;
+	char **approvers;
+	size_t napprovers;
+	unsigned approvers_line;
+	unsigned approval_ttl;     /* seconds, default CG_APPROVAL_TTL_DEFAULT */
+	unsigned approval_uses;    /* default 1 */
+	const char *approval_key;  /* first approval option set, and its */
+	unsigned approval_key_line; /* line: an error without approvals */
 };
+
+#define CG_APPROVALS_MAX 3
+#define CG_APPROVAL_TTL_DEFAULT 900
+#define CG_APPROVAL_TTL_MAX 86400
+#define CG_APPROVAL_USES_MAX 100
+
+/* The roles whose members may approve reads of cred: "approvers", else
+ * the credential's own roles. */
+char *const *cg_credential_approvers(const struct cg_credential *cred,
+				     size_t *n);
 
 /* [ldap]: present when ldap.file is not NULL.  Strings are NULL when
  * their key is absent (cg_config_validate requires the mandatory ones). */

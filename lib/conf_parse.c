@@ -489,7 +489,7 @@ static cg_err cred_path(struct parser *p, const char *key, char *value)
 	return set_string(p, value, &current_credential(p)->path);
 }
 
-/* A list of role names ("roles", "writers").  Syntax only here: whether
+/* A list of role names ("roles", "writers", "approvers").  Syntax only here: whether
  * each role exists is known once every file is read (cg_config_validate),
  * so the line is kept for that message. */
 static cg_err role_list(struct parser *p, const char *key, char *value,
@@ -573,6 +573,51 @@ static cg_err cred_write_value(struct parser *p, const char *key,
 	return err == CG_OK ? CG_OK : perr(p, "%s", why);
 }
 
+/* ---- two-person approval (request.h) ---------------------------------- */
+
+/* approvers, approval_ttl, approval_uses mean nothing without
+ * approvals: remember the first for cg_config_validate's message. */
+static void note_approval_key(struct parser *p, const char *key)
+{
+	struct cg_credential *cred = current_credential(p);
+
+	if (cred->approval_key != NULL)
+		return;
+	cred->approval_key = key;
+	cred->approval_key_line = p->line;
+}
+
+static cg_err cred_approvals(struct parser *p, const char *key, char *value)
+{
+	return set_number(p, key, value, false, 0, CG_APPROVALS_MAX,
+			  &current_credential(p)->approvals);
+}
+
+static cg_err cred_approvers(struct parser *p, const char *key, char *value)
+{
+	struct cg_credential *cred = current_credential(p);
+
+	note_approval_key(p, "approvers");
+	return role_list(p, key, value, &cred->approvers, &cred->napprovers,
+			 &cred->approvers_line);
+}
+
+static cg_err cred_approval_ttl(struct parser *p, const char *key,
+				char *value)
+{
+	note_approval_key(p, "approval_ttl");
+	return set_number(p, key, value, true, 1, CG_APPROVAL_TTL_MAX,
+			  &current_credential(p)->approval_ttl);
+}
+
+static cg_err cred_approval_uses(struct parser *p, const char *key,
+				 char *value)
+{
+	note_approval_key(p, "approval_uses");
+	return set_number(p, key, value, false, 1, CG_APPROVAL_USES_MAX,
+			  &current_credential(p)->approval_uses);
+}
+
 static cg_err cred_description(struct parser *p, const char *key, char *value)
 {
 	return set_string(p, value, &current_credential(p)->description);
@@ -610,6 +655,10 @@ static const struct key_def credential_keys[] = {
 	{ "owner", cred_write_value },
 	{ "group", cred_write_value },
 	{ "mode", cred_write_value },
+	{ "approvals", cred_approvals },
+	{ "approvers", cred_approvers },
+	{ "approval_ttl", cred_approval_ttl },
+	{ "approval_uses", cred_approval_uses },
 };
 
 /* ---- [ldap] (values checked in conf_ldap.c) --------------------------- */
@@ -868,6 +917,8 @@ static cg_err begin_credential(struct parser *p, const char *name)
 	cred.grace = -1;
 	cred.require_totp = true;
 	cg_conf_write_init(&cred.write);
+	cred.approval_ttl = CG_APPROVAL_TTL_DEFAULT;
+	cred.approval_uses = 1;
 	if (cred.name == NULL || cred.file == NULL) {
 		free(cred.name);
 		free(cred.file);

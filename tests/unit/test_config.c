@@ -441,6 +441,49 @@ static void test_member_until(void **state)
 	cg_config_free(cfg);
 }
 
+/* Two-person approval: the keys, their defaults, and who approves when
+ * approvers is not given. */
+static void test_approval_keys(void **state)
+{
+	struct cg_config *cfg;
+	const struct cg_credential *c;
+	char *const *who;
+	size_t n = 0;
+
+	cfg = parse_ok("[role dba]\nmembers = alice\n[role leads]\n"
+		       "members = bob\n[role sec]\nmembers = carol\n"
+		       "[credential prod-db]\npath = /etc/db\nroles = dba\n"
+		       "approvals = 2\napprovers = leads,sec\n"
+		       "approval_ttl = 15m\napproval_uses = 3\n"
+		       "[credential plain]\npath = /etc/p\nroles = dba, sec\n"
+		       "[credential mostly]\npath = /etc/m\nroles = dba\n"
+		       "approvals = 3\napproval_uses = 100\n"
+		       "approval_ttl = 24h\n", NULL);
+	c = cg_config_credential(cfg, "prod-db");
+	assert_int_equal(c->approvals, 2);
+	assert_int_equal(c->approval_ttl, 900);
+	assert_int_equal(c->approval_uses, 3);
+	who = cg_credential_approvers(c, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(who[0], "leads");
+	assert_string_equal(who[1], "sec");
+	assert_int_equal(c->approvers_line, 11);
+	c = cg_config_credential(cfg, "plain");
+	assert_int_equal(c->approvals, 0);
+	assert_int_equal(c->approval_ttl, CG_APPROVAL_TTL_DEFAULT);
+	assert_int_equal(c->approval_uses, 1);
+	assert_null(c->approvers);
+	who = cg_credential_approvers(c, &n);
+	assert_int_equal(n, 2);                 /* its own roles */
+	assert_string_equal(who[0], "dba");
+	assert_string_equal(who[1], "sec");
+	c = cg_config_credential(cfg, "mostly");
+	assert_int_equal(c->approvals, 3);
+	assert_int_equal(c->approval_uses, 100);
+	assert_int_equal(c->approval_ttl, 86400);
+	cg_config_free(cfg);
+}
+
 static void test_name_valid(void **state)
 {
 	assert_true(cg_config_name_valid("smtp"));
@@ -805,6 +848,39 @@ static const struct bad_case bad_cases[] = {
 	BAD("until_date_escaped",
 	    "[role a]\nmembers = bob until 2027-01-01\xc3\xa9\n", 2,
 	    "invalid date '2027-01-01\\xc3\\xa9'"),
+	BAD("approvals_range", "[credential c]\napprovals = 4\n", 2,
+	    "value '4' for 'approvals' is out of range (0..3)"),
+	BAD("approvals_duration", "[credential c]\napprovals = 1s\n", 2,
+	    "invalid value '1s' for 'approvals'"),
+	BAD("approval_ttl_zero", "[credential c]\napproval_ttl = 0\n", 2,
+	    "value '0' for 'approval_ttl' is out of range (1..86400 seconds)"),
+	BAD("approval_ttl_long", "[credential c]\napproval_ttl = 25h\n", 2,
+	    "out of range (1..86400 seconds)"),
+	BAD("approval_uses_zero", "[credential c]\napproval_uses = 0\n", 2,
+	    "value '0' for 'approval_uses' is out of range (1..100)"),
+	BAD("approval_uses_many", "[credential c]\napproval_uses = 101\n", 2,
+	    "out of range (1..100)"),
+	BAD("approvers_bad_name", "[credential c]\napprovers = a b\n", 2,
+	    "invalid role name 'a b' in 'approvers'"),
+	BAD("approvers_empty_item", "[credential c]\napprovers = a,\n", 2,
+	    "empty item in 'approvers'"),
+	BAD("approvers_twice", "[credential c]\napprovers = a\n"
+	    "approvers = b\n", 3, "duplicate key 'approvers'"),
+	BAD("approvers_unknown_role", "[role a]\nmembers = x\n"
+	    "[credential c]\npath = /x\nroles = a\napprovals = 1\n"
+	    "approvers = a, leads\n", 7,
+	    "[credential c] names unknown role 'leads' in 'approvers'"),
+	BAD("approvers_without_approvals", "[role a]\nmembers = x\n"
+	    "[credential c]\npath = /x\nroles = a\n\napprovers = a\n"
+	    "approval_ttl = 5m\n", 7,
+	    "[credential c] sets 'approvers' but not 'approvals' (no "
+	    "approval would be asked for)"),
+	BAD("approval_ttl_with_zero_approvals", "[role a]\nmembers = x\n"
+	    "[credential c]\napproval_ttl = 5m\npath = /x\nroles = a\n"
+	    "approvals = 0\n", 4, "sets 'approval_ttl' but not 'approvals'"),
+	BAD("approval_uses_without_approvals", "[role a]\nmembers = x\n"
+	    "[credential c]\npath = /x\nroles = a\napproval_uses = 2\n", 6,
+	    "sets 'approval_uses' but not 'approvals'"),
 	BAD("roles_empty_item", "[credential c]\nroles = ,a\n", 2,
 	    "empty item in 'roles'"),
 	BAD("roles_bad_name", "[credential c]\nroles = a/b\n", 2,
@@ -1312,6 +1388,7 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_lexical_edges),
 	cmocka_unit_test(test_member_until),
 	cmocka_unit_test(test_write_keys),
+	cmocka_unit_test(test_approval_keys),
 	cmocka_unit_test(test_name_valid),
 	cmocka_unit_test(test_diag_format),
 	cmocka_unit_test(test_message_escaping),
