@@ -6,10 +6,10 @@
 #    `make fuzz [FUZZ_SECONDS=20] [FUZZ_TARGETS="state config"]` fuzzes
 #    each for FUZZ_SECONDS, corpus and findings in fuzz-out/NAME/.
 FUZZ_TARGETS_ALL = base32 otpauth state config gate_args import logq grace \
-	scan
+	scan request
 FUZZ_PROGS = fuzz/fuzz_base32 fuzz/fuzz_otpauth fuzz/fuzz_state \
 	fuzz/fuzz_config fuzz/fuzz_gate_args fuzz/fuzz_import fuzz/fuzz_logq \
-	fuzz/fuzz_grace fuzz/fuzz_scan
+	fuzz/fuzz_grace fuzz/fuzz_scan fuzz/fuzz_request
 check_PROGRAMS += $(FUZZ_PROGS)
 if FUZZING
 FUZZ_MAIN =
@@ -37,6 +37,9 @@ fuzz_fuzz_grace_LDFLAGS = $(FUZZ_LINKFLAGS)
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c $(FUZZ_MAIN)
 fuzz_fuzz_config_LDADD = $(FUZZ_CORE)
 fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINKFLAGS)
+fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c $(FUZZ_MAIN)
+fuzz_fuzz_request_LDADD = $(FUZZ_CORE)
+fuzz_fuzz_request_LDFLAGS = $(FUZZ_LINKFLAGS)
 fuzz_fuzz_gate_args_SOURCES = fuzz/fuzz_gate_args.c $(FUZZ_MAIN)
 fuzz_fuzz_gate_args_CPPFLAGS = $(FUZZ_INCLUDES)
 fuzz_fuzz_gate_args_LDADD = tools/libgate.la

@@ -16,6 +16,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/conf.h lib/conf_int.h \
 	lib/utf8.c lib/utf8.h \
 	lib/policy.c lib/policy.h \
+	lib/request.c lib/request_store.c lib/request.h \
 	lib/verify.c lib/verify.h \
 	lib/state_text.c lib/state.h lib/state_sealed.c lib/state_sealed.h \
 	lib/seal.c lib/seal.h \

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "cg_macros.h"
 #include "datetime.h"
 #include "policy.h"
 
@@ -643,20 +644,54 @@ static cg_err check_roles_defined(const struct cg_config *cfg,
 	return CG_OK;
 }
 
+static const char *const access_names[] = {
+	[CG_ACCESS_READ] = "read",
+	[CG_ACCESS_WRITE] = "write",
+	[CG_ACCESS_REQUEST] = "request",
+	[CG_ACCESS_APPROVE] = "approve",
+	[CG_ACCESS_DENY] = "deny",
+};
+
 bool cg_access_parse(const char *action, enum cg_access *out)
 {
-	if (action == NULL || strcmp(action, "read") == 0)
+	if (action == NULL) {
 		*out = CG_ACCESS_READ;
-	else if (strcmp(action, "write") == 0)
-		*out = CG_ACCESS_WRITE;
-	else
-		return false;
-	return true;
+		return true;
+	}
+	for (size_t i = 0; i < CG_ARRAY_SIZE(access_names); i++) {
+		if (strcmp(action, access_names[i]) == 0) {
+			*out = (enum cg_access)i;
+			return true;
+		}
+	}
+	return false;
 }
 
 const char *cg_access_name(enum cg_access access)
 {
-	return access == CG_ACCESS_WRITE ? "write" : "read";
+	return (size_t)access < CG_ARRAY_SIZE(access_names) ?
+	       access_names[access] : "read";
+}
+
+/* The roles that hold an access to cred, and how a grant is worded. */
+static char *const *access_roles(const struct cg_credential *cred,
+				 enum cg_access access, size_t *n,
+				 const char **verb)
+{
+	switch (access) {
+	case CG_ACCESS_WRITE:
+		*verb = "writing ";
+		*n = cred->write.nwriters;
+		return cred->write.writers;
+	case CG_ACCESS_APPROVE:
+	case CG_ACCESS_DENY:
+		*verb = "approving reads of ";
+		return cg_credential_approvers(cred, n);
+	default:
+		*verb = "";
+		*n = cred->nroles;
+		return cred->roles;
+	}
 }
 
 cg_err cg_policy_decide_access(const struct cg_config *cfg,
@@ -665,8 +700,9 @@ cg_err cg_policy_decide_access(const struct cg_config *cfg,
 			       struct cg_decision *out)
 {
 	const struct cg_credential *cred;
-	char subject[CG_NAME_MAX + 16];
-	char **roles;
+	char subject[CG_NAME_MAX + 32];
+	char *const *roles;
+	const char *verb;
 	size_t nroles;
 	struct tally t;
 
@@ -677,16 +713,14 @@ cg_err cg_policy_decide_access(const struct cg_config *cfg,
 		set_no_credential(credential, out);
 		return CG_OK;
 	}
-	roles = access == CG_ACCESS_WRITE ? cred->write.writers : cred->roles;
-	nroles = access == CG_ACCESS_WRITE ? cred->write.nwriters : cred->nroles;
+	roles = access_roles(cred, access, &nroles, &verb);
 	if (nroles == 0) {
 		out->reason = CG_POLICY_NOT_IN_ROLE;
 		explainf(out, "%s has no writers (no 'writers =' in its "
 			 "section)", cred->name);
 		return CG_OK;
 	}
-	snprintf(subject, sizeof(subject), "%s%s",
-		 access == CG_ACCESS_WRITE ? "writing " : "", cred->name);
+	snprintf(subject, sizeof(subject), "%s%s", verb, cred->name);
 	tally_init(&t);
 	for (size_t i = 0; i < nroles; i++) {
 		const struct cg_role *role = cg_config_role(cfg, roles[i]);

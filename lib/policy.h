@@ -70,13 +70,23 @@ bool cg_role_has_member(const struct cg_role *role,
 			const struct cg_user_info *u, char *via, size_t viasz);
 
 /* What is asked of a credential: reading it (its "roles") or writing it
- * (its "writers": credgate put and rollback).  A credential without
- * writers may be written by nobody. */
-enum cg_access { CG_ACCESS_READ, CG_ACCESS_WRITE };
+ * (its "writers": credgate put and rollback), or a step of two-person
+ * approval (request.h): asking for a read (its readers again), approving
+ * or denying someone else's (its approvers: "approvers", else its
+ * roles).  A credential without writers may be written by nobody. */
+enum cg_access {
+	CG_ACCESS_READ,
+	CG_ACCESS_WRITE,
+	CG_ACCESS_REQUEST,
+	CG_ACCESS_APPROVE,
+	CG_ACCESS_DENY,
+};
 
 /* The gate names the access in the PAM environment as
- * CREDGATE_ACTION=read|write, so the account stage can tell a write from
- * a read.  Unset means read; anything else is refused (false). */
+ * CREDGATE_ACTION=read|write|request|approve|deny, so the account stage
+ * can tell them apart.  Unset means read; anything else is refused
+ * (false).  Every access but a read takes a fresh code (no grace, no
+ * require_totp waiver). */
 #define CG_ACTION_ENV "CREDGATE_ACTION"
 bool cg_access_parse(const char *action, enum cg_access *out);
 const char *cg_access_name(enum cg_access access);

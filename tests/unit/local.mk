@@ -70,6 +70,13 @@ tests_unit_datetime_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_datetime_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_datetime_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# Approval requests: their rules, text form and directory.
+CMOCKA_TESTS += tests/unit/request.t
+tests_unit_request_t_SOURCES = tests/unit/test_request.c
+tests_unit_request_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_request_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_request_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 # Policy parser: valid policies, a table of broken ones, the loader's file checks.
 CMOCKA_TESTS += tests/unit/config.t
 tests_unit_config_t_SOURCES = tests/unit/test_config.c
