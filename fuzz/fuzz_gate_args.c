@@ -2,7 +2,8 @@
  * input, split at NUL bytes, is argv (argv[0] included, so argc 0 and
  * an empty argv[0] are reached too).  Besides memory errors (ASan), it
  * checks what credgate relies on before any privileged lookup: a
- * success carries only valid names, an absolute --config and, for run, a
+ * success carries only valid names, ids and reasons, an absolute
+ * --config and, for run, a
  * non-empty command inside argv; a failure a fixed, printable message. */
 #include "config.h"
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include "conf.h"
 #include "gate_args.h"
+#include "request.h"
 #include "state.h"
 
 #define MAX_ARGS 64
@@ -39,15 +41,25 @@ static void check_success(const struct gate_args *a, char **argv, int argc)
 		/* fall through */
 	case GATE_CMD_CAT:
 	case GATE_CMD_RUN:
+	case GATE_CMD_REQUEST:
 	case GATE_CMD_PUT:
 	case GATE_CMD_VERSIONS:
 	case GATE_CMD_ROLLBACK:
 		if (a->credential == NULL || !cg_config_name_valid(a->credential))
 			abort();
 		break;
+	case GATE_CMD_APPROVE:
+	case GATE_CMD_DENY:
+		if (a->request_id == NULL || !cg_request_id_valid(a->request_id))
+			abort();
+		break;
+	case GATE_CMD_REQUESTS:
+		break;
 	default:
 		abort();
 	}
+	if (a->reason != NULL && !cg_request_reason_valid(a->reason))
+		abort();
 	if (a->config != NULL && a->config[0] != '/')
 		abort();
 	/* Only rollback takes a version, never 0 (the oldest is 1). */

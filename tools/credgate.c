@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"       credgate [--config FILE] put NAME < NEW-CONTENT\n"
 	"       credgate [--config FILE] versions NAME\n"
 	"       credgate [--config FILE] rollback NAME [VERSION]\n"
+	"       credgate [--config FILE] request NAME [--reason TEXT]\n"
+	"       credgate [--config FILE] approve ID | deny ID | requests\n"
 	"       credgate --help | --version\n";
 
 static const char help_text[] =
@@ -43,6 +45,13 @@ static const char help_text[] =
 	"  rollback NAME [VERSION]\n"
 	"                (writers) authenticate, then put VERSION back\n"
 	"                (default: the content before the current one)\n"
+	"  request NAME [--reason TEXT]\n"
+	"                NAME needs approval by others (approvals = N): after\n"
+	"                your code, ask for it; prints the request's id\n"
+	"  approve ID, deny ID\n"
+	"                as an approver of someone else's request, after your\n"
+	"                code, approve or deny it\n"
+	"  requests      the open requests you may approve\n"
 	"  --json        list, check: one JSON document (schemas in credgate(1))\n"
 	"  --config FILE (root) use this policy instead of " CG_DEFAULT_CONFIG "\n"
 	"\n"
@@ -215,7 +224,8 @@ static int policy_grants(const struct gate *g, enum cg_access access,
 /* cat and run.  Everything that can be refused without a code is
  * refused before the prompt: a caller no role lets read the credential
  * (no code asked, no failure counted), and a credential file that is
- * missing, unsafe or exposed (said now, not after a code).  Then PAM,
+ * missing, unsafe or exposed (said now, not after a code), and a read
+ * that needs an approval the caller does not have.  Then PAM,
  * then the policy once more (both must grant: the module's stack may name
  * another file, and a membership may have ended meanwhile), then the
  * file -- the very fd checked before the prompt. */
@@ -231,8 +241,14 @@ static int deliver(struct gate *g)
 	if ((ret = policy_grants(g, CG_ACCESS_READ, &c)) != GATE_EXIT_OK ||
 	    (ret = gate_open_credential(g, c, &fd)) != GATE_EXIT_OK)
 		return ret;
-	if ((ret = gate_pam_authorize(g)) == GATE_EXIT_OK &&
-	    (ret = policy_grants(g, CG_ACCESS_READ, &c)) == GATE_EXIT_OK)
+	/* A credential that needs approval (approvals = N) is read only
+	 * with an approved request: looked for before the prompt, taken
+	 * (once, under its lock) after it. */
+	if ((ret = gate_approval_precheck(g, c)) == GATE_EXIT_OK &&
+	    (ret = gate_pam_authorize(g, g->args.credential,
+				      CG_ACCESS_READ)) == GATE_EXIT_OK &&
+	    (ret = policy_grants(g, CG_ACCESS_READ, &c)) == GATE_EXIT_OK &&
+	    (ret = gate_approval_use(g, c)) == GATE_EXIT_OK)
 		ret = g->args.cmd == GATE_CMD_CAT ? gate_cmd_cat(g, c, fd) :
 		      gate_cmd_run(g, c, fd);
 	close(fd);
@@ -259,7 +275,8 @@ static int write_credential(struct gate *g)
 		return GATE_EXIT_USAGE;
 	}
 	if ((ret = policy_grants(g, CG_ACCESS_WRITE, &c)) != GATE_EXIT_OK ||
-	    (ret = gate_pam_authorize(g)) != GATE_EXIT_OK ||
+	    (ret = gate_pam_authorize(g, g->args.credential,
+				      CG_ACCESS_WRITE)) != GATE_EXIT_OK ||
 	    (ret = policy_grants(g, CG_ACCESS_WRITE, &c)) != GATE_EXIT_OK)
 		return ret;
 	return gate_cmd_write(g, c);
@@ -282,6 +299,23 @@ static int list_versions(struct gate *g)
 	else if ((ret = policy_grants(g, CG_ACCESS_READ, &c)) != GATE_EXIT_OK)
 		return ret;
 	return gate_cmd_versions(g, c);
+}
+
+/* request, approve, deny, requests: the requests are root's. */
+static int approval(struct gate *g)
+{
+	if (geteuid() != 0) {
+		gate_err("not installed setuid root; cannot keep requests");
+		return GATE_EXIT_ERROR;
+	}
+	switch (g->args.cmd) {
+	case GATE_CMD_REQUEST:
+		return gate_cmd_request(g);
+	case GATE_CMD_REQUESTS:
+		return gate_cmd_requests(g);
+	default:
+		return gate_cmd_vote(g);
+	}
 }
 
 static int dispatch(struct gate *g)
@@ -308,6 +342,11 @@ static int dispatch(struct gate *g)
 		return write_credential(g);
 	case GATE_CMD_VERSIONS:
 		return list_versions(g);
+	case GATE_CMD_REQUEST:
+	case GATE_CMD_APPROVE:
+	case GATE_CMD_DENY:
+	case GATE_CMD_REQUESTS:
+		return approval(g);
 	default:
 		return GATE_EXIT_USAGE;
 	}

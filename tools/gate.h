@@ -7,6 +7,7 @@
  *   gate_write.c    put and rollback: replacing the credential file
  *   gate_versions.c versions: the kept versions of a credential
  *   gate_onchange.c the policy's on_change command, run with a timeout
+ *   gate_approve.c  request, approve, deny, requests; the approved read
  * The gate is setuid root; DESIGN.md rule 7 says what that demands. */
 #ifndef CG_GATE_H
 #define CG_GATE_H
@@ -15,6 +16,7 @@
 #include "conf.h"
 #include "seal.h"
 #include "gate_args.h"
+#include "policy.h"
 #include "session.h"
 #include "state.h"
 
@@ -77,10 +79,12 @@ void gate_audit_rotate(const struct gate *g, bool granted,
 /* "credgate: MESSAGE" on stderr. */
 void gate_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Authenticate the caller and check the account stage for
- * g->args.credential through PAM service "credgate".  GATE_EXIT_OK only
- * when both succeeded for the caller's own name. */
-int gate_pam_authorize(const struct gate *g);
+/* Authenticate the caller and check the account stage for credential
+ * through PAM service "credgate", for a read or another access (policy.h:
+ * CREDGATE_ACTION).  GATE_EXIT_OK only when both
+ * succeeded for the caller's own name. */
+int gate_pam_authorize(const struct gate *g, const char *credential,
+		       enum cg_access access);
 
 /* Open c's file and check it (credfile.h) before anyone is asked for a
  * code: *fd_out on GATE_EXIT_OK, else audited (file_error or
@@ -109,5 +113,17 @@ bool gate_on_change(const struct gate *g, const struct cg_credential *c);
  * caller (*path_out names the file) and not printed. */
 cg_err gate_load_host_key(const struct gate *g, struct cg_key *k,
 			  const char **path_out);
+
+/* Two-person approval (gate_approve.c): request NAME, approve ID and
+ * deny ID, requests. */
+int gate_cmd_request(const struct gate *g);
+int gate_cmd_vote(const struct gate *g);
+int gate_cmd_requests(const struct gate *g);
+/* cat and run of a credential with approvals, once the roles have
+ * granted it: before authenticating, whether the caller holds an
+ * approved request (deny before the prompt); after, take one read of it,
+ * under the lock, exactly once. */
+int gate_approval_precheck(const struct gate *g, const struct cg_credential *c);
+int gate_approval_use(const struct gate *g, const struct cg_credential *c);
 
 #endif

@@ -7,6 +7,7 @@
 #include "conf.h"
 #include "gate_args.h"
 #include "number.h"
+#include "request.h"
 #include "state.h"
 
 bool gate_env_name_valid(const char *name)
@@ -92,12 +93,43 @@ static bool parse_run(int argc, char *const *argv, int i, struct gate_args *a)
 	return true;
 }
 
+/* request NAME [--reason TEXT | --reason=TEXT], approve ID, deny ID,
+ * requests: the commands of two-person approval.  True when cmd is one
+ * of them with its operands (a->error set if they are wrong), false
+ * when it is none of them or has the wrong number of operands. */
+static bool parse_approval(const char *cmd, int argc, char *const *argv,
+			   int i, struct gate_args *a)
+{
+	int left = argc - i;
+
+	if (strcmp(cmd, "requests") == 0 && left == 0) {
+		a->cmd = GATE_CMD_REQUESTS;
+	} else if ((strcmp(cmd, "approve") == 0 || strcmp(cmd, "deny") == 0) &&
+		   left == 1) {
+		a->cmd = cmd[0] == 'a' ? GATE_CMD_APPROVE : GATE_CMD_DENY;
+		a->request_id = argv[i];
+	} else if (strcmp(cmd, "request") == 0 && left >= 1) {
+		a->cmd = GATE_CMD_REQUEST;
+		a->credential = argv[i++];
+		if (left == 2 && strncmp(argv[i], "--reason=", 9) == 0)
+			a->reason = argv[i] + 9;
+		else if (left == 3 && strcmp(argv[i], "--reason") == 0)
+			a->reason = argv[i + 1];
+		else if (left != 1)
+			(void)usage_error(a, "request: expected NAME "
+					  "[--reason TEXT]");
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* The command word and its operands, from argv[i]. */
 static bool is_command(const char *word)
 {
 	static const char *const names[] = {
 		"help", "list", "cat", "check", "put", "versions", "rollback",
-		"run",
+		"run", "request", "approve", "deny", "requests",
 	};
 
 	for (size_t i = 0; i < CG_ARRAY_SIZE(names); i++)
@@ -153,6 +185,9 @@ static bool parse_command(int argc, char *const *argv, int i,
 		a->cmd = GATE_CMD_RUN;
 		if (!parse_run(argc, argv, i, a))
 			return false;
+	} else if (parse_approval(cmd, argc, argv, i, a)) {
+		if (a->error != NULL)
+			return false;
 	} else if (is_command(cmd)) {
 		return usage_error_word(a, "wrong number of arguments for",
 					cmd);
@@ -161,6 +196,11 @@ static bool parse_command(int argc, char *const *argv, int i,
 	}
 	if (a->credential != NULL && !cg_config_name_valid(a->credential))
 		return usage_error(a, "invalid credential name");
+	if (a->reason != NULL && !cg_request_reason_valid(a->reason))
+		return usage_error(a, "request: the reason must be 1 to 200 "
+				   "characters of printable ASCII");
+	if (a->request_id != NULL && !cg_request_id_valid(a->request_id))
+		return usage_error(a, "invalid request id (like k7q2-9fx3)");
 	return true;
 }
 

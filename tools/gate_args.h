@@ -9,6 +9,8 @@
  *   credgate [--config FILE] put NAME            (new content on stdin)
  *   credgate [--config FILE] versions NAME
  *   credgate [--config FILE] rollback NAME [VERSION]
+ *   credgate [--config FILE] request NAME [--reason TEXT]
+ *   credgate [--config FILE] approve ID | deny ID | requests
  *   credgate --help | --version
  *
  * Whether --config and check are allowed (real uid 0) is the caller's
@@ -30,6 +32,10 @@ enum gate_command {
 	GATE_CMD_PUT,
 	GATE_CMD_VERSIONS,
 	GATE_CMD_ROLLBACK,
+	GATE_CMD_REQUEST,         /* two-person approval (request.h) */
+	GATE_CMD_APPROVE,
+	GATE_CMD_DENY,
+	GATE_CMD_REQUESTS,
 };
 
 struct gate_args {
@@ -42,6 +48,8 @@ struct gate_args {
 	int ncommand;
 	bool json;                /* list, check: --json */
 	unsigned long long version; /* rollback VERSION, 0 when not given */
+	const char *reason;       /* request --reason TEXT (valid), or NULL */
+	const char *request_id;   /* approve, deny: a valid request id */
 	const char *error;        /* on failure: a fixed message, never input */
 	const char *error_word;   /* the word it is about (in argv), or NULL */
 };

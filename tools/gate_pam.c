@@ -72,12 +72,14 @@ static int user_changed(const struct gate *g, pam_handle_t *pamh,
 	return GATE_EXIT_DENIED;
 }
 
-static int set_items(pam_handle_t *pamh, const struct gate *g)
+static int set_items(pam_handle_t *pamh, const struct gate *g,
+		     const char *credential, enum cg_access access)
 {
 	char env[sizeof("CREDGATE_CREDENTIAL=") + CG_NAME_MAX];
+	char act[sizeof(CG_ACTION_ENV) + 16];
 	int rc;
 
-	snprintf(env, sizeof(env), "CREDGATE_CREDENTIAL=%s", g->args.credential);
+	snprintf(env, sizeof(env), "CREDGATE_CREDENTIAL=%s", credential);
 	if ((rc = pam_set_item(pamh, PAM_RUSER, g->caller.name)) != PAM_SUCCESS)
 		return rc;
 	if (g->caller.tty[0] != '\0' &&
@@ -85,14 +87,14 @@ static int set_items(pam_handle_t *pamh, const struct gate *g)
 		return rc;
 	if ((rc = pam_putenv(pamh, env)) != PAM_SUCCESS)
 		return rc;
-	/* So the account stage checks writers, not readers, for a write. */
-	snprintf(env, sizeof(env), "%s=%s", CG_ACTION_ENV,
-		 cg_access_name(gate_cmd_writes(g->args.cmd) ?
-				CG_ACCESS_WRITE : CG_ACCESS_READ));
-	return pam_putenv(pamh, env);
+	if (access == CG_ACCESS_READ)
+		return PAM_SUCCESS;
+	snprintf(act, sizeof(act), CG_ACTION_ENV "=%s", cg_access_name(access));
+	return pam_putenv(pamh, act);
 }
 
-int gate_pam_authorize(const struct gate *g)
+int gate_pam_authorize(const struct gate *g, const char *credential,
+		       enum cg_access access)
 {
 	struct gate_conv_io io;
 	struct pam_conv conv = { gate_conv, &io };
@@ -106,7 +108,7 @@ int gate_pam_authorize(const struct gate *g)
 		ret = pam_failure(g, NULL, rc, "start");
 		goto out;
 	}
-	if ((rc = set_items(pamh, g)) != PAM_SUCCESS) {
+	if ((rc = set_items(pamh, g, credential, access)) != PAM_SUCCESS) {
 		ret = pam_failure(g, pamh, rc, "items");
 		goto out;
 	}

@@ -12,7 +12,8 @@ tools_libgate_la_SOURCES = \
 	tools/gate_args.c tools/gate_args.h \
 	tools/gate_conv.c tools/gate_conv.h \
 	tools/gate_pam.c tools/gate_deliver.c tools/gate_query.c \
-	tools/gate_write.c tools/gate_versions.c tools/gate_onchange.c
+	tools/gate_write.c tools/gate_versions.c tools/gate_onchange.c \
+	tools/gate_approve.c
 tools_libgate_la_LIBADD = lib/libcredgate_tools.la $(PAM_LIBS) $(CRYPTO_LIBS)
 
 bin_PROGRAMS += tools/credgate

@@ -427,6 +427,76 @@ done
 acct_at tempcred alice $((UNTIL + 86400))
 ok $? "until: a member without an end date stays"
 
+# --- CREDGATE_ACTION: the steps of two-person approval --------------------------
+# The gate sets it for request, approve and deny (policy.h).  approve and
+# deny are checked against the credential's approvers, request against its
+# readers; each takes a fresh code (no grace, no require_totp waiver).
+# with_action ACTION CMD...: CMD with CREDGATE_ACTION=ACTION (a prefix
+# assignment would outlive a shell function call in dash).
+with_action() {
+	GATE_ACTION=$1
+	shift
+	"$@"
+	wa_rc=$?
+	GATE_ACTION=
+	return $wa_rc
+}
+write_config "$POLICY_MAIN" '
+[role leads]
+members = carol
+
+[credential guarded]
+path = /srv/guarded
+roles = mail
+approvals = 1
+approvers = leads
+grace = 5m
+
+[credential lenient]
+path = /srv/lenient
+roles = mail
+require_totp = no
+approvals = 1'
+log_mark
+with_action approve acct guarded carol
+ok $? "action=approve: carol, in the approver role leads (not a reader), passes"
+audit_ok 'event=access result=granted action=approve reason=granted user=carol credential=guarded role=leads .*role leads grants approving reads of guarded: carol is listed by name' \
+	"action=approve: the audit line names the action and the approver role"
+log_mark
+with_action deny acct guarded alice
+[ $? -ne 0 ]; ok $? "action=deny: alice, a reader but no approver, is refused"
+audit_ok 'event=access result=denied action=deny reason=not_in_role user=alice credential=guarded .*no role grants approving reads of guarded to alice' \
+	"action=deny: not_in_role, saying no approver role has her"
+with_action request acct guarded alice
+ok $? "action=request: a reader passes"
+with_action request acct guarded carol
+[ $? -ne 0 ]; ok $? "action=request: an approver who is no reader does not"
+
+rm -f "$STATE/bob"
+enroll bob
+GATE_TTY=/dev/pts/7
+t=$(at 200)
+gate guarded bob "$(code_for bob "$t")" "$t" credgate authenticate
+ok $? "action: a code for guarded on pts/7"
+gate guarded bob "" "$((t + 60))" credgate authenticate
+ok $? "action: a read a minute later is within its grace"
+log_mark
+with_action request gate guarded bob "" "$((t + 60))" credgate authenticate
+[ $? -ne 0 ] && out_has 'Verification code'
+ok $? "action=request: no grace, a code is asked for"
+audit_ok 'event=auth result=denied action=request reason=bad_code user=bob credential=guarded' \
+	"action=request: the empty answer is a bad code"
+t2=$((t + 90))
+with_action request gate guarded bob "$(code_for bob "$t2")" "$t2" credgate authenticate
+ok $? "action=request: with his code, granted"
+GATE_TTY=
+gate lenient bob "" "$((t + 120))" credgate authenticate
+ok $? "require_totp = no: a read needs no code"
+with_action request gate lenient bob "" "$((t + 120))" credgate authenticate
+[ $? -ne 0 ]; ok $? "action=request: require_totp = no waives nothing"
+with_action bogus gate lenient bob "" "$((t + 120))" credgate authenticate
+[ $? -ne 0 ]; ok $? "auth: an unknown CREDGATE_ACTION waives nothing either"
+
 # A malformed date denies everybody, naming file and line.
 write_config "$POLICY_MAIN" '
 [role temps]

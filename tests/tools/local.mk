@@ -40,8 +40,9 @@ EXTRA_DIST += tests/tools/gate.sh
 
 # Issue 12 through the same setuid gate: expiring membership, approvals
 # (root sandbox, clock from faketime through the sandbox's ld.so.preload).
-TESTS += tests/tools/gate-until.sh
-EXTRA_DIST += tests/tools/gate-until.sh tests/tools/gate-sandbox.sh
+TESTS += tests/tools/gate-until.sh tests/tools/gate-approve.sh
+EXTRA_DIST += tests/tools/gate-until.sh tests/tools/gate-approve.sh \
+	tests/tools/gate-sandbox.sh
 # A hostile caller of the setuid gate: ulimit -f 0, a CPU limit.
 TESTS += tests/tools/gate-limits.sh
 EXTRA_DIST += tests/tools/gate-limits.sh

@@ -218,9 +218,51 @@ static void test_write_commands(void **state)
 	assert_false(PARSE(&a, "rollback", "smtp", "1", "2"));
 }
 
+/* Two-person approval: request NAME [--reason TEXT], approve ID,
+ * deny ID, requests. */
+static void test_approval(void **state)
+{
+	struct gate_args a;
+	(void)state;
+
+	assert_true(PARSE(&a, "request", "prod-db"));
+	assert_int_equal(a.cmd, GATE_CMD_REQUEST);
+	assert_string_equal(a.credential, "prod-db");
+	assert_null(a.reason);
+	assert_true(PARSE(&a, "request", "prod-db", "--reason", "deploy 4.2"));
+	assert_string_equal(a.reason, "deploy 4.2");
+	assert_true(PARSE(&a, "request", "prod-db", "--reason=INC-42: fix"));
+	assert_string_equal(a.reason, "INC-42: fix");
+	assert_true(PARSE(&a, "approve", "k7q2-9fx3"));
+	assert_int_equal(a.cmd, GATE_CMD_APPROVE);
+	assert_string_equal(a.request_id, "k7q2-9fx3");
+	assert_null(a.credential);
+	assert_true(PARSE(&a, "deny", "0000-zzzz"));
+	assert_int_equal(a.cmd, GATE_CMD_DENY);
+	assert_true(PARSE(&a, "requests"));
+	assert_int_equal(a.cmd, GATE_CMD_REQUESTS);
+
+	assert_false(PARSE(&a, "request"));
+	assert_false(PARSE(&a, "request", "../x"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", ""));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason="));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", "a\nb"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", "\x1b[2J"));
+	assert_false(PARSE(&a, "request", "prod-db", "why"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", "a", "b"));
+	assert_false(PARSE(&a, "approve"));
+	assert_false(PARSE(&a, "approve", "k7q2-9fx3", "k7q2-9fx4"));
+	assert_false(PARSE(&a, "approve", "K7Q2-9FX3"));
+	assert_false(PARSE(&a, "approve", "../../etc"));
+	assert_false(PARSE(&a, "deny", "k7q29fx3"));
+	assert_false(PARSE(&a, "requests", "all"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_approval),
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_error_names_the_word),
 		cmocka_unit_test(test_run),

@@ -1,0 +1,316 @@
+#!/bin/sh
+# Two-person approval through the setuid gate (credgate.conf approvals =
+# N): real users of the root sandbox, the real libpam and module, codes
+# from oathtool, the clock of every process moved by faketime.  Each case
+# of issue 12: a full request -> approve -> use cycle, self-approval and
+# approval by a non-approver refused, expiry of a request (and of an
+# unused approval), single use and approval_uses, two approvals required
+# with the same person approving twice refused, a replayed approval,
+# deny, and the audit line of each step.
+. "$abs_top_srcdir/tests/tap.sh"
+. "$abs_top_srcdir/tests/tools/gate-sandbox.sh"
+gate_sandbox "$@"
+
+rootns_add_user alice 42001          # reads prod-db and vault
+rootns_add_user dave 42004           # reads them too, approves nothing
+rootns_add_user bob 42002            # an approver by name
+rootns_add_user carol 42003 secops   # an approver through %secops
+rootns_add_user erin 42005           # neither
+umask 077
+printf 'postgres://app:S3cret@db/prod\n' >"$CRED/prod-db"
+printf 'vault-root-token\n' >"$CRED/vault"
+printf 'plain\n' >"$CRED/plain"
+umask 022
+policy "
+[role dba]
+members = alice, dave
+
+[role leads]
+members = bob, %secops
+
+[credential prod-db]
+path = $CRED/prod-db
+roles = dba
+approvals = 1
+approvers = leads
+
+[credential vault]
+path = $CRED/vault
+roles = dba
+approvals = 2
+approvers = leads
+approval_ttl = 10m
+approval_uses = 2
+
+[credential shared]
+path = $CRED/plain
+roles = dba
+approvals = 1
+
+[credential plain]
+path = $CRED/plain
+roles = dba"
+for u in alice dave bob carol erin; do fresh $u; done
+
+# The clock: every step of the test at its own 30 s time step, so no
+# code is ever a replay of the user's previous one (unless meant to be).
+NOW=1800000015
+tick() { NOW=$((NOW + ${1:-30})); clock_at $NOW; }
+tick 0
+code() { code_at "$1" "$NOW"; }
+A='credgate\[[0-9]+\]: event=approval'
+no_prompt() {
+	if grep -q 'Verification code' "$T/err"; then
+		fail "$1"; diag "$(cat "$T/err")"
+	else
+		pass "$1"
+	fi
+}
+
+# --- the full cycle: request -> approve -> use -------------------------------------
+log_mark
+gate alice "" cat prod-db
+rc_is 1 "cycle: without an approval, cat is denied"
+no_prompt "cycle: ... before any code is asked for"
+err_has "prod-db needs approval first: run 'credgate request prod-db" "cycle: ... saying what to do"
+audit_ok 'event=access result=denied reason=approval_required user=alice credential=prod-db .*detail="1 approval needed"' \
+	"cycle: approval_required audit line"
+
+log_mark
+gate alice "$(code alice)" request prod-db --reason "deploy the 4.2 fix"
+rc_is 0 "cycle: alice requests prod-db after her code"
+ID=$(cat "$T/out")
+echo "$ID" | grep -Eqx '[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}'
+ok $? "cycle: the request id is short and random ($ID)"
+err_has "request $ID: prod-db needs 1 approval by someone else; it expires at 2027-01-15 08:15:1[5-9] UTC" \
+	"cycle: and says what happens next"
+audit_ok "pam_credgate\\(credgate:auth\\): event=auth result=granted action=request reason=code user=alice credential=prod-db" \
+	"cycle: the module authenticated the request (action=request)"
+audit_ok "$A result=granted action=request reason=\"deploy the 4.2 fix\" id=$ID user=alice approver=- credential=prod-db service=credgate" \
+	"cycle: event=approval action=request audit line"
+[ "$(stat -c '%U:%G %a' "$STATE/.requests")" = "root:root 700" ] &&
+	[ "$(stat -c '%U:%G %a' "$STATE/.requests/$ID")" = "root:root 600" ]
+ok $? "cycle: the request is root's (0600) in a root 0700 directory beside the state"
+
+tick
+gate bob "" requests
+rc_is 0 "cycle: requests for bob"
+out_has "^$ID  alice +prod-db +3[0-2]s  0/1  deploy the 4.2 fix\$" \
+	"cycle: bob sees the request: id, requester, credential, age, approvals, reason"
+gate erin "" requests
+[ ! -s "$T/out" ]; ok $? "cycle: erin, no approver, sees no request"
+gate alice "" requests
+[ ! -s "$T/out" ]; ok $? "cycle: alice does not see her own request"
+
+log_mark
+gate bob "$(code bob)" approve "$ID"
+rc_is 0 "cycle: bob approves after his own code"
+out_has "^approved request $ID: alice may read prod-db 1 time until 2027-01-15 08:15:4[5-9] UTC\$" \
+	"cycle: bob is told what he allowed"
+audit_ok "pam_credgate\\(credgate:auth\\): event=auth result=granted action=approve reason=code user=bob credential=prod-db" \
+	"cycle: the module authenticated bob (action=approve)"
+audit_ok "pam_credgate\\(credgate:account\\): event=access result=granted action=approve reason=granted user=bob credential=prod-db role=leads .*grants approving reads of prod-db: bob is listed by name" \
+	"cycle: the module checked bob against the approvers"
+audit_ok "$A result=granted action=approve reason=\"deploy the 4.2 fix\" id=$ID user=alice approver=bob credential=prod-db .*detail=\"approval 1 of 1\"" \
+	"cycle: event=approval action=approve audit line"
+
+tick
+log_mark
+gate alice "$(code alice)" cat prod-db
+rc_is 0 "cycle: alice reads prod-db after her code"
+out_is() { cmp -s "$T/out" "$1"; ok $? "$2"; }
+out_is "$CRED/prod-db" "cycle: the credential, byte for byte"
+audit_ok "$A result=granted action=use reason=\"deploy the 4.2 fix\" id=$ID user=alice approver=bob credential=prod-db .*detail=\"read 1 of 1\"" \
+	"cycle: event=approval action=use audit line"
+audit_ok 'event=access result=granted reason=delivered user=alice credential=prod-db' \
+	"cycle: then the delivery"
+
+# --- exactly once ---------------------------------------------------------------------
+tick
+log_mark
+gate alice "$(code alice)" cat prod-db
+rc_is 1 "single use: a second read needs a new approval"
+no_prompt "single use: refused before the prompt"
+audit_ok 'event=access result=denied reason=approval_required user=alice credential=prod-db' \
+	"single use: approval_required again"
+tick
+log_mark
+gate carol "$(code carol)" approve "$ID"
+rc_is 1 "replay: approving a used request again is refused"
+no_prompt "replay: before any code"
+err_has "request $ID is used" "replay: it says the request is used"
+audit_ok "$A result=denied action=approve .*id=$ID user=alice approver=carol credential=prod-db .*detail=not_open" \
+	"replay: denied audit line"
+gate bob "$(code bob)" approve "$ID"
+rc_is 1 "replay: bob cannot approve it again either"
+err_has "you have approved request $ID already" "replay: bob is told he did"
+
+# --- refusals -----------------------------------------------------------------------------
+tick
+gate alice "$(code alice)" request prod-db --reason=again
+rc_is 0 "refusals: a second request"
+ID2=$(cat "$T/out")
+[ "$ID2" != "$ID" ]; ok $? "refusals: with a new id"
+tick
+log_mark
+gate alice "$(code alice)" approve "$ID2"
+rc_is 1 "refusals: alice cannot approve her own request"
+no_prompt "refusals: self-approval refused before any code"
+err_has "request $ID2 is your own: someone else must approve it" "refusals: saying so"
+audit_ok "$A result=denied action=approve reason=again id=$ID2 user=alice approver=alice credential=prod-db .*detail=self_approval" \
+	"refusals: self_approval audit line"
+log_mark
+gate dave "$(code dave)" approve "$ID2"
+rc_is 1 "refusals: dave (a reader, not an approver) cannot approve"
+no_prompt "refusals: refused before any code"
+audit_ok "$A result=denied action=approve reason=again id=$ID2 user=alice approver=dave credential=prod-db .*detail=\"not_approver: no role grants approving reads of prod-db to dave" \
+	"refusals: not_approver audit line"
+log_mark
+gate erin "$(code erin)" request prod-db
+rc_is 1 "refusals: erin, no reader, cannot request"
+no_prompt "refusals: refused before any code"
+audit_ok "$A result=denied action=request reason=- id=- user=erin approver=- credential=prod-db .*detail=not_in_role" \
+	"refusals: request not_in_role audit line"
+gate alice "" request plain
+rc_is 2 "refusals: a credential without approvals takes no request"
+err_has "plain needs no approval" "refusals: saying so"
+gate bob "" approve zzzz-zzzz
+rc_is 1 "refusals: an unknown id"
+err_has 'no request zzzz-zzzz' "refusals: named"
+gate bob "" approve 'K7Q2/../x'
+rc_is 2 "refusals: a malformed id is a usage error"
+
+# A wrong code: refused by the module, the request unchanged.
+tick
+log_mark
+gate bob "$(other_code "$(code bob)")" approve "$ID2"
+rc_is 1 "refusals: bob's wrong code"
+audit_ok 'event=auth result=denied action=approve reason=bad_code user=bob credential=prod-db' \
+	"refusals: the module refused the code"
+no_audit "$A result=granted action=approve" "refusals: no approval recorded"
+grep -q '^approval' "$STATE/.requests/$ID2"; [ $? -ne 0 ]
+ok $? "refusals: the stored request has no approval"
+
+# --- a replayed approval: the same code twice ---------------------------------------------
+tick
+BOBCODE=$(code bob)
+gate bob "$BOBCODE" approve "$ID2"
+rc_is 0 "replay: bob approves request 2"
+gate alice "$(code alice)" request vault --reason "rotate"
+ID4=$(cat "$T/out")
+log_mark
+gate bob "$BOBCODE" approve "$ID4"
+rc_is 1 "replay: bob's code of that approval does not approve another"
+audit_ok 'event=auth result=denied action=approve reason=replay user=bob credential=vault' \
+	"replay: the module refused the replayed code"
+no_audit "$A result=granted action=approve" "replay: nothing approved"
+
+# Approvers default to the credential's own roles.
+tick
+gate alice "$(code alice)" request shared --reason "shared one"
+ID3=$(cat "$T/out")
+gate bob "$(code bob)" approve "$ID3"
+rc_is 1 "default approvers: bob is no approver of shared (no approvers = its readers)"
+gate dave "$(code dave)" approve "$ID3"
+rc_is 0 "default approvers: dave, a reader of shared, approves it"
+
+# --- two approvals, the same person twice -------------------------------------------------------
+tick
+log_mark
+gate bob "$(code bob)" approve "$ID4"
+rc_is 0 "two: bob's approval counts once"
+out_has "^approved request $ID4 \\(approval 1 of 2\\); it needs another approver\$" \
+	"two: and more are needed"
+audit_ok "$A result=granted action=approve reason=rotate id=$ID4 user=alice approver=bob credential=vault .*detail=\"approval 1 of 2\"" \
+	"two: approval 1 of 2 audit line"
+tick
+gate alice "" cat vault
+rc_is 1 "two: one approval of two does not open vault"
+tick
+log_mark
+gate bob "$(code bob)" approve "$ID4"
+rc_is 1 "two: bob cannot approve a second time"
+no_prompt "two: refused before any code"
+err_has "you have approved request $ID4 already" "two: saying so"
+audit_ok "$A result=denied action=approve .*id=$ID4 .*approver=bob .*detail=already_approved_by_you" \
+	"two: already_approved_by_you audit line"
+gate carol "" requests
+out_has "^$ID4  alice +vault .* 1/2  rotate\$" "two: carol (via %secops) sees it, 1 of 2"
+log_mark
+gate carol "$(code carol)" approve "$ID4"
+rc_is 0 "two: carol's approval completes it"
+out_has "alice may read vault 2 times until" "two: approval_uses = 2"
+audit_ok "$A result=granted action=approve reason=rotate id=$ID4 user=alice approver=carol credential=vault .*detail=\"approval 2 of 2\"" \
+	"two: approval 2 of 2 audit line"
+for n in 1 2; do
+	tick
+	log_mark
+	gate alice "$(code alice)" run vault -- sh -c 'cat "$CREDGATE_FILE"'
+	rc_is 0 "uses: run $n of 2"
+	audit_ok "$A result=granted action=use reason=rotate id=$ID4 user=alice approver=bob,carol credential=vault .*detail=\"read $n of 2\"" \
+		"uses: use audit line $n"
+done
+tick
+gate alice "" cat vault
+rc_is 1 "uses: a third read is refused"
+
+# --- deny ---------------------------------------------------------------------------
+tick
+gate alice "$(code alice)" request prod-db --reason "please"
+ID5=$(cat "$T/out")
+tick
+log_mark
+gate carol "$(code carol)" deny "$ID5"
+rc_is 0 "deny: carol denies"
+out_has "^denied request $ID5: alice may not read prod-db\$" "deny: said"
+audit_ok "$A result=granted action=deny reason=please id=$ID5 user=alice approver=carol credential=prod-db" \
+	"deny: event=approval action=deny audit line"
+tick
+gate bob "$(code bob)" approve "$ID5"
+rc_is 1 "deny: a denied request cannot be approved"
+err_has "request $ID5 is denied" "deny: saying so"
+gate alice "" cat prod-db
+rc_is 1 "deny: alice still cannot read"
+
+# --- expiry ---------------------------------------------------------------------------
+tick
+gate alice "$(code alice)" request prod-db --reason "late"
+ID6=$(cat "$T/out")
+tick 900
+log_mark
+gate bob "$(code bob)" approve "$ID6"
+rc_is 1 "expiry: a request not approved within approval_ttl (900 s) is refused"
+no_prompt "expiry: before any code"
+err_has "request $ID6 is expired" "expiry: saying so"
+audit_ok "$A result=ok action=expire reason=late id=$ID6 user=alice approver=- credential=prod-db .*detail=\"not approved in time\"" \
+	"expiry: event=approval action=expire audit line"
+log_mark
+gate bob "" requests
+no_audit "action=expire .*id=$ID6" "expiry: an expiry is logged once"
+
+tick
+gate alice "$(code alice)" request prod-db --reason "unused"
+ID7=$(cat "$T/out")
+tick
+gate bob "$(code bob)" approve "$ID7"
+rc_is 0 "expiry: approved"
+tick 900
+log_mark
+gate alice "$(code alice)" cat prod-db
+rc_is 1 "expiry: an approval not used within approval_ttl lapses"
+audit_ok "$A result=ok action=expire reason=unused id=$ID7 user=alice approver=bob credential=prod-db .*detail=\"approved, not used in time\"" \
+	"expiry: expire audit line of the unused approval"
+
+# --- the open-request limit ------------------------------------------------------------
+for n in 1 2 3 4; do
+	tick
+	gate dave "$(code dave)" request prod-db --reason "n$n"
+done
+rc_is 0 "limit: four open requests"
+tick
+gate dave "$(code dave)" request prod-db --reason "n5"
+rc_is 1 "limit: a fifth is refused"
+err_has 'too many open requests' "limit: saying so"
+
+clock_real
+done_testing
