@@ -49,7 +49,15 @@ approvals = 1
 
 [credential plain]
 path = $CRED/plain
-roles = dba"
+roles = dba
+
+[credential quick]
+path = $CRED/plain
+roles = dba
+require_totp = no
+approvals = 1
+approvers = leads
+approval_uses = 3"
 for u in alice dave bob carol erin; do fresh $u; done
 
 # The clock: every step of the test at its own 30 s time step, so no
@@ -300,6 +308,30 @@ gate alice "$(code alice)" cat prod-db
 rc_is 1 "expiry: an approval not used within approval_ttl lapses"
 audit_ok "$A result=ok action=expire reason=unused id=$ID7 user=alice approver=bob credential=prod-db .*detail=\"approved, not used in time\"" \
 	"expiry: expire audit line of the unused approval"
+
+# --- reads racing for one approval ------------------------------------------------
+# require_totp = no lets eight reads pass authentication at once; the
+# approval allows three: exactly three are delivered.
+tick
+gate alice "$(code alice)" request quick --reason race
+IDR=$(cat "$T/out")
+gate bob "$(code bob)" approve "$IDR"
+rc_is 0 "race: approved for 3 reads"
+tick
+log_mark
+pids=
+for i in 1 2 3 4 5 6 7 8; do
+	as_user alice setsid -w "$GATE" cat quick </dev/null >"$T/race.$i" 2>&1 &
+	pids="$pids $!"
+done
+won=0
+for p in $pids; do wait "$p" && won=$((won + 1)); done
+[ "$won" -eq 3 ]; ok $? "race: 8 reads at once, exactly 3 delivered ($won)"
+[ "$(log_since | grep -c "action=use .*id=$IDR")" -eq 3 ] &&
+	log_since | grep -q "action=use .*id=$IDR .*read 3 of 3"
+ok $? "race: three use lines, the last one read 3 of 3"
+[ "$(log_since | grep -c 'reason=approval_required user=alice credential=quick')" -eq 5 ]
+ok $? "race: the other five were denied approval_required"
 
 # --- the open-request limit ------------------------------------------------------------
 for n in 1 2 3 4; do
