@@ -34,6 +34,18 @@
  *       one PAM handle for the whole run (sshd, too, asks again on one
  *       handle), so module loading does not slow the run down.
  *
+ *   pam-login parallel CONFDIR SERVICE USERPREFIX NPROC CODES T0 N
+ *       NPROC processes at once, process k logging in USERPREFIXk (k from
+ *       1) N times at T0, T0+30, ...  Prints "procs= logins= ok=
+ *       wall_ms= per_s=": every login of every process, the wall time
+ *       from the first fork to the last exit, and logins per second.
+ *
+ * The floor: with CG_BENCH_FLOOR=FILE in the environment, every
+ * pam_authenticate is followed, inside the timed span, by a 400-byte
+ * pwrite to FILE and one fdatasync -- the least a durable login can cost
+ * on that file system (bench/run's "floor" row runs it with pam_permit).
+ * A failed login is then not expected to fail.
+ *
  * CODES: first line the time step of the second line, then one code per
  * line for consecutive 30-second steps. */
 #include "config.h"
@@ -45,6 +57,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +71,7 @@
 				   * module's lock-out (ours: 5 in 300 s) */
 
 static time_t fake_now;           /* 0: the real clock */
+static int floor_fd = -1;         /* CG_BENCH_FLOOR: the floor's file */
 
 /* ---- the clock every module sees ---- */
 
@@ -279,6 +293,13 @@ static struct login login(const char *confdir, const char *service,
 	c2 = cpu_ns();
 	t2 = mono_ns();
 	l.rc = pam_authenticate(pamh, PAM_SILENT);
+	if (floor_fd >= 0) {
+		static const char rec[400];
+
+		if (pwrite(floor_fd, rec, sizeof rec, 0) != (ssize_t)sizeof rec ||
+		    fdatasync(floor_fd) != 0)
+			exit(2);
+	}
 	t3 = mono_ns();
 	c3 = cpu_ns();
 	cg_dump(tag, "auth");
@@ -367,7 +388,45 @@ static int run_logins(char **a)
 	       median(fail_cpu, NFAIL) / 1e3, wchar_ok / n,
 	       wchar_fail / NFAIL, (double)fsync_ok / n,
 	       (double)fsync_fail / NFAIL);
-	return ok == n && rejected == NFAIL ? 0 : 1;
+	return ok == n && (rejected == NFAIL || floor_fd >= 0) ? 0 : 1;
+}
+
+/* ---- mode "parallel" ---- */
+
+static int run_parallel(char **a)
+{
+	const char *confdir = a[0], *svc = a[1], *prefix = a[2];
+	int nproc = atoi(a[3]), n = atoi(a[6]), ok = 0, status;
+	time_t t0 = (time_t)atoll(a[5]);
+	char user[64];
+	int64_t start, wall;
+	pid_t pid;
+
+	load_codes(a[4]);
+	if (nproc < 1 || nproc > 256 || n < 1 || n > MAX_LOGINS)
+		return 2;
+	start = mono_ns();
+	for (int k = 1; k <= nproc; k++) {
+		if ((pid = fork()) < 0)
+			return 2;
+		if (pid > 0)
+			continue;
+		snprintf(user, sizeof user, "%s%d", prefix, k);
+		for (int i = 0; i < n; i++) {
+			time_t now = t0 + (time_t)i * PERIOD;
+
+			if (login(confdir, svc, user, code_at(now), now,
+				  NULL).rc != PAM_SUCCESS)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	while ((pid = wait(&status)) > 0)
+		ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	wall = mono_ns() - start;
+	printf("procs=%d logins=%d ok=%d wall_ms=%.1f per_s=%.1f\n", nproc,
+	       nproc * n, ok * n, wall / 1e6, nproc * n / (wall / 1e9));
+	return ok == nproc ? 0 : 1;
 }
 
 /* ---- mode "brute" ---- */
@@ -504,12 +563,22 @@ static int run_brute(char **a)
 
 int main(int argc, char **argv)
 {
+	const char *floor_file = getenv("CG_BENCH_FLOOR");
+
+	if (floor_file != NULL && floor_file[0] != '\0' &&
+	    (floor_fd = open(floor_file, O_WRONLY | O_CREAT | O_CLOEXEC,
+			     0600)) < 0)
+		return 2;
+	if (argc == 9 && strcmp(argv[1], "parallel") == 0)
+		return run_parallel(argv + 2);
 	if (argc == 8 && strcmp(argv[1], "logins") == 0)
 		return run_logins(argv + 2);
 	if (argc == 12 && strcmp(argv[1], "brute") == 0)
 		return run_brute(argv + 2);
 	fprintf(stderr, "usage: pam-login logins CONFDIR SERVICE USER CODES T0 N\n"
 		"       pam-login brute CONFDIR SERVICE PROBE-SERVICE USER CODES "
-		"T0 SECONDS INTERVAL MAINDIR PROBEDIR\n");
+		"T0 SECONDS INTERVAL MAINDIR PROBEDIR\n"
+		"       pam-login parallel CONFDIR SERVICE USERPREFIX NPROC CODES "
+		"T0 N\n");
 	return 2;
 }

@@ -1,31 +1,54 @@
-/* libFuzzer target: the state file parser, and format(parse(x)) round trip. */
+/* libFuzzer target: a state file as the files store reads it -- the clear
+ * text parser (format 1) and the sealed format 2 (cg_state_open, under a
+ * fixed all-zero key, for user "alice") -- and, whatever opens, the
+ * round trips format(parse(x)) and open(seal(x)). */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include "seal.h"
 #include "state.h"
+#include "state_sealed.h"
 #include "wipe.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
+static void same(const struct cg_state *a, const struct cg_state *b)
+{
+	if (memcmp(&a->totp, &b->totp, sizeof(a->totp)) != 0 ||
+	    a->last_step != b->last_step || a->nrecovery != b->nrecovery)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+	static const struct cg_key zero;    /* id left 0: matches "key 000..." */
+	const struct cg_key *keys[1] = { &zero };
+	struct cg_state_form form;
 	struct cg_state a, b;
 	char *text = NULL;
 	unsigned line = 0;
 
 	cg_state_init(&a);
 	cg_state_init(&b);
-	if (cg_state_parse((const char *)data, size, &a, &line) != CG_OK)
+	if (cg_state_open((const char *)data, size, "alice", keys, 1, &a,
+			  &line, &form) != CG_OK)
 		return 0;
-	/* Whatever parses must format, and format back to the same state. */
-	if (cg_state_format(&a, &text) != CG_OK)
+	/* Whatever opens must format and parse back to the same state... */
+	if (cg_state_format(&a, &text) != CG_OK ||
+	    cg_state_parse(text, strlen(text), &b, &line) != CG_OK)
 		abort();
-	if (cg_state_parse(text, strlen(text), &b, &line) != CG_OK)
-		abort();
-	if (memcmp(&a.totp, &b.totp, sizeof(a.totp)) != 0 ||
-	    a.last_step != b.last_step || a.nrecovery != b.nrecovery)
-		abort();
+	same(&a, &b);
 	cg_free_string(text);
+	/* ...and seal and open back to it, for alice and for no one else. */
+	if (cg_state_seal(&a, "alice", &zero, &text) != CG_OK ||
+	    cg_state_open(text, strlen(text), "alice", keys, 1, &b, &line,
+			  &form) != CG_OK || form.version != 2)
+		abort();
+	same(&a, &b);
+	if (cg_state_open(text, strlen(text), "alicf", keys, 1, &b, &line,
+			  &form) != CG_E_UNSEAL)
+		abort();
+	free(text);
 	cg_state_wipe(&a);
 	cg_state_wipe(&b);
 	return 0;

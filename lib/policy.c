@@ -195,7 +195,7 @@ cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
 	if (uid_out != NULL)
 		*uid_out = uid;
 	err = CG_OK;
-out:
+ out:
 	free(buf);
 	return err;
 }

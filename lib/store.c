@@ -19,7 +19,7 @@ cg_err cg_store_new(const struct cg_store_ops *ops, void *be,
 	struct cg_store *s;
 
 	*out = NULL;
-	if ((s = calloc(1, sizeof *s)) == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		ops->close(be);
 		return CG_E_NOMEM;
 	}
@@ -143,7 +143,7 @@ static cg_err txn_once(struct cg_store *s, const char *user, cg_store_fn fn,
 	if ((e = fn(txn, arg)) != CG_OK)
 		goto out;
 	e = txn_apply(s, h, txn, old);
-out:
+ out:
 	s->ops->release(s->be, h);
 	return e;
 }
@@ -155,7 +155,7 @@ static cg_err update(struct cg_store *store, const char *user,
 	struct cg_state old;
 	cg_err e = CG_E_CONFLICT;
 
-	memset(&txn, 0, sizeof txn);
+	memset(&txn, 0, sizeof(txn));
 	cg_state_init(&old);
 	for (int i = 0; i < CG_STORE_TRIES && e == CG_E_CONFLICT; i++)
 		e = txn_once(store, user, fn, arg, &txn, &old);
@@ -273,7 +273,7 @@ cg_err cg_store_list(struct cg_store *store, char ***users_out, size_t *n_out)
 	if ((e = store->ops->list(store->be, users_out, n_out)) != CG_OK)
 		return e;
 	if (*n_out > 1)
-		qsort(*users_out, *n_out, sizeof **users_out, name_cmp);
+		qsort(*users_out, *n_out, sizeof(**users_out), name_cmp);
 	return CG_OK;
 }
 

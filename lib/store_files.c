@@ -239,7 +239,7 @@ static cg_err files_read_locked(void *be, struct cg_store_txn *txn, void **h)
 	cg_err e;
 
 	*h = NULL;
-	if ((t = calloc(1, sizeof *t)) == NULL)
+	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return CG_E_NOMEM;
 	aux_name(lock, user, "lock");
 	if ((e = cg_lock_file(fs->dirfd, lock, CG_LOCK_TIMEOUT_MS,
@@ -330,7 +330,7 @@ static cg_err list_add(char ***list, size_t *n, size_t *cap, const char *name)
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 
-		if ((grown = reallocarray(*list, ncap, sizeof *grown)) == NULL)
+		if ((grown = reallocarray(*list, ncap, sizeof(*grown))) == NULL)
 			return CG_E_NOMEM;
 		*list = grown;
 		*cap = ncap;
