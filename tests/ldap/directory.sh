@@ -82,7 +82,10 @@ dir_install_plugin() {
 	while [ ! -d "$d" ]; do d=$(dirname "$d"); done
 	[ "$d" != / ] || bail "no directory to overlay for $libdir"
 	overlay_dir "$d" || bail "cannot overlay $d"
-	mkdir -p "$libdir/credgate"
+	# When $d is also above the configured sysconfdir (a prefix that does
+	# not exist yet, as under make distcheck), the new overlay hides what
+	# rootns_setup made there: make it again.
+	mkdir -p "$libdir/credgate" "$sysconfdir/credgate"
 	install -m 755 "$built" "$PLUGIN"
 }
 
