@@ -162,15 +162,15 @@ static void load_codes(const char *path)
 	FILE *f = fopen(path, "r");
 	char line[64];
 
-	if (f == NULL || fgets(line, sizeof line, f) == NULL) {
+	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
 		fprintf(stderr, "pam-login: %s: cannot read\n", path);
 		exit(2);
 	}
 	codes.first_step = atol(line);
-	while (codes.n < MAX_CODES && fgets(line, sizeof line, f) != NULL) {
+	while (codes.n < MAX_CODES && fgets(line, sizeof(line), f) != NULL) {
 		size_t len = strcspn(line, "\r\n");
 
-		if (len == 0 || len >= sizeof codes.code[0])
+		if (len == 0 || len >= sizeof(codes.code[0]))
 			break;
 		memcpy(codes.code[codes.n++], line, len);   /* zeroed: static */
 	}
@@ -234,7 +234,7 @@ static long long io_wchar(void)
 
 	if (f == NULL)
 		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
+	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, "wchar: ", 7) == 0)
 			v = atoll(line + 7);
 	fclose(f);
@@ -256,7 +256,7 @@ static void cg_dump(const char *tag, const char *phase)
 
 	if (tag == NULL)
 		return;
-	snprintf(name, sizeof name, "%s:%s", tag, phase);
+	snprintf(name, sizeof(name), "%s:%s", tag, phase);
 	CALLGRIND_DUMP_STATS_AT(name);
 }
 
@@ -331,7 +331,7 @@ static int cmp_i64(const void *a, const void *b)
 /* Sorts v. */
 static int64_t median(int64_t *v, int n)
 {
-	qsort(v, (size_t)n, sizeof v[0], cmp_i64);
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_i64);
 	return v[n / 2];
 }
 
@@ -367,7 +367,7 @@ static int run_logins(char **a)
 	for (int i = 0; i < NFAIL; i++) {
 		time_t now = t0 + (time_t)(n + i) * PERIOD;
 
-		wrong_code_at(now, wrong, sizeof wrong);
+		wrong_code_at(now, wrong, sizeof(wrong));
 		l = login(confdir, svc, user, wrong, now,
 			  i == NFAIL - 1 ? "fail" : NULL);
 		rejected += l.rc != PAM_SUCCESS;
@@ -449,7 +449,7 @@ static void copy_file(int sfd, int dfd, const char *name)
 		perror(name);
 		exit(2);
 	}
-	while ((r = read(in, buf, sizeof buf)) > 0)
+	while ((r = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, (size_t)r) != r) {
 			perror(name);
 			exit(2);
@@ -548,7 +548,7 @@ static int run_brute(char **a)
 			checked++;
 		else if (first_refused < 0)
 			first_refused = s;
-		wrong_code_at(now, wrong, sizeof wrong);
+		wrong_code_at(now, wrong, sizeof(wrong));
 		granted += attempt(main_h, wrong, now) == PAM_SUCCESS;
 		attempts++;
 	}

@@ -65,7 +65,7 @@ cg_err cg_base32_encode(const uint8_t *in, size_t n, bool pad,
 	while (o < need)
 		out[o++] = '=';
 	out[o] = '\0';
-	cg_wipe(&acc, sizeof acc);
+	cg_wipe(&acc, sizeof(acc));
 	return CG_OK;
 }
 
@@ -149,7 +149,7 @@ static size_t b32_convert(const char *in, uint8_t *out)
 		}
 	}
 	/* Leftover bits (< 8) are the trailing bits discussed above. */
-	cg_wipe(&acc, sizeof acc);
+	cg_wipe(&acc, sizeof(acc));
 	return o;
 }
 

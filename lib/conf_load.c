@@ -74,7 +74,7 @@ static cg_err parse_fd(struct cg_config *cfg, int fd, const char *file,
 		goto out;
 	}
 	err = cg_config_parse_buffer(cfg, file, text, len, diag);
-out:
+ out:
 	free(text);
 	return err;
 }
@@ -241,7 +241,7 @@ static cg_err load_dropins(struct cg_config *cfg, const char *path,
 		if (err != CG_OK)
 			goto out;
 	}
-out:
+ out:
 	free_names(names, n);
 	close(dirfd);
 	return err;
@@ -274,7 +274,7 @@ cg_err cg_config_load(const char *path, struct cg_config **out,
 		goto out;
 	*out = cfg;
 	cfg = NULL;
-out:
+ out:
 	cg_config_free(cfg);
 	return err;
 }

@@ -464,7 +464,7 @@ static cg_err role_members(struct parser *p, const char *key, char *value)
 	role->nmembers = n;
 	members = NULL;
 	n = 0;
-out:
+ out:
 	free_members(members, n);
 	return err;
 }
@@ -524,7 +524,7 @@ static cg_err role_list(struct parser *p, const char *key, char *value,
 	*line = p->line;
 	roles = NULL;
 	n = 0;
-out:
+ out:
 	cg_conf_free_list(roles, n);
 	return err;
 }

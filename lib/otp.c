@@ -128,7 +128,7 @@ cg_err cg_hotp(const uint8_t *key, size_t keylen, cg_alg alg, uint64_t counter,
 		return CG_E_TOOBIG;
 	for (int i = 7; i >= 0; i--, counter >>= 8)
 		msg[i] = (uint8_t)(counter & 0xff);
-	if ((r = hmac(key, keylen, alg, msg, sizeof msg, mac, sizeof mac,
+	if ((r = hmac(key, keylen, alg, msg, sizeof(msg), mac, sizeof(mac),
 	    &maclen)) != CG_OK)
 		goto out;
 	/* 10^8 < 2^31, so the modulus is never larger than the value range. */
@@ -136,8 +136,8 @@ cg_err cg_hotp(const uint8_t *key, size_t keylen, cg_alg alg, uint64_t counter,
 	    1000000u);
 	format_code(value, digits, out);
  out:
-	cg_wipe(mac, sizeof mac);
-	cg_wipe(&value, sizeof value);
+	cg_wipe(mac, sizeof(mac));
+	cg_wipe(&value, sizeof(value));
 	return r;
 }
 
@@ -217,7 +217,7 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 	for (long long off = window; off >= -(long long)window; off--) {
 		if (!window_step(center, off, &step))
 			continue;
-		if ((r = cg_totp_code(t, step, want, sizeof want)) != CG_OK)
+		if ((r = cg_totp_code(t, step, want, sizeof(want))) != CG_OK)
 			goto out;
 		mask = (uint64_t)0 - (uint64_t)cg_memeq_consttime(want, code,
 		    t->digits);
@@ -228,6 +228,6 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 	if (r == CG_OK)
 		*matched_step = found;
  out:
-	cg_wipe(want, sizeof want);
+	cg_wipe(want, sizeof(want));
 	return r;
 }

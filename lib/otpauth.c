@@ -78,7 +78,7 @@ static bool put_pct(struct writer *w, const char *s)
 		unsigned char c = (unsigned char)*s;
 		char esc[3] = { '%', hex[c >> 4], hex[c & 0x0f] };
 		bool ok = is_unreserved(c) ? put_mem(w, s, 1) :
-		    put_mem(w, esc, sizeof esc);
+		    put_mem(w, esc, sizeof(esc));
 
 		if (!ok)
 			return false;
@@ -138,10 +138,10 @@ static bool put_params(struct writer *w, const struct cg_otpauth *in,
 	if (!put_str(w, "&algorithm=") ||
 	    !put_str(w, uri_alg_names[in->totp.alg]))
 		return false;
-	snprintf(num, sizeof num, "&digits=%u", in->totp.digits);
+	snprintf(num, sizeof(num), "&digits=%u", in->totp.digits);
 	if (!put_str(w, num))
 		return false;
-	snprintf(num, sizeof num, "&period=%u", in->totp.period);
+	snprintf(num, sizeof(num), "&period=%u", in->totp.period);
 	return put_str(w, num);
 }
 
@@ -159,7 +159,7 @@ cg_err cg_otpauth_build(const struct cg_otpauth *in, char **uri_out)
 		return r;
 	/* Fixed text is under 128 bytes; each name byte is at most "%XX",
 	 * and the issuer appears twice. */
-	w.cap = 128 + sizeof b32 + 3 * (2 * strlen(in->issuer) +
+	w.cap = 128 + sizeof(b32) + 3 * (2 * strlen(in->issuer) +
 	    strlen(in->account));
 	if ((w.buf = malloc(w.cap)) == NULL) {
 		r = CG_E_NOMEM;
@@ -167,7 +167,7 @@ cg_err cg_otpauth_build(const struct cg_otpauth *in, char **uri_out)
 	}
 	w.buf[0] = '\0';
 	if ((r = cg_base32_encode(in->totp.secret, in->totp.secret_len, false,
-	    b32, sizeof b32)) != CG_OK)
+	    b32, sizeof(b32))) != CG_OK)
 		goto out;
 	if (!put_str(&w, "otpauth://totp/") || !put_label(&w, in) ||
 	    !put_params(&w, in, b32)) {
@@ -179,7 +179,7 @@ cg_err cg_otpauth_build(const struct cg_otpauth *in, char **uri_out)
 	r = CG_OK;
  out:
 	cg_freezero(w.buf, w.cap);
-	cg_wipe(b32, sizeof b32);
+	cg_wipe(b32, sizeof(b32));
 	return r;
 }
 
@@ -227,7 +227,7 @@ static cg_err pct_decode(const char *s, size_t n, bool plus_space,
 static cg_err parse_prefix(const char *uri, const char **rest)
 {
 	static const char scheme[] = "otpauth://";
-	const size_t slen = sizeof scheme - 1;
+	const size_t slen = sizeof(scheme) - 1;
 
 	if (strncasecmp(uri, scheme, slen) != 0)
 		return CG_E_URI_SCHEME;
@@ -291,14 +291,14 @@ static cg_err parse_label(const char *label, size_t n, struct parse_ctx *c)
 		if (at == 0)
 			return CG_E_URI_LABEL;
 		if ((r = pct_decode(label, at, false, out->issuer,
-		    sizeof out->issuer)) != CG_OK)
+		    sizeof(out->issuer))) != CG_OK)
 			return r;
 		c->label_issuer = true;
 		label += at + seplen;
 		n -= at + seplen;
 	}
 	if ((r = pct_decode(label, n, false, out->account,
-	    sizeof out->account)) != CG_OK)
+	    sizeof(out->account))) != CG_OK)
 		return r;
 	if (c->label_issuer)
 		drop_leading_spaces(out->account);
@@ -321,24 +321,24 @@ static cg_err param_secret(const char *v, size_t n, struct parse_ctx *c)
 	size_t len = 0;
 	cg_err r;
 
-	if ((r = decode_short(v, n, text, sizeof text,
+	if ((r = decode_short(v, n, text, sizeof(text),
 	    CG_E_URI_SECRET)) != CG_OK)
 		goto out;
-	if (cg_base32_decode(text, t->secret, sizeof t->secret, &len) !=
+	if (cg_base32_decode(text, t->secret, sizeof(t->secret), &len) !=
 	    CG_OK || len < CG_SECRET_MIN) {
 		r = CG_E_URI_SECRET;
 		goto out;
 	}
 	t->secret_len = len;
  out:
-	cg_wipe(text, sizeof text);
+	cg_wipe(text, sizeof(text));
 	return r;
 }
 
 static cg_err param_issuer(const char *v, size_t n, struct parse_ctx *c)
 {
 	return pct_decode(v, n, true, c->issuer_param,
-	    sizeof c->issuer_param);
+	    sizeof(c->issuer_param));
 }
 
 static cg_err param_algorithm(const char *v, size_t n, struct parse_ctx *c)
@@ -346,7 +346,7 @@ static cg_err param_algorithm(const char *v, size_t n, struct parse_ctx *c)
 	char buf[16];
 	cg_err r;
 
-	if ((r = decode_short(v, n, buf, sizeof buf,
+	if ((r = decode_short(v, n, buf, sizeof(buf),
 	    CG_E_URI_ALGORITHM)) != CG_OK)
 		return r;
 	if (cg_alg_parse(buf, &c->out->totp.alg) != CG_OK)
@@ -359,7 +359,7 @@ static cg_err param_digits(const char *v, size_t n, struct parse_ctx *c)
 	char buf[16];
 	cg_err r;
 
-	if ((r = decode_short(v, n, buf, sizeof buf,
+	if ((r = decode_short(v, n, buf, sizeof(buf),
 	    CG_E_URI_DIGITS)) != CG_OK)
 		return r;
 	if (strcmp(buf, "6") == 0)
@@ -376,7 +376,7 @@ static cg_err param_period(const char *v, size_t n, struct parse_ctx *c)
 	char buf[16];
 	cg_err r;
 
-	if ((r = decode_short(v, n, buf, sizeof buf,
+	if ((r = decode_short(v, n, buf, sizeof(buf),
 	    CG_E_URI_PERIOD)) != CG_OK)
 		return r;
 	if (strcmp(buf, "30") == 0)
@@ -449,7 +449,7 @@ static cg_err reconcile_issuer(struct parse_ctx *c)
 	if (c->label_issuer)
 		return strcmp(out->issuer, c->issuer_param) == 0 ? CG_OK :
 		    CG_E_URI_ISSUER;
-	memcpy(out->issuer, c->issuer_param, sizeof out->issuer);
+	memcpy(out->issuer, c->issuer_param, sizeof(out->issuer));
 	return CG_OK;
 }
 
@@ -461,8 +461,8 @@ cg_err cg_otpauth_parse(const char *uri, struct cg_otpauth *out)
 
 	if (uri == NULL || out == NULL)
 		return CG_E_INVAL;
-	memset(&c, 0, sizeof c);
-	memset(out, 0, sizeof *out);
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, sizeof(*out));
 	c.out = out;
 	out->totp.alg = CG_ALG_SHA1;
 	out->totp.digits = 6;
@@ -484,7 +484,7 @@ cg_err cg_otpauth_parse(const char *uri, struct cg_otpauth *out)
 	r = reconcile_issuer(&c);
  out:
 	if (r != CG_OK)
-		cg_wipe(out, sizeof *out);
-	cg_wipe(&c, sizeof c);
+		cg_wipe(out, sizeof(*out));
+	cg_wipe(&c, sizeof(c));
 	return r;
 }

@@ -226,7 +226,7 @@ cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out)
 	snprintf(out->name, sizeof(out->name), "%s", pw.pw_name);
 	out->uid = pw.pw_uid;
 	err = user_groups(pw.pw_name, pw.pw_gid, &out->gids, &out->ngids);
-out:
+ out:
 	free(buf);
 	if (err != CG_OK)
 		memset(out, 0, sizeof(*out));

@@ -40,9 +40,9 @@ cg_err cg_recovery_generate(char out[CG_RECOVERY_CODE_SIZE])
 	size_t o = 0;
 	cg_err r;
 
-	if ((r = cg_random_bytes(rnd, sizeof rnd)) != CG_OK)
+	if ((r = cg_random_bytes(rnd, sizeof(rnd))) != CG_OK)
 		goto out;
-	for (size_t i = 0; i < sizeof rnd; i++) {
+	for (size_t i = 0; i < sizeof(rnd); i++) {
 		if (i > 0 && i % 4 == 0)
 			out[o++] = '-';
 		/* 256 is a multiple of 32: the low 5 bits are uniform. */
@@ -50,7 +50,7 @@ cg_err cg_recovery_generate(char out[CG_RECOVERY_CODE_SIZE])
 	}
 	out[o] = '\0';
  out:
-	cg_wipe(rnd, sizeof rnd);
+	cg_wipe(rnd, sizeof(rnd));
 	return r;
 }
 
@@ -293,9 +293,9 @@ void cg_recovery_consume(struct cg_state *st, size_t index)
 	if (index >= st->nrecovery || st->nrecovery > CG_RECOVERY_MAX)
 		return;
 	memmove(st->recovery[index], st->recovery[index + 1],
-		(st->nrecovery - index - 1) * sizeof st->recovery[0]);
+		(st->nrecovery - index - 1) * sizeof(st->recovery[0]));
 	st->nrecovery--;
-	cg_wipe(st->recovery[st->nrecovery], sizeof st->recovery[0]);
+	cg_wipe(st->recovery[st->nrecovery], sizeof(st->recovery[0]));
 }
 
 cg_err cg_recovery_regenerate(struct cg_state *st, size_t count,
@@ -313,12 +313,12 @@ cg_err cg_recovery_regenerate(struct cg_state *st, size_t count,
 		    (r = cg_recovery_hash(codes_out[i], hashes[i])) != CG_OK)
 			goto out;
 	}
-	cg_wipe(st->recovery, sizeof st->recovery);
-	memcpy(st->recovery, hashes, count * sizeof hashes[0]);
+	cg_wipe(st->recovery, sizeof(st->recovery));
+	memcpy(st->recovery, hashes, count * sizeof(hashes[0]));
 	st->nrecovery = count;
  out:
 	if (r != CG_OK)
-		cg_wipe(codes_out, count * sizeof codes_out[0]);
-	cg_wipe(hashes, sizeof hashes);
+		cg_wipe(codes_out, count * sizeof(codes_out[0]));
+	cg_wipe(hashes, sizeof(hashes));
 	return r;
 }

@@ -258,7 +258,7 @@ cg_err cg_requests_update(const char *state_dir, bool create, int64_t now,
 	if ((e = fn(&set, arg)) != CG_OK)
 		goto out;
 	e = commit(dirfd, &set);
-out:
+ out:
 	if (lockfd >= 0)
 		close(lockfd);
 	if (dirfd >= 0)

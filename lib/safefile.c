@@ -115,7 +115,7 @@ static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
 	*fd_out = fd;
 	fd = -1;
 	err = CG_OK;
-out:
+ out:
 	close_keep_errno(fd);
 	return err;
 }
@@ -507,7 +507,7 @@ static cg_err open_dir_walk(const char *path, mode_t forbidden, bool create,
 	}
 	*dirfd_out = fd;
 	fd = -1;
-out:
+ out:
 	close_keep_errno(fd);
 	walk_end(&w);
 	return err;
@@ -562,7 +562,7 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 	fd = -1;
 	if (err != CG_OK)
 		walk_refuse(&w, err);
-out:
+ out:
 	close_keep_errno(fd);
 	walk_end(&w);
 	return err;
@@ -675,7 +675,7 @@ cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
 	if (len_out != NULL)
 		*len_out = len;
 	err = CG_OK;
-out:
+ out:
 	cg_freezero(buf, size);
 	return err;
 }
@@ -721,7 +721,7 @@ static cg_err temp_create_random(int dirfd, const char *name,
 		 * unpredictable enough for O_EXCL, and the first RAND_bytes of
 		 * a process costs ~9M instructions — paid by every sshd
 		 * connection and sudo run (bench/README.md). */
-		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 			return CG_E_RANDOM;
 		for (size_t i = 0; i < TEMP_RANDOM; i++)
 			tmp[2 + nlen + i] = alphabet[rnd[i] & 63];
@@ -865,7 +865,7 @@ static cg_err atomic_write_unmasked(int dirfd, const char *name,
 	if (o->sync && fsync(dirfd) == -1)
 		goto out;
 	err = CG_OK;
-out:
+ out:
 	close_keep_errno(fd);
 	if (have_tmp) {
 		rc = errno;
@@ -995,7 +995,7 @@ static cg_err lock_try(int dirfd, const char *name, int *fd_out)
 		goto out;
 	*fd_out = fd;
 	fd = -1;
-out:
+ out:
 	close_keep_errno(fd);
 	return err;
 }

@@ -99,19 +99,19 @@ static cg_err parse_secret(const char *s, struct cg_totp *t)
 	size_t n = strlen(s);
 	cg_err r = CG_E_PARSE;
 
-	memset(again, 0, sizeof again);
+	memset(again, 0, sizeof(again));
 	if (n > SECRET_B32_MAX || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != n)
 		goto out;
-	if (cg_base32_decode(s, t->secret, sizeof t->secret,
+	if (cg_base32_decode(s, t->secret, sizeof(t->secret),
 			     &t->secret_len) != CG_OK ||
 	    t->secret_len < CG_SECRET_MIN || t->secret_len > CG_SECRET_MAX)
 		goto out;
 	if (cg_base32_encode(t->secret, t->secret_len, false, again,
-			     sizeof again) != CG_OK || strcmp(again, s) != 0)
+			     sizeof(again)) != CG_OK || strcmp(again, s) != 0)
 		goto out;
 	r = CG_OK;
  out:
-	cg_wipe(again, sizeof again);
+	cg_wipe(again, sizeof(again));
 	return r;
 }
 
@@ -267,7 +267,7 @@ cg_err cg_state_parse(const char *text, size_t len, struct cg_state *out,
 	if (text == NULL || out == NULL)
 		return CG_E_INVAL;
 	cg_state_init(out);
-	memset(line, 0, sizeof line);
+	memset(line, 0, sizeof(line));
 	while (pos < len) {
 		lineno++;
 		if ((r = next_line(text, len, &pos, line)) != CG_OK)
@@ -286,7 +286,7 @@ cg_err cg_state_parse(const char *text, size_t len, struct cg_state *out,
 		goto out;
 	r = CG_OK;
  out:
-	cg_wipe(line, sizeof line);
+	cg_wipe(line, sizeof(line));
 	if (r != CG_OK) {
 		cg_state_wipe(out);
 		if (bad_line != NULL)
@@ -307,7 +307,7 @@ static bool state_valid(const struct cg_state *st)
 	if (st->last_step < -1 || st->last_failure < 0 ||
 	    st->locked_until < 0 || st->enrolled_at < 0)
 		return false;
-	if (memchr(st->enrolled_by, '\0', sizeof st->enrolled_by) == NULL ||
+	if (memchr(st->enrolled_by, '\0', sizeof(st->enrolled_by)) == NULL ||
 	    !enroller_valid(st->enrolled_by))
 		return false;
 	if (st->nrecovery > CG_RECOVERY_MAX)
@@ -371,13 +371,13 @@ cg_err cg_state_format(const struct cg_state *st, char **text_out)
 	cg_err r;
 
 	*text_out = NULL;
-	memset(secret, 0, sizeof secret);
+	memset(secret, 0, sizeof(secret));
 	if (!state_valid(st)) {
 		r = CG_E_INVAL;
 		goto out;
 	}
 	if ((r = cg_base32_encode(st->totp.secret, st->totp.secret_len, false,
-				  secret, sizeof secret)) != CG_OK)
+				  secret, sizeof(secret))) != CG_OK)
 		goto out;
 	if ((b.p = calloc(1, b.cap)) == NULL) {
 		r = CG_E_NOMEM;
@@ -393,13 +393,13 @@ cg_err cg_state_format(const struct cg_state *st, char **text_out)
 	r = CG_OK;
  out:
 	cg_freezero(b.p, b.cap);
-	cg_wipe(secret, sizeof secret);
+	cg_wipe(secret, sizeof(secret));
 	return r;
 }
 
 void cg_state_init(struct cg_state *st)
 {
-	memset(st, 0, sizeof *st);
+	memset(st, 0, sizeof(*st));
 	st->totp.alg = CG_ALG_SHA1;
 	st->totp.digits = 6;
 	st->totp.period = 30;
@@ -410,5 +410,5 @@ void cg_state_init(struct cg_state *st)
 void cg_state_wipe(struct cg_state *st)
 {
 	if (st != NULL)
-		cg_wipe(st, sizeof *st);
+		cg_wipe(st, sizeof(*st));
 }

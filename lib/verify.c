@@ -120,7 +120,7 @@ static void judge(struct cg_state *st, const struct cg_defaults *d,
 	}
 failed:
 	record_failure(st, d, now, res);
-out:
+ out:
 	cg_wipe(clean, sizeof(clean));
 }
 

@@ -391,7 +391,7 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 	rc = precheck(&t, user, &done);
 	if (!done)
 		rc = verify(&t, user);
-out:
+ out:
 	/* Whoever granted it (code, grace, totp_not_required), the user
 	 * this stage vouches for is the one the account stage must see. */
 	if (rc == PAM_SUCCESS && user != NULL)

@@ -58,7 +58,7 @@ static int build_uri(const struct enroll_ctx *c, const struct cg_totp *t,
 			   "and --label)", cg_strerror(e));
 		rc = ENROLL_EXIT_USAGE;
 	}
-out:
+ out:
 	cg_wipe(&oa, sizeof(oa));
 	return rc;
 }
@@ -109,7 +109,7 @@ static int confirm(struct enroll_ctx *c, struct cg_state *st)
 				tries - 1 == 1 ? "try" : "tries");
 	}
 	enroll_err("no right code given; nothing was enrolled");
-out:
+ out:
 	cg_wipe(line, sizeof(line));
 	cg_wipe(code, sizeof(code));
 	return rc;
@@ -201,7 +201,7 @@ int enroll_cmd_add(struct enroll_ctx *c)
 	       replaced ? " (the previous enrollment is replaced)" : "");
 	enroll_print_recovery(codes, c->o->recovery_count);
 	rc = ENROLL_EXIT_OK;
-out:
+ out:
 	cg_free_string(uri);
 	cg_wipe(b32, sizeof(b32));
 	cg_wipe(codes, sizeof(codes));

@@ -76,7 +76,7 @@ static int read_import_file(const struct enroll_ctx *c, const char *path,
 			   cg_strerror(e));
 		rc = ENROLL_EXIT_ERROR;
 	}
-out:
+ out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -136,7 +136,7 @@ static int import_uri(struct enroll_ctx *c, struct enroll_import *imp)
 	fprintf(stderr, "Imported from the URI: %s, %u digits, %u s steps "
 		"(issuer and label stay in the app only).\n",
 		cg_alg_name(oa.totp.alg), oa.totp.digits, oa.totp.period);
-out:
+ out:
 	cg_wipe(line, sizeof(line));
 	cg_wipe(&oa, sizeof(oa));
 	return rc;
@@ -298,7 +298,7 @@ int enroll_cmd_import(struct enroll_ctx *c)
 		goto out;
 	}
 	rc = store(c, &st);
-out:
+ out:
 	cg_wipe(&imp, sizeof(imp));
 	cg_state_wipe(&st);
 	return rc;

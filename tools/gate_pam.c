@@ -129,7 +129,7 @@ int gate_pam_authorize(const struct gate *g, const char *credential,
 	if ((ret = user_changed(g, pamh, "account", &rc)) != GATE_EXIT_OK)
 		goto out;
 	ret = GATE_EXIT_OK;
-out:
+ out:
 	if (pamh != NULL)
 		pam_end(pamh, rc);
 	gate_conv_close(&io);

@@ -7,6 +7,7 @@
  * answers are read from stdin, one line each.  Exit 0 when every OP
  * succeeded, 1 when one failed, 2 on a usage or setup error. */
 #include "config.h"
+#include "cg_macros.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ static const char *rc_name(int rc)
 		{ PAM_ACCT_EXPIRED, "PAM_ACCT_EXPIRED" },
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(names); i++)
 		if (names[i].rc == rc)
 			return names[i].name;
 	return "PAM_OTHER";
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
 	int opt, rc = PAM_SUCCESS, status = 0;
 
 	while ((opt = getopt(argc, argv, "+e:t:")) != -1) {
-		if (opt == 'e' && nenv < sizeof(envs) / sizeof(envs[0]))
+		if (opt == 'e' && nenv < CG_ARRAY_SIZE(envs))
 			envs[nenv++] = optarg;
 		else if (opt == 't')
 			tty = optarg;

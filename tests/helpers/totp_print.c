@@ -68,8 +68,8 @@ static cg_err one_case(char *const f[5], char *code, size_t codesz)
 	long long digits, period, epoch;
 	cg_err r;
 
-	memset(&t, 0, sizeof t);
-	if ((r = parse_hex(f[0], t.secret, sizeof t.secret,
+	memset(&t, 0, sizeof(t));
+	if ((r = parse_hex(f[0], t.secret, sizeof(t.secret),
 	    &t.secret_len)) != CG_OK)
 		goto out;
 	if ((r = cg_alg_parse(f[1], &t.alg)) != CG_OK)
@@ -84,14 +84,14 @@ static cg_err one_case(char *const f[5], char *code, size_t codesz)
 	t.period = (unsigned)period;
 	r = cg_totp_code(&t, cg_totp_step(&t, (time_t)epoch), code, codesz);
  out:
-	cg_wipe(&t, sizeof t);
+	cg_wipe(&t, sizeof(t));
 	return r;
 }
 
 static int print_case(char *const f[5], unsigned long lineno)
 {
 	char code[CG_CODE_MAX + 1];
-	cg_err r = one_case(f, code, sizeof code);
+	cg_err r = one_case(f, code, sizeof(code));
 
 	if (r != CG_OK) {
 		fprintf(stderr, "totp-print: case %lu: %s\n", lineno,
@@ -109,7 +109,7 @@ static int from_stdin(void)
 	unsigned long lineno = 0;
 	int status = 0;
 
-	while (fgets(line, sizeof line, stdin) != NULL) {
+	while (fgets(line, sizeof(line), stdin) != NULL) {
 		int n = 0;
 
 		lineno++;

@@ -16,6 +16,7 @@
 
 #define MAX_TESTS 64
 #include "table_test.h"
+#include "cg_macros.h"
 
 /* RFC 6238's SHA1 test secret "12345678901234567890". */
 #define B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -271,7 +272,7 @@ static void test_oath_last_use(void **state)
 }
 
 #define ADD_TABLE(table, fn) \
-	for (size_t i_ = 0; i_ < sizeof table / sizeof table[0]; i_++) \
+	for (size_t i_ = 0; i_ < CG_ARRAY_SIZE(table); i_++) \
 		add_test(table[i_].name, fn, &table[i_])
 
 int main(void)

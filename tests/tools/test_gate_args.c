@@ -9,9 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gate_args.h"
+#include "cg_macros.h"
 
 #define ARGV(...) ((char *[]){ "credgate", __VA_ARGS__, NULL })
-#define ARGC(v) ((int)(sizeof(v) / sizeof(v[0])) - 1)
+#define ARGC(v) ((int)(CG_ARRAY_SIZE(v)) - 1)
 #define PARSE(a, ...) parse(a, ARGV(__VA_ARGS__), \
 			     ARGC(((char *[]){ "credgate", __VA_ARGS__, NULL })))
 

@@ -27,18 +27,18 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
+	struct fixture *fx = calloc(1, sizeof(*fx));
 	const char *tmp = getenv("TMPDIR");
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "%s/qrapi.XXXXXX",
+	snprintf(fx->dir, sizeof(fx->dir), "%s/qrapi.XXXXXX",
 		 tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
 	if (mkdtemp(fx->dir) == NULL) {
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->path, sizeof fx->path, "%s/out", fx->dir);
+	snprintf(fx->path, sizeof(fx->path), "%s/out", fx->dir);
 	*state = fx;
 	return 0;
 }
@@ -273,8 +273,8 @@ static void test_styles_agree(void **state)
 	check_halfblock("", "", CG_QR_UTF8, u);
 	check_halfblock("\033[40;37;1m", "\033[0m", CG_QR_ANSIUTF8, c);
 	check_ansi(a);
-	assert_memory_equal(u, c, sizeof c);
-	assert_memory_equal(u, a, sizeof a);
+	assert_memory_equal(u, c, sizeof(c));
+	assert_memory_equal(u, a, sizeof(a));
 	for (i = 0; i < 3; i++)
 		for (y = 0; y < 7; y++)
 			for (x = 0; x < 7; x++) {
@@ -304,7 +304,7 @@ static void test_png_default_scale(void **state)
 	FILE *a, *b;
 	int ca, cb;
 
-	snprintf(other, sizeof other, "%s/out8", fx->dir);
+	snprintf(other, sizeof(other), "%s/out8", fx->dir);
 	assert_int_equal(cg_qr_write_png(fx->path, SHORT, 0), CG_OK);
 	assert_int_equal(cg_qr_write_png(other, SHORT,
 					 CG_QR_PNG_SCALE_DEFAULT), CG_OK);

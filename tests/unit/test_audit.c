@@ -69,7 +69,7 @@ static void test_tiny_buffer_stays_in_bounds(void **s)
 {
 	static const char *const values[] = { "alice", "a b", "\n\n\n", "-" };
 	(void)s;
-	for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+	for (size_t v = 0; v < CG_ARRAY_SIZE(values); v++) {
 		for (size_t sz = 1; sz <= 12; sz++) {
 			char buf[32];
 

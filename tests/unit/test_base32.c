@@ -13,6 +13,7 @@
 
 #define MAX_TESTS 128
 #include "table_test.h"
+#include "cg_macros.h"
 
 /* ---- RFC 4648 section 10 ------------------------------------------------ */
 
@@ -41,10 +42,10 @@ static void rfc_encode(const struct vector *v)
 	assert_int_equal(cg_base32_encoded_len(n, true), strlen(v->padded));
 	assert_int_equal(cg_base32_encoded_len(n, false), strlen(v->unpadded));
 	expect_err(cg_base32_encode((const uint8_t *)v->plain, n, true, out,
-	    sizeof out), CG_OK);
+	    sizeof(out)), CG_OK);
 	assert_string_equal(out, v->padded);
 	expect_err(cg_base32_encode((const uint8_t *)v->plain, n, false, out,
-	    sizeof out), CG_OK);
+	    sizeof(out)), CG_OK);
 	assert_string_equal(out, v->unpadded);
 }
 
@@ -53,7 +54,7 @@ static void decode_expect(const char *in, const char *plain)
 	uint8_t out[32];
 	size_t len = 99;
 
-	expect_err(cg_base32_decode(in, out, sizeof out, &len), CG_OK);
+	expect_err(cg_base32_decode(in, out, sizeof(out), &len), CG_OK);
 	assert_int_equal(len, strlen(plain));
 	assert_memory_equal(out, plain, len);
 }
@@ -65,7 +66,7 @@ static void rfc_decode(const struct vector *v)
 
 	if (v->plain[0] == '\0') {
 		/* Nothing to decode is an error, not an empty secret. */
-		expect_err(cg_base32_decode(v->padded, out, sizeof out, &len),
+		expect_err(cg_base32_decode(v->padded, out, sizeof(out), &len),
 		    CG_E_BASE32_EMPTY);
 		assert_int_equal(len, 0);
 		return;
@@ -164,10 +165,10 @@ static void test_malformed(void **state)
 	uint8_t out[32];
 	size_t len = 99;
 
-	memset(out, 0xaa, sizeof out);
-	expect_err(cg_base32_decode(m->in, out, sizeof out, &len), m->want);
+	memset(out, 0xaa, sizeof(out));
+	expect_err(cg_base32_decode(m->in, out, sizeof(out), &len), m->want);
 	assert_int_equal(len, 0);
-	for (size_t i = 0; i < sizeof out; i++)
+	for (size_t i = 0; i < sizeof(out); i++)
 		assert_int_equal(out[i], 0);   /* wiped on failure */
 }
 
@@ -197,7 +198,7 @@ static void test_decode_toobig(void **state)
 	size_t len = 99;
 
 	(void)state;
-	memset(out, 0xaa, sizeof out);
+	memset(out, 0xaa, sizeof(out));
 	expect_err(cg_base32_decode("MZXW6YTBOI", out, 5, &len), CG_E_TOOBIG);
 	assert_int_equal(len, 0);
 	for (size_t i = 0; i < 5; i++)
@@ -214,14 +215,14 @@ static void test_null_args(void **state)
 	size_t len;
 
 	(void)state;
-	expect_err(cg_base32_decode(NULL, buf, sizeof buf, &len), CG_E_INVAL);
-	expect_err(cg_base32_decode("MY", NULL, sizeof buf, &len), CG_E_INVAL);
-	expect_err(cg_base32_decode("MY", buf, sizeof buf, NULL), CG_E_INVAL);
-	expect_err(cg_base32_encode(NULL, 1, true, text, sizeof text),
+	expect_err(cg_base32_decode(NULL, buf, sizeof(buf), &len), CG_E_INVAL);
+	expect_err(cg_base32_decode("MY", NULL, sizeof(buf), &len), CG_E_INVAL);
+	expect_err(cg_base32_decode("MY", buf, sizeof(buf), NULL), CG_E_INVAL);
+	expect_err(cg_base32_encode(NULL, 1, true, text, sizeof(text)),
 	    CG_E_INVAL);
-	expect_err(cg_base32_encode(buf, 1, true, NULL, sizeof text),
+	expect_err(cg_base32_encode(buf, 1, true, NULL, sizeof(text)),
 	    CG_E_INVAL);
-	expect_err(cg_base32_encode(NULL, 0, true, text, sizeof text), CG_OK);
+	expect_err(cg_base32_encode(NULL, 0, true, text, sizeof(text)), CG_OK);
 	assert_string_equal(text, "");
 }
 
@@ -235,15 +236,15 @@ static void test_round_trip(void **state)
 	size_t len;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof in; i++)
+	for (size_t i = 0; i < sizeof(in); i++)
 		in[i] = (uint8_t)(255 - i);
-	for (size_t n = 1; n <= sizeof in; n++) {
+	for (size_t n = 1; n <= sizeof(in); n++) {
 		for (int pad = 0; pad <= 1; pad++) {
 			expect_err(cg_base32_encode(in, n, pad, text,
-			    sizeof text), CG_OK);
+			    sizeof(text)), CG_OK);
 			assert_int_equal(strlen(text),
 			    cg_base32_encoded_len(n, pad));
-			expect_err(cg_base32_decode(text, back, sizeof back,
+			expect_err(cg_base32_decode(text, back, sizeof(back),
 			    &len), CG_OK);
 			assert_int_equal(len, n);
 			assert_memory_equal(back, in, n);
@@ -252,7 +253,7 @@ static void test_round_trip(void **state)
 }
 
 #define ADD_TABLE(table, fn) \
-	for (size_t i_ = 0; i_ < sizeof table / sizeof table[0]; i_++) \
+	for (size_t i_ = 0; i_ < CG_ARRAY_SIZE(table); i_++) \
 		add_test(table[i_].name, fn, &table[i_])
 
 int main(void)

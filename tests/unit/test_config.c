@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "conf.h"
 #include "username.h"
+#include "cg_macros.h"
 
 #define MAIN "/etc/credgate/credgate.conf"
 #define DROP "/etc/credgate/credgate.d/50-extra.conf"
@@ -1415,8 +1416,8 @@ static const struct CMUnitTest fixed_tests[] = {
 	FIX(test_member_name_length),
 };
 
-#define NFIXED (sizeof(fixed_tests) / sizeof(fixed_tests[0]))
-#define NBAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
+#define NFIXED (CG_ARRAY_SIZE(fixed_tests))
+#define NBAD (CG_ARRAY_SIZE(bad_cases))
 
 int main(void)
 {

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "datetime.h"
 #include "table_test.h"
+#include "cg_macros.h"
 
 struct good { const char *text; int64_t epoch; };
 
@@ -113,9 +114,9 @@ static void test_format(void **state)
 
 int main(void)
 {
-	for (size_t i = 0; i < sizeof(goods) / sizeof(goods[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(goods); i++)
 		add_test(goods[i].text, test_good, (void *)&goods[i]);
-	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bads); i++)
 		add_test(bads[i].text[0] != '\0' ? bads[i].text : "(empty)",
 			 test_bad, (void *)&bads[i]);
 	add_test("format", test_format, NULL);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include "grace.h"
 #include "session.h"
+#include "cg_macros.h"
 
 #define BOOT "0f3c2a54-9a1b-4c7e-8d2f-6b5e4a3c2d1e"
 #define OTHER_BOOT "1f3c2a54-9a1b-4c7e-8d2f-6b5e4a3c2d1e"
@@ -84,7 +85,7 @@ static void test_parse_stat_rejects(void **unused)
 	unsigned maj, min;
 	unsigned long long start;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad); i++)
 		if (cg_session_parse_stat(bad[i], strlen(bad[i]), &sid, &maj,
 					  &min, &start) != CG_E_PARSE)
 			fail_msg("accepted: %s", bad[i]);
@@ -170,7 +171,7 @@ static void test_parse_rejects(void **unused)
 	struct cg_grace_list l;
 	char many[8192];
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad); i++)
 		if (cg_grace_parse(bad[i], strlen(bad[i]), &l) != CG_E_PARSE)
 			fail_msg("accepted: %s", bad[i]);
 	{

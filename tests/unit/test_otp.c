@@ -13,6 +13,7 @@
 
 #define MAX_TESTS 128
 #include "table_test.h"
+#include "cg_macros.h"
 
 /* RFC 4226 Appendix D and RFC 6238 Appendix B seeds (ASCII digits). */
 static const char seed20[] = "12345678901234567890";
@@ -26,7 +27,7 @@ static void totp_init(struct cg_totp *t, cg_alg alg, unsigned digits,
 	const char *seed = alg == CG_ALG_SHA1 ? seed20 :
 	    alg == CG_ALG_SHA256 ? seed32 : seed64;
 
-	memset(t, 0, sizeof *t);
+	memset(t, 0, sizeof(*t));
 	t->secret_len = strlen(seed);
 	memcpy(t->secret, seed, t->secret_len);
 	t->alg = alg;
@@ -61,7 +62,7 @@ static void test_hotp_vector(void **state)
 	char out[CG_CODE_MAX + 1];
 
 	expect_err(cg_hotp((const uint8_t *)seed20, 20, CG_ALG_SHA1,
-	    v->counter, 6, out, sizeof out), CG_OK);
+	    v->counter, 6, out, sizeof(out)), CG_OK);
 	assert_string_equal(out, v->code);
 }
 
@@ -121,7 +122,7 @@ static void test_totp_vector(void **state)
 	totp_init(&t, v->alg, 8, 30);
 	step = cg_totp_step(&t, v->time);
 	assert_int_equal(step, v->step);
-	expect_err(cg_totp_code(&t, step, out, sizeof out), CG_OK);
+	expect_err(cg_totp_code(&t, step, out, sizeof(out)), CG_OK);
 	assert_string_equal(out, v->code);
 	/* and the verifier accepts it at the centre, window 0 */
 	expect_err(cg_totp_verify(&t, v->code, step, 0, &matched), CG_OK);
@@ -238,17 +239,17 @@ static void test_code_format(void **state)
 	c = cg_totp_step(&t, window_now);
 	code_at(&t, c, good);
 	expect_err(cg_totp_verify(&t, good, c, 1, &matched), CG_OK);
-	for (size_t i = 0; i < sizeof wrap / sizeof wrap[0]; i++) {
-		snprintf(bad, sizeof bad, "%s%s%s", wrap[i][0], good,
+	for (size_t i = 0; i < CG_ARRAY_SIZE(wrap); i++) {
+		snprintf(bad, sizeof(bad), "%s%s%s", wrap[i][0], good,
 		    wrap[i][1]);
 		expect_err(cg_totp_verify(&t, bad, c, 1, &matched),
 		    CG_E_INVAL);
 	}
-	snprintf(bad, sizeof bad, "%.5s", good);        /* too short */
+	snprintf(bad, sizeof(bad), "%.5s", good);        /* too short */
 	expect_err(cg_totp_verify(&t, bad, c, 1, &matched), CG_E_INVAL);
-	snprintf(bad, sizeof bad, "%.5sa", good);       /* letter */
+	snprintf(bad, sizeof(bad), "%.5sa", good);       /* letter */
 	expect_err(cg_totp_verify(&t, bad, c, 1, &matched), CG_E_INVAL);
-	snprintf(bad, sizeof bad, "%.3s %.3s", good, good + 3);
+	snprintf(bad, sizeof(bad), "%.3s %.3s", good, good + 3);
 	expect_err(cg_totp_verify(&t, bad, c, 1, &matched), CG_E_INVAL);
 	expect_err(cg_totp_verify(&t, "", c, 1, &matched), CG_E_INVAL);
 	/* fullwidth digits are not ASCII digits */
@@ -281,7 +282,7 @@ static void test_alg_names(void **state)
 	assert_int_equal(alg, CG_ALG_SHA512);
 	expect_err(cg_alg_parse("sha1", &alg), CG_OK);
 	assert_int_equal(alg, CG_ALG_SHA1);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad); i++)
 		expect_err(cg_alg_parse(bad[i], &alg), CG_E_INVAL);
 	expect_err(cg_alg_parse(NULL, &alg), CG_E_INVAL);
 }
@@ -306,18 +307,18 @@ static void test_hotp_args(void **state)
 	char out[CG_CODE_MAX + 1];
 
 	(void)state;
-	expect_err(cg_hotp(key, 20, CG_ALG_SHA1, 0, 7, out, sizeof out),
+	expect_err(cg_hotp(key, 20, CG_ALG_SHA1, 0, 7, out, sizeof(out)),
 	    CG_E_INVAL);
-	expect_err(cg_hotp(key, 20, (cg_alg)3, 0, 6, out, sizeof out),
+	expect_err(cg_hotp(key, 20, (cg_alg)3, 0, 6, out, sizeof(out)),
 	    CG_E_INVAL);
-	expect_err(cg_hotp(NULL, 20, CG_ALG_SHA1, 0, 6, out, sizeof out),
+	expect_err(cg_hotp(NULL, 20, CG_ALG_SHA1, 0, 6, out, sizeof(out)),
 	    CG_E_INVAL);
-	expect_err(cg_hotp(key, 20, CG_ALG_SHA1, 0, 6, NULL, sizeof out),
+	expect_err(cg_hotp(key, 20, CG_ALG_SHA1, 0, 6, NULL, sizeof(out)),
 	    CG_E_INVAL);
-	expect_err(cg_hotp(key, 0, CG_ALG_SHA1, 0, 6, out, sizeof out),
+	expect_err(cg_hotp(key, 0, CG_ALG_SHA1, 0, 6, out, sizeof(out)),
 	    CG_E_RANGE);
-	expect_err(cg_hotp(big, sizeof big, CG_ALG_SHA1, 0, 6, out,
-	    sizeof out), CG_E_RANGE);
+	expect_err(cg_hotp(big, sizeof(big), CG_ALG_SHA1, 0, 6, out,
+	    sizeof(out)), CG_E_RANGE);
 	expect_err(cg_hotp(key, 20, CG_ALG_SHA1, 0, 6, out, 6), CG_E_TOOBIG);
 	expect_err(cg_hotp(key, 20, CG_ALG_SHA1, 0, 6, out, 7), CG_OK);
 	assert_string_equal(out, "755224");
@@ -333,19 +334,19 @@ static void test_totp_struct_checks(void **state)
 	(void)state;
 	totp_init(&t, CG_ALG_SHA1, 6, 30);
 	t.secret_len = CG_SECRET_MIN - 1;
-	expect_err(cg_totp_code(&t, 1, out, sizeof out), CG_E_RANGE);
+	expect_err(cg_totp_code(&t, 1, out, sizeof(out)), CG_E_RANGE);
 	t.secret_len = CG_SECRET_MAX + 1;
-	expect_err(cg_totp_code(&t, 1, out, sizeof out), CG_E_RANGE);
+	expect_err(cg_totp_code(&t, 1, out, sizeof(out)), CG_E_RANGE);
 	totp_init(&t, CG_ALG_SHA1, 6, 45);
-	expect_err(cg_totp_code(&t, 1, out, sizeof out), CG_E_INVAL);
+	expect_err(cg_totp_code(&t, 1, out, sizeof(out)), CG_E_INVAL);
 	totp_init(&t, CG_ALG_SHA1, 7, 30);
-	expect_err(cg_totp_code(&t, 1, out, sizeof out), CG_E_INVAL);
+	expect_err(cg_totp_code(&t, 1, out, sizeof(out)), CG_E_INVAL);
 	totp_init(&t, (cg_alg)9, 6, 30);
-	expect_err(cg_totp_code(&t, 1, out, sizeof out), CG_E_INVAL);
-	expect_err(cg_totp_code(NULL, 1, out, sizeof out), CG_E_INVAL);
+	expect_err(cg_totp_code(&t, 1, out, sizeof(out)), CG_E_INVAL);
+	expect_err(cg_totp_code(NULL, 1, out, sizeof(out)), CG_E_INVAL);
 	totp_init(&t, CG_ALG_SHA1, 6, 30);
 	t.secret_len = CG_SECRET_MIN;
-	expect_err(cg_totp_code(&t, 1, out, sizeof out), CG_OK);
+	expect_err(cg_totp_code(&t, 1, out, sizeof(out)), CG_OK);
 	expect_err(cg_totp_verify(&t, out, 1, CG_WINDOW_MAX, &matched),
 	    CG_OK);
 	expect_err(cg_totp_verify(&t, out, 1, CG_WINDOW_MAX + 1, &matched),
@@ -372,7 +373,7 @@ static void test_totp_step(void **state)
 }
 
 #define ADD_TABLE(table, fn) \
-	for (size_t i_ = 0; i_ < sizeof table / sizeof table[0]; i_++) \
+	for (size_t i_ = 0; i_ < CG_ARRAY_SIZE(table); i_++) \
 		add_test(table[i_].name, fn, &table[i_])
 
 int main(void)

@@ -17,6 +17,7 @@
 
 #define MAX_TESTS 200
 #include "table_test.h"
+#include "cg_macros.h"
 
 /* Canonical base32 (upper case, unpadded) of the parsed secret. */
 static void secret_b32(const struct cg_otpauth *o, char *out, size_t outsz)
@@ -28,15 +29,15 @@ static void secret_b32(const struct cg_otpauth *o, char *out, size_t outsz)
 static void set_secret(struct cg_otpauth *o, const char *b32)
 {
 	expect_err(cg_base32_decode(b32, o->totp.secret,
-	    sizeof o->totp.secret, &o->totp.secret_len), CG_OK);
+	    sizeof(o->totp.secret), &o->totp.secret_len), CG_OK);
 }
 
 static void init_otpauth(struct cg_otpauth *o, const char *issuer,
 			 const char *account, const char *b32)
 {
-	memset(o, 0, sizeof *o);
-	snprintf(o->issuer, sizeof o->issuer, "%s", issuer);
-	snprintf(o->account, sizeof o->account, "%s", account);
+	memset(o, 0, sizeof(*o));
+	snprintf(o->issuer, sizeof(o->issuer), "%s", issuer);
+	snprintf(o->account, sizeof(o->account), "%s", account);
 	set_secret(o, b32);
 	o->totp.alg = CG_ALG_SHA1;
 	o->totp.digits = 6;
@@ -135,9 +136,9 @@ static void test_round_trip(void **state)
 	char *uri = NULL;
 
 	for (size_t i = 0; i < 3 * 2 * 2 * 5; i++) {
-		memset(&in, 0, sizeof in);
-		snprintf(in.issuer, sizeof in.issuer, "%s", nm->issuer);
-		snprintf(in.account, sizeof in.account, "%s", nm->account);
+		memset(&in, 0, sizeof(in));
+		snprintf(in.issuer, sizeof(in.issuer), "%s", nm->issuer);
+		snprintf(in.account, sizeof(in.account), "%s", nm->account);
 		in.totp.alg = algs[i % 3];
 		in.totp.digits = (i / 3) % 2 ? 8 : 6;
 		in.totp.period = (i / 6) % 2 ? 60 : 30;
@@ -149,7 +150,7 @@ static void test_round_trip(void **state)
 		for (const char *p = uri; *p != '\0'; p++)
 			assert_true(*p > ' ' && *p < 0x7f && *p != '#');
 		expect_err(cg_otpauth_parse(uri, &back), CG_OK);
-		assert_memory_equal(&in, &back, sizeof in);
+		assert_memory_equal(&in, &back, sizeof(in));
 		cg_free_string(uri);
 		uri = NULL;
 	}
@@ -169,7 +170,7 @@ static void test_round_trip_longest(void **state)
 	expect_err(cg_otpauth_build(&in, &uri), CG_OK);
 	assert_true(strlen(uri) < CG_URI_MAX);
 	expect_err(cg_otpauth_parse(uri, &back), CG_OK);
-	assert_memory_equal(&in, &back, sizeof in);
+	assert_memory_equal(&in, &back, sizeof(in));
 	cg_free_string(uri);
 }
 
@@ -280,7 +281,7 @@ static void test_parse(void **state)
 	expect_err(cg_otpauth_parse(p->uri, &o), CG_OK);
 	assert_string_equal(o.issuer, p->issuer);
 	assert_string_equal(o.account, p->account);
-	secret_b32(&o, b32, sizeof b32);
+	secret_b32(&o, b32, sizeof(b32));
 	assert_string_equal(b32, p->secret);
 	assert_int_equal(o.totp.alg, p->alg);
 	assert_int_equal(o.totp.digits, p->digits);
@@ -427,9 +428,9 @@ static void test_malformed(void **state)
 	const struct malformed *m = *state;
 	struct cg_otpauth o;
 
-	memset(&o, 0xaa, sizeof o);
+	memset(&o, 0xaa, sizeof(o));
 	expect_err(cg_otpauth_parse(m->uri, &o), m->want);
-	assert_all_zero(&o, sizeof o);
+	assert_all_zero(&o, sizeof(o));
 }
 
 /* ---- sizes ---------------------------------------------------------------- */
@@ -452,10 +453,10 @@ static void parse_expect(const char *uri, cg_err want)
 {
 	struct cg_otpauth o;
 
-	memset(&o, 0xaa, sizeof o);
+	memset(&o, 0xaa, sizeof(o));
 	expect_err(cg_otpauth_parse(uri, &o), want);
 	if (want != CG_OK)
-		assert_all_zero(&o, sizeof o);
+		assert_all_zero(&o, sizeof(o));
 }
 
 static void test_sizes(void **state)
@@ -497,17 +498,17 @@ static void test_secret_sizes(void **state)
 	struct cg_otpauth o;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof key; i++)
+	for (size_t i = 0; i < sizeof(key); i++)
 		key[i] = (uint8_t)i;
 	expect_err(cg_base32_encode(key, CG_SECRET_MAX, false, b32,
-	    sizeof b32), CG_OK);
-	snprintf(uri, sizeof uri, "otpauth://totp/a?secret=%s", b32);
+	    sizeof(b32)), CG_OK);
+	snprintf(uri, sizeof(uri), "otpauth://totp/a?secret=%s", b32);
 	expect_err(cg_otpauth_parse(uri, &o), CG_OK);
 	assert_int_equal(o.totp.secret_len, CG_SECRET_MAX);
 	assert_memory_equal(o.totp.secret, key, CG_SECRET_MAX);
 	expect_err(cg_base32_encode(key, CG_SECRET_MAX + 1, false, b32,
-	    sizeof b32), CG_OK);
-	snprintf(uri, sizeof uri, "otpauth://totp/a?secret=%s", b32);
+	    sizeof(b32)), CG_OK);
+	snprintf(uri, sizeof(uri), "otpauth://totp/a?secret=%s", b32);
 	parse_expect(uri, CG_E_URI_SECRET);
 }
 
@@ -537,10 +538,10 @@ static void test_build_refusals(void **state)
 	init_otpauth(&o, "Example", "al\x7f" "ice", GSECRET);
 	build_expect(&o, CG_E_URI_LABEL);
 	init_otpauth(&o, "Example", "alice", GSECRET);
-	memset(o.account, 'a', sizeof o.account);        /* no NUL */
+	memset(o.account, 'a', sizeof(o.account));        /* no NUL */
 	build_expect(&o, CG_E_TOOBIG);
 	init_otpauth(&o, "Example", "alice", GSECRET);
-	memset(o.issuer, 'a', sizeof o.issuer);
+	memset(o.issuer, 'a', sizeof(o.issuer));
 	build_expect(&o, CG_E_TOOBIG);
 	init_otpauth(&o, "Example", "alice", GSECRET);
 	o.totp.secret_len = CG_SECRET_MIN - 1;
@@ -565,7 +566,7 @@ static void test_build_refusals(void **state)
 }
 
 #define ADD_TABLE(table, fn) \
-	for (size_t i_ = 0; i_ < sizeof table / sizeof table[0]; i_++) \
+	for (size_t i_ = 0; i_ < CG_ARRAY_SIZE(table); i_++) \
 		add_test(table[i_].name, fn, &table[i_])
 
 int main(void)

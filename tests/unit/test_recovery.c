@@ -15,6 +15,7 @@
 #include "recovery.h"
 #include "state.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 static void base_state(struct cg_state *st)
 {
@@ -46,7 +47,7 @@ static void test_generate_format_and_distinct(void **unused)
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(codes[i], codes[j]);
 	}
-	cg_wipe(codes, sizeof codes);
+	cg_wipe(codes, sizeof(codes));
 }
 
 static void test_hash_format(void **unused)
@@ -58,7 +59,7 @@ static void test_hash_format(void **unused)
 
 	assert_int_equal(cg_recovery_hash("abcd-efgh-ijkl", h1), CG_OK);
 	assert_int_equal(cg_recovery_hash("abcd-efgh-ijkl", h2), CG_OK);
-	snprintf(want_prefix, sizeof want_prefix, "sha256:");
+	snprintf(want_prefix, sizeof(want_prefix), "sha256:");
 	assert_memory_equal(h1, want_prefix, strlen(want_prefix));
 	assert_int_equal(strlen(h1), strlen(want_prefix) + 32 + 1 + 64);
 	/* Fresh salt each time: same code, different hashes. */
@@ -80,12 +81,12 @@ static void test_hash_is_sha256_of_salt_and_code(void **unused)
 	assert_int_equal(cg_recovery_hash("ABCD EFGH-IJKL", h), CG_OK);
 	assert_int_equal(cg_recovery_entry_parse(h, &iter, salt, key), CG_OK);
 	assert_int_equal(iter, 0);
-	memcpy(msg, salt, sizeof salt);
-	memcpy(msg + sizeof salt, "abcdefghijkl", 12);
-	assert_int_equal(EVP_Digest(msg, sizeof msg, want, &n, EVP_sha256(),
+	memcpy(msg, salt, sizeof(salt));
+	memcpy(msg + sizeof(salt), "abcdefghijkl", 12);
+	assert_int_equal(EVP_Digest(msg, sizeof(msg), want, &n, EVP_sha256(),
 				    NULL), 1);
-	assert_int_equal(n, sizeof want);
-	assert_memory_equal(key, want, sizeof want);
+	assert_int_equal(n, sizeof(want));
+	assert_memory_equal(key, want, sizeof(want));
 }
 
 /* Codes handed out before (format-1 states: PBKDF2) still match. */
@@ -97,16 +98,16 @@ static void test_legacy_pbkdf2_entry_matches(void **unused)
 	struct cg_state st;
 	size_t idx = 99;
 
-	memset(salt, 0x5a, sizeof salt);
+	memset(salt, 0x5a, sizeof(salt));
 	assert_int_equal(PKCS5_PBKDF2_HMAC("abcdefghijkl", 12, salt,
-					   sizeof salt, 1000, EVP_sha256(),
-					   sizeof key, key), 1);
-	cg_hex_encode(salt, sizeof salt, salthex);
-	cg_hex_encode(key, sizeof key, keyhex);
+					   sizeof(salt), 1000, EVP_sha256(),
+					   sizeof(key), key), 1);
+	cg_hex_encode(salt, sizeof(salt), salthex);
+	cg_hex_encode(key, sizeof(key), keyhex);
 	base_state(&st);
 	assert_int_equal(cg_recovery_hash("zzzz-zzzz-zzzz", st.recovery[0]),
 			 CG_OK);
-	snprintf(st.recovery[1], sizeof st.recovery[1],
+	snprintf(st.recovery[1], sizeof(st.recovery[1]),
 		 "pbkdf2-sha256:1000:%s:%s", salthex, keyhex);
 	st.nrecovery = 2;
 	assert_int_equal(cg_recovery_match(&st, "ABCD-EFGH-IJKL", &idx), CG_OK);
@@ -147,7 +148,7 @@ static void test_match_variants(void **unused)
 	assert_int_equal(cg_recovery_hash("2345-6723-4567", st.recovery[2]),
 			 CG_OK);
 	st.nrecovery = 3;
-	for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(variants); i++) {
 		idx = 99;
 		assert_int_equal(cg_recovery_match(&st, variants[i], &idx),
 				 CG_OK);
@@ -236,7 +237,7 @@ static void test_code_not_in_state_text(void **unused)
 	cg_free_string(text);
 	cg_state_wipe(&st);
 	cg_state_wipe(&back);
-	cg_wipe(codes, sizeof codes);
+	cg_wipe(codes, sizeof(codes));
 }
 
 static void test_consume_removes_only_that(void **unused)
@@ -248,7 +249,7 @@ static void test_consume_removes_only_that(void **unused)
 
 	base_state(&st);
 	assert_int_equal(cg_recovery_regenerate(&st, 5, codes), CG_OK);
-	memcpy(before, st.recovery, sizeof before);
+	memcpy(before, st.recovery, sizeof(before));
 	assert_int_equal(cg_recovery_match(&st, codes[2], &idx), CG_OK);
 	assert_int_equal(idx, 2);
 	cg_recovery_consume(&st, idx);
@@ -271,7 +272,7 @@ static void test_consume_removes_only_that(void **unused)
 	assert_string_equal(st.recovery[0], before[1]);
 	assert_string_equal(st.recovery[1], before[3]);
 	cg_state_wipe(&st);
-	cg_wipe(codes, sizeof codes);
+	cg_wipe(codes, sizeof(codes));
 }
 
 static void test_regenerate_replaces_all(void **unused)
@@ -301,8 +302,8 @@ static void test_regenerate_replaces_all(void **unused)
 	assert_int_equal(st.nrecovery, 0);
 	assert_int_equal(st.recovery[0][0], '\0');
 	cg_state_wipe(&st);
-	cg_wipe(old, sizeof old);
-	cg_wipe(fresh, sizeof fresh);
+	cg_wipe(old, sizeof(old));
+	cg_wipe(fresh, sizeof(fresh));
 }
 
 static void test_entry_parse(void **unused)
@@ -335,7 +336,7 @@ static void test_entry_parse(void **unused)
 	assert_int_equal(salt[15], 0xff);
 	assert_int_equal(key[31], 0x1f);
 	assert_int_equal(cg_recovery_entry_parse(good, NULL, NULL, NULL), CG_OK);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad); i++)
 		assert_int_equal(cg_recovery_entry_parse(bad[i], NULL, NULL,
 							 NULL), CG_E_PARSE);
 	assert_int_equal(cg_recovery_entry_parse("sha256:"

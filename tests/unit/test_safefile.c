@@ -45,17 +45,17 @@ static int make_tmpdir(char *out, size_t outsz, const char *base)
 
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof *fx);
+	struct fixture *fx = calloc(1, sizeof(*fx));
 	const char *top = getenv("abs_top_builddir");
 	char base[PATH_MAX];
 
 	if (fx == NULL)
 		return -1;
 	if (top != NULL && top[0] == '/' &&
-	    snprintf(base, sizeof base, "%s/tests/unit", top) < (int)sizeof base &&
-	    make_tmpdir(fx->dir, sizeof fx->dir, base) == 0)
+	    snprintf(base, sizeof(base), "%s/tests/unit", top) < (int)sizeof(base) &&
+	    make_tmpdir(fx->dir, sizeof(fx->dir), base) == 0)
 		;
-	else if (make_tmpdir(fx->dir, sizeof fx->dir, "/tmp") != 0) {
+	else if (make_tmpdir(fx->dir, sizeof(fx->dir), "/tmp") != 0) {
 		free(fx);
 		return -1;
 	}
@@ -141,8 +141,8 @@ static char *path_in(struct fixture *fx, const char *name)
 {
 	static char path[PATH_MAX];
 
-	assert_true(snprintf(path, sizeof path, "%s/%s", fx->dir, name) <
-		    (int)sizeof path);
+	assert_true(snprintf(path, sizeof(path), "%s/%s", fx->dir, name) <
+		    (int)sizeof(path));
 	return path;
 }
 
@@ -415,8 +415,8 @@ static void test_openat_bad_names(void **state)
 						077, &fd, NULL), CG_E_NAME);
 	assert_int_equal(cg_openat_file(fx->dirfd, NULL, O_RDONLY, 077, &fd,
 					NULL), CG_E_NAME);
-	memset(longname, 'n', sizeof longname - 1);
-	longname[sizeof longname - 1] = '\0';
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
 	assert_int_equal(cg_openat_file(fx->dirfd, longname, O_RDONLY, 077,
 					&fd, NULL), CG_E_NAME);
 	assert_int_equal(cg_lock_file(fx->dirfd, "a/b", 0, &fd), CG_E_NAME);
@@ -629,7 +629,7 @@ static void test_atomic_fail_write(void **state)
 	/* RLIMIT_FSIZE makes write(2) fail with EFBIG half way, even for
 	 * root; done in a child so the limit stays there. */
 	make_text(fx, "state", "old state\n", 0600);
-	memset(big, 'N', sizeof big);
+	memset(big, 'N', sizeof(big));
 	pid = fork();
 	assert_true(pid != -1);
 	if (pid == 0) {
@@ -641,7 +641,7 @@ static void test_atomic_fail_write(void **state)
 		rl.rlim_cur = 1024;
 		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
 			_exit(2);
-		err = cg_atomic_replace(fx->dirfd, "state", big, sizeof big,
+		err = cg_atomic_replace(fx->dirfd, "state", big, sizeof(big),
 					0600);
 		_exit(err == CG_E_IO && errno == EFBIG ? 0 : 1);
 	}
@@ -657,7 +657,7 @@ static void test_atomic_name_limits(void **state)
 	static const char *const bad[] = { "a/b", "..", ".", "", "/abs", NULL };
 	char name[NAME_MAX + 2];
 
-	memset(name, 'n', sizeof name);
+	memset(name, 'n', sizeof(name));
 	name[CG_ATOMIC_NAME_MAX] = '\0';	/* temp name exactly NAME_MAX */
 	assert_int_equal(cg_atomic_replace(fx->dirfd, name, "x", 1, 0600),
 			 CG_OK);
@@ -699,7 +699,7 @@ static void crash_writer(int dirfd, char first)
 {
 	for (unsigned i = first == 'A' ? 1 : 0;; i++) {
 		const char *d = i % 2 == 0 ? crash_b : crash_a;
-		size_t n = i % 2 == 0 ? sizeof crash_b : sizeof crash_a;
+		size_t n = i % 2 == 0 ? sizeof(crash_b) : sizeof(crash_a);
 
 		if (cg_atomic_replace(dirfd, "state", d, n, 0600) != CG_OK)
 			_exit(3);
@@ -764,15 +764,15 @@ static void test_atomic_crash(void **state)
 	double t0, start;
 	char current = 'A', kind;
 
-	memset(crash_a, 'A', sizeof crash_a);
-	memset(crash_b, 'B', sizeof crash_b);
+	memset(crash_a, 'A', sizeof(crash_a));
+	memset(crash_b, 'B', sizeof(crash_b));
 	/* kill within about three writes, so kills land before, inside and
 	 * after a replace */
 	t0 = now_ms();
 	assert_int_equal(cg_atomic_replace(fx->dirfd, "state", crash_b,
-					   sizeof crash_b, 0600), CG_OK);
+					   sizeof(crash_b), 0600), CG_OK);
 	assert_int_equal(cg_atomic_replace(fx->dirfd, "state", crash_a,
-					   sizeof crash_a, 0600), CG_OK);
+					   sizeof(crash_a), 0600), CG_OK);
 	scale_us = (unsigned)(1500 * (now_ms() - t0));
 	if (scale_us < 1000)
 		scale_us = 1000;

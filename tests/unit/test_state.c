@@ -19,6 +19,7 @@
 #include "state.h"
 #include "state_fixture.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 
 /* ---- text format ---------------------------------------------------- */
@@ -218,13 +219,13 @@ static void test_parse_rejects_malformed(void **unused)
 {
 	struct cg_state st;
 
-	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad_cases); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		size_t len = c->len ? c->len : strlen(c->text);
 		unsigned bad = 0;
 		cg_err r;
 
-		memset(&st, 0x5a, sizeof st);
+		memset(&st, 0x5a, sizeof(st));
 		r = cg_state_parse(c->text, len, &st, &bad);
 		if (r != CG_E_PARSE || bad != c->line)
 			fail_msg("case \"%s\": got %d at line %u, want line %u",
@@ -233,7 +234,7 @@ static void test_parse_rejects_malformed(void **unused)
 		assert_int_equal(st.totp.secret_len, 0);
 		assert_int_equal(st.totp.secret[0], 0);
 	}
-	assert_true(sizeof bad_cases / sizeof bad_cases[0] >= 20);
+	assert_true(CG_ARRAY_SIZE(bad_cases) >= 20);
 }
 
 /* VALID followed by n copies of line; the first refused copy is max+1. */
@@ -316,7 +317,7 @@ static void test_name_validation(void **unused)
 	assert_false(cg_user_name_valid("a b"));
 	assert_false(cg_user_name_valid("a\nb"));
 	assert_false(cg_user_name_valid(NULL));
-	memset(longest, 'u', sizeof longest);
+	memset(longest, 'u', sizeof(longest));
 	longest[CG_USER_NAME_LEN] = '\0';
 	assert_true(cg_user_name_valid(longest));
 	longest[CG_USER_NAME_LEN] = 'u';

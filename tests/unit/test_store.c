@@ -25,6 +25,7 @@
 #include "state_fixture.h"
 #include "store.h"
 #include "wipe.h"
+#include "cg_macros.h"
 
 static char state_dir[64];
 static char outside_dir[64];
@@ -70,7 +71,7 @@ static bool exists_in_dir(const char *name)
 	char path[256];
 	struct stat sb;
 
-	path_in(path, sizeof path, state_dir, name);
+	path_in(path, sizeof(path), state_dir, name);
 	return lstat(path, &sb) == 0;
 }
 
@@ -79,7 +80,7 @@ static void write_raw(const char *name, const char *text, mode_t mode)
 	char path[256];
 	int fd;
 
-	path_in(path, sizeof path, state_dir, name);
+	path_in(path, sizeof(path), state_dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
@@ -104,7 +105,7 @@ static void assert_file_is(const char *path, const char *want)
 	ssize_t n;
 
 	assert_true(fd >= 0);
-	n = read(fd, buf, sizeof buf - 1);
+	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	assert_true(n >= 0);
 	buf[n] = '\0';
@@ -124,7 +125,7 @@ static void test_create_read_put_remove(void **unused)
 	(void)unused;
 	fill_state(&st);
 	assert_int_equal(cg_store_create(store, "alice", &st), CG_OK);
-	path_in(path, sizeof path, state_dir, "alice");
+	path_in(path, sizeof(path), state_dir, "alice");
 	assert_int_equal(lstat(path, &sb), 0);
 	assert_true(S_ISREG(sb.st_mode));
 	assert_int_equal(sb.st_mode & 07777, 0600);
@@ -200,7 +201,7 @@ static cg_err probe_fn(struct cg_store_txn *txn, void *arg)
 		char lock[300];
 		int dfd = open(state_dir, O_RDONLY | O_DIRECTORY), fd;
 
-		snprintf(lock, sizeof lock, ".%s.lock", txn->user);
+		snprintf(lock, sizeof(lock), ".%s.lock", txn->user);
 		_exit((int)cg_lock_file(dfd, lock, 0, &fd));
 	}
 	assert_true(pid > 0);
@@ -231,7 +232,7 @@ static void test_update_sees_and_keeps(void **unused)
 	assert_false(exists_in_dir("carol"));
 	/* Damaged: fn sees PARSE and the line. */
 	write_raw("carol", L_HDR L_SECRET "garbage\n", 0600);
-	path_in(path, sizeof path, state_dir, "carol");
+	path_in(path, sizeof(path), state_dir, "carol");
 	assert_int_equal(lstat(path, &before), 0);
 	assert_int_equal(cg_store_update(store, "carol", probe_fn, &p, &bad),
 			 CG_OK);
@@ -358,12 +359,12 @@ static void test_symlink_refused(void **unused)
 	int fd;
 
 	(void)unused;
-	path_in(target, sizeof target, outside_dir, "victim");
+	path_in(target, sizeof(target), outside_dir, "victim");
 	fd = open(target, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, VALID, strlen(VALID)), (ssize_t)strlen(VALID));
 	close(fd);
-	path_in(link_path, sizeof link_path, state_dir, "alice");
+	path_in(link_path, sizeof(link_path), state_dir, "alice");
 	assert_int_equal(symlink(target, link_path), 0);
 
 	store = open_store();
@@ -390,10 +391,10 @@ static void test_mode_refused(void **unused)
 
 	(void)unused;
 	write_raw("carol", VALID, 0644);
-	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(modes); i++) {
 		char path[256];
 
-		path_in(path, sizeof path, state_dir, "carol");
+		path_in(path, sizeof(path), state_dir, "carol");
 		assert_int_equal(chmod(path, modes[i]), 0);
 		assert_int_equal(cg_store_read(store, "carol", &st, NULL),
 				 CG_E_MODE);
@@ -415,10 +416,10 @@ static void test_dir_checked(void **unused)
 	assert_int_equal(chmod(state_dir, 0700), 0);
 	assert_int_equal(cg_store_open_files("tmp/relative", key_path, &store),
 			 CG_E_INVAL);
-	path_in(sub, sizeof sub, state_dir, "missing");
+	path_in(sub, sizeof(sub), state_dir, "missing");
 	assert_int_equal(cg_store_open_files(sub, key_path, &store), CG_E_NOENT);
 	/* A symlink to a good directory is still a symlink. */
-	path_in(sub, sizeof sub, outside_dir, "link");
+	path_in(sub, sizeof(sub), outside_dir, "link");
 	assert_int_equal(symlink(state_dir, sub), 0);
 	assert_int_equal(cg_store_open_files(sub, key_path, &store), CG_E_SYMLINK);
 	cg_store_close(NULL);           /* harmless */
@@ -433,8 +434,8 @@ static void test_hardlink_refused(void **unused)
 	(void)unused;
 	fill_state(&st);
 	assert_int_equal(cg_store_create(store, "dave", &st), CG_OK);
-	path_in(a, sizeof a, state_dir, "dave");
-	path_in(b, sizeof b, state_dir, "erin");
+	path_in(a, sizeof(a), state_dir, "dave");
+	path_in(b, sizeof(b), state_dir, "erin");
 	assert_int_equal(link(a, b), 0);
 	assert_int_equal(cg_store_read(store, "dave", &st, NULL), CG_E_NLINK);
 	assert_int_equal(cg_store_read(store, "erin", &st, NULL), CG_E_NLINK);
@@ -452,7 +453,7 @@ static void test_owner_refused(void **unused)
 		skip();
 	store = open_store();
 	write_raw("frank", VALID, 0600);
-	path_in(path, sizeof path, state_dir, "frank");
+	path_in(path, sizeof(path), state_dir, "frank");
 	assert_int_equal(chown(path, 65534, 65534), 0);
 	assert_int_equal(cg_store_read(store, "frank", &st, NULL), CG_E_OWNER);
 	cg_store_close(store);
@@ -467,11 +468,11 @@ static void test_not_regular(void **unused)
 	char path[256];
 
 	(void)unused;
-	path_in(path, sizeof path, state_dir, "fifo");
+	path_in(path, sizeof(path), state_dir, "fifo");
 	assert_int_equal(mkfifo(path, 0600), 0);
 	/* Must not block waiting for a writer. */
 	assert_int_equal(cg_store_read(store, "fifo", &st, NULL), CG_E_NOTREG);
-	path_in(path, sizeof path, state_dir, "subdir");
+	path_in(path, sizeof(path), state_dir, "subdir");
 	assert_int_equal(mkdir(path, 0700), 0);
 	assert_int_equal(cg_store_read(store, "subdir", &st, NULL),
 			 CG_E_NOTREG);
@@ -517,7 +518,7 @@ static void test_invalid_names(void **unused)
 
 	(void)unused;
 	fill_state(&st);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+	for (size_t i = 0; i < CG_ARRAY_SIZE(names); i++) {
 		assert_int_equal(cg_store_read(store, names[i], &st, NULL),
 				 CG_E_NAME);
 		assert_int_equal(cg_store_create(store, names[i], &st),
@@ -552,9 +553,9 @@ static void test_list(void **unused)
 		assert_int_equal(cg_store_create(store, users[i], &st), CG_OK);
 	write_raw(".hidden", VALID, 0600);
 	write_raw(".alice.tmp", VALID, 0600);
-	path_in(path, sizeof path, state_dir, "dir");
+	path_in(path, sizeof(path), state_dir, "dir");
 	assert_int_equal(mkdir(path, 0700), 0);
-	path_in(path, sizeof path, state_dir, "link");
+	path_in(path, sizeof(path), state_dir, "link");
 	assert_int_equal(symlink("alice", path), 0);
 	assert_int_equal(cg_store_list(store, &list, &n), CG_OK);
 	assert_int_equal(n, 4);
