@@ -60,6 +60,10 @@ static void check_success(const struct gate_args *a, char **argv, int argc)
 	}
 	if (a->reason != NULL && !cg_request_reason_valid(a->reason))
 		abort();
+	/* --json only where a JSON document is written. */
+	if (a->json && a->cmd != GATE_CMD_LIST && a->cmd != GATE_CMD_CHECK &&
+	    a->cmd != GATE_CMD_REQUESTS)
+		abort();
 	if (a->config != NULL && a->config[0] != '/')
 		abort();
 	/* Only rollback takes a version, never 0 (the oldest is 1). */

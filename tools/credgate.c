@@ -26,7 +26,8 @@ static const char usage_text[] =
 	"       credgate [--config FILE] versions NAME\n"
 	"       credgate [--config FILE] rollback NAME [VERSION]\n"
 	"       credgate [--config FILE] request NAME [--reason TEXT]\n"
-	"       credgate [--config FILE] approve ID | deny ID | requests\n"
+	"       credgate [--config FILE] approve ID | deny ID\n"
+	"       credgate [--config FILE] requests [--json]\n"
 	"       credgate --help | --version\n";
 
 static const char help_text[] =
@@ -51,8 +52,10 @@ static const char help_text[] =
 	"  approve ID, deny ID\n"
 	"                as an approver of someone else's request, after your\n"
 	"                code, approve or deny it\n"
-	"  requests      the open requests you may approve\n"
-	"  --json        list, check: one JSON document (schemas in credgate(1))\n"
+	"  requests      the open requests you may approve: id, requester,\n"
+	"                credential, age, approvals, reason\n"
+	"  --json        list, check, requests: one JSON document (schemas in\n"
+	"                credgate(1))\n"
 	"  --config FILE (root) use this policy instead of " CG_DEFAULT_CONFIG "\n"
 	"\n"
 	"Exit status: 0 ok, 1 denied, 2 usage, 3 policy error, 4 credential file\n"

@@ -11,11 +11,13 @@
  * line event=approval action=request|approve|deny|use|expire. */
 #include "config.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "audit.h"
 #include "datetime.h"
 #include "gate.h"
+#include "json.h"
 #include "policy.h"
 #include "request.h"
 
@@ -376,26 +378,37 @@ int gate_cmd_vote(const struct gate *g)
 
 /* ---- requests --------------------------------------------------------- */
 
+/* An open request the caller may approve, copied out of the
+ * transaction: nothing is printed while the directory is locked, and a
+ * failure halfway prints nothing. */
+struct listed {
+	struct cg_request r;
+	unsigned needed;                 /* the credential's approvals */
+	int64_t until;                   /* when it expires unapproved */
+};
+
 struct list_txn {
 	const struct gate *g;
 	const struct cg_user_info *u;
-	size_t shown;
+	struct listed *items;
+	size_t n;
 	cg_err err;
 };
 
-/* One line per open request the caller may approve:
- * ID USER CREDENTIAL AGE APPROVALS REASON. */
 static cg_err list_fn(struct cg_request_set *set, void *arg)
 {
 	struct list_txn *t = arg;
-	char age[32];
 
 	sweep(t->g, set);
+	if (set->n > 0 &&
+	    (t->items = calloc(set->n, sizeof(*t->items))) == NULL)
+		return CG_E_NOMEM;
 	for (size_t i = 0; i < set->n; i++) {
 		const struct cg_request *r = &set->r[i];
 		const struct cg_credential *c =
 			cg_config_credential(t->g->cfg, r->credential);
 		struct cg_decision d;
+		struct listed *l = &t->items[t->n];
 
 		if (r->state != CG_REQ_OPEN ||
 		    cg_request_may_vote(r, c, t->g->caller.name, false,
@@ -405,16 +418,74 @@ static cg_err list_fn(struct cg_request_set *set, void *arg)
 						      r->credential,
 						      CG_ACCESS_APPROVE, &d)) !=
 		    CG_OK)
-			return CG_OK;   /* what is shown so far stands */
+			return CG_OK;   /* the expiries found still count */
 		if (!d.granted)
 			continue;
-		format_left(set->now - r->created, age, sizeof(age));
-		printf("%s  %-12s %-16s %5s  %zu/%u  %s\n", r->id, r->user,
-		       r->credential, age, r->napprovals, c->approvals,
-		       r->reason[0] != '\0' ? r->reason : "-");
-		t->shown++;
+		l->r = *r;
+		l->needed = c->approvals;
+		(void)cg_request_status(r, c, set->now, &l->until);
+		t->n++;
 	}
 	return CG_OK;
+}
+
+/* Oldest first (readdir's order is none); ids break ties. */
+static int listed_cmp(const void *a, const void *b)
+{
+	const struct listed *x = a, *y = b;
+
+	if (x->r.created != y->r.created)
+		return x->r.created < y->r.created ? -1 : 1;
+	return strcmp(x->r.id, y->r.id);
+}
+
+/* ID USER CREDENTIAL AGE APPROVALS REASON, one line each. */
+static void print_requests_text(const struct list_txn *t, int64_t now)
+{
+	char age[32];
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct listed *l = &t->items[i];
+
+		format_left(now - l->r.created, age, sizeof(age));
+		printf("%s  %-12s %-16s %5s  %zu/%u  %s\n", l->r.id, l->r.user,
+		       l->r.credential, age, l->r.napprovals, l->needed,
+		       l->r.reason[0] != '\0' ? l->r.reason : "-");
+	}
+	if (t->n == 0)
+		gate_err("no open request awaits your approval");
+}
+
+/* The schema of requests --json (credgate(1), JSON OUTPUT). */
+static void print_requests_json(const struct list_txn *t, int64_t now)
+{
+	struct cg_json_out w;
+
+	cg_json_out_init(&w, stdout);
+	cg_json_out_object(&w, NULL);
+	cg_json_out_str(&w, "user", t->g->caller.name);
+	cg_json_out_array(&w, "requests");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct listed *l = &t->items[i];
+
+		cg_json_out_object(&w, NULL);
+		cg_json_out_str(&w, "id", l->r.id);
+		cg_json_out_str(&w, "requester", l->r.user);
+		cg_json_out_str(&w, "credential", l->r.credential);
+		cg_json_out_str(&w, "reason", l->r.reason[0] != '\0' ?
+				l->r.reason : NULL);
+		cg_json_out_int(&w, "created", (long long)l->r.created);
+		cg_json_out_int(&w, "age", (long long)(now - l->r.created));
+		cg_json_out_int(&w, "expires", (long long)l->until);
+		cg_json_out_int(&w, "approvals_needed", l->needed);
+		cg_json_out_array(&w, "approved_by");
+		for (size_t k = 0; k < l->r.napprovals; k++)
+			cg_json_out_str(&w, NULL, l->r.approvals[k].by);
+		cg_json_out_close(&w);
+		cg_json_out_close(&w);
+	}
+	cg_json_out_close(&w);
+	cg_json_out_close(&w);
 }
 
 int gate_cmd_requests(const struct gate *g)
@@ -422,26 +493,33 @@ int gate_cmd_requests(const struct gate *g)
 	struct cg_user_info u;
 	struct list_txn t = { .g = g, .u = &u };
 	char bad[CG_REQUEST_ID_LEN + 1];
+	int64_t now = time(NULL);
+	int ret = GATE_EXIT_OK;
 	cg_err e;
 
 	if ((e = cg_user_info_lookup(g->caller.name, &u)) != CG_OK) {
 		gate_err("cannot resolve your groups: %s", cg_strerror(e));
 		return GATE_EXIT_ERROR;
 	}
-	e = cg_requests_update(state_dir(g), false, time(NULL), list_fn, &t,
-			       bad);
+	e = cg_requests_update(state_dir(g), false, now, list_fn, &t, bad);
 	cg_user_info_free(&u);
-	if (e != CG_OK)
-		return store_failure(g, "requests", e, bad);
-	if (t.err != CG_OK) {
+	if (e != CG_OK) {
+		ret = store_failure(g, "requests", e, bad);
+	} else if (t.err != CG_OK) {
 		gate_err("cannot resolve your groups: %s", cg_strerror(t.err));
-		return GATE_EXIT_ERROR;
+		ret = GATE_EXIT_ERROR;
+	} else {
+		if (t.n > 1)
+			qsort(t.items, t.n, sizeof(*t.items), listed_cmp);
+		if (g->args.json)
+			print_requests_json(&t, now);
+		else
+			print_requests_text(&t, now);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			ret = GATE_EXIT_ERROR;
 	}
-	if (t.shown == 0)
-		gate_err("no open request awaits your approval");
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return GATE_EXIT_ERROR;
-	return GATE_EXIT_OK;
+	free(t.items);
+	return ret;
 }
 
 /* ---- the approved read ------------------------------------------------ */

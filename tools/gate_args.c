@@ -145,8 +145,10 @@ static bool parse_command(int argc, char *const *argv, int i,
 	int left = argc - i;
 	uint64_t version = 0;
 
-	/* list and check take --json, before or after their operands. */
-	if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "check") == 0) && left > 0) {
+	/* list, check and requests take --json, before or after their
+	 * operands. */
+	if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "check") == 0 ||
+	     strcmp(cmd, "requests") == 0) && left > 0) {
 		if (strcmp(argv[i], "--json") == 0) {
 			a->json = true;
 			i++;

@@ -10,7 +10,8 @@
  *   credgate [--config FILE] versions NAME
  *   credgate [--config FILE] rollback NAME [VERSION]
  *   credgate [--config FILE] request NAME [--reason TEXT]
- *   credgate [--config FILE] approve ID | deny ID | requests
+ *   credgate [--config FILE] approve ID | deny ID
+ *   credgate [--config FILE] requests [--json]
  *   credgate --help | --version
  *
  * Whether --config and check are allowed (real uid 0) is the caller's
@@ -46,7 +47,7 @@ struct gate_args {
 	const char *env_var;      /* run --env VAR, or NULL */
 	char *const *command;     /* run: CMD ARGS..., NULL-terminated, in argv */
 	int ncommand;
-	bool json;                /* list, check: --json */
+	bool json;                /* list, check, requests: --json */
 	unsigned long long version; /* rollback VERSION, 0 when not given */
 	const char *reason;       /* request --reason TEXT (valid), or NULL */
 	const char *request_id;   /* approve, deny: a valid request id */

@@ -244,6 +244,25 @@ audit_ok "$A result=denied action=approve .*id=$ID4 .*approver=bob .*detail=alre
 	"two: already_approved_by_you audit line"
 gate carol "" requests
 out_has "^$ID4  alice +vault .* 1/2  rotate\$" "two: carol (via %secops) sees it, 1 of 2"
+# requests --json: the documented members (credgate(1)) and the same facts.
+if JQ=$(command -v jq); then
+	. "$abs_top_srcdir/tests/tools/json-lib.sh"
+	gate carol "" requests --json
+	rc_is 0 "json: requests --json"
+	json_schema_ok credgate-requests "$T/out" "json: the documented members, and only those"
+	"$JQ" -e --arg id "$ID4" '.user == "carol" and
+		([.requests[] | select(.id == $id)] | length == 1 and (.[0] |
+		 .requester == "alice" and .credential == "vault" and
+		 .reason == "rotate" and .approvals_needed == 2 and
+		 .approved_by == ["bob"] and .expires == .created + 600 and
+		 .age >= 60))' "$T/out" >/dev/null
+	ok $? "json: carol sees request $ID4 of alice for vault, approved by bob, 1 of 2"
+	gate erin "" requests --json
+	"$JQ" -e '.user == "erin" and .requests == []' "$T/out" >/dev/null
+	ok $? "json: nothing for erin: an empty array"
+else
+	for d in 1 2 3 4; do skip "json: requests --json" "jq not installed"; done
+fi
 log_mark
 gate carol "$(code carol)" approve "$ID4"
 rc_is 0 "two: carol's approval completes it"
@@ -339,6 +358,9 @@ for n in 1 2 3 4; do
 	gate dave "$(code dave)" request prod-db --reason "n$n"
 done
 rc_is 0 "limit: four open requests"
+gate bob "" requests
+[ "$(grep -o ' n[0-9]$' "$T/out" | tr -d ' \n')" = n1n2n3n4 ]
+ok $? "requests: oldest first"
 tick
 gate dave "$(code dave)" request prod-db --reason "n5"
 rc_is 1 "limit: a fifth is refused"

@@ -16,47 +16,9 @@ enroll_sandbox
 rootns_install_setuid "$GATE_BUILT" credgate
 GATE=$RT/bin/credgate
 
-# example NAME: the documented example NAME, as JSON.
-example() {
-	cat "$abs_top_srcdir/man/credgate.1" "$abs_top_srcdir/man/credgate-enroll.8" |
-		awk -v m=".\\\\\" json-example: $1" '$0 == m { f = 1; next }
-			f && /^\.EX/ { next } f && /^\.EE/ { exit } f { print }' |
-		sed 's/\\-/-/g'
-}
-
-# The members of a document against the example: paths with array
-# indices as 0, so each element is held to the example's first.
-SCHEMA_JQ='
-def norm: [paths | map(if type == "number" then 0 else . end)] | unique;
-def n0: map(if type == "number" then 0 else . end);
-$doc[0] as $d | $act[0] as $x |
-($d | norm) as $dp | ($x | norm) as $ap |
-[ $ap[] | select(. as $p | $dp | index([$p]) | not) ] as $extra |
-[ $dp[] | select(length > 0) | . as $p | ($x | getpath($p[:-1])) as $parent |
-  select(($parent | type) == "object" and ($parent | has($p[-1]) | not)) ] as $missing |
-[ $x | paths(scalars) as $c | ($c | n0) as $p |
-  ($d | getpath($p) | type) as $dt | ($x | getpath($c) | type) as $at |
-  select($dt != "null" and $at != "null" and $dt != $at) |
-  {path: $p, documented: $dt, got: $at} ] as $types |
-if ($extra + $missing + $types | length) == 0 then "ok"
-else {undocumented: $extra, missing: $missing, wrong_type: $types} end'
-
+. "$abs_top_srcdir/tests/tools/json-lib.sh"
 # schema_ok NAME DESC: $W/out is one JSON document of the documented shape.
-schema_ok() {
-	example "$1" >"$W/example.json"
-	if ! "$JQ" -e . "$W/example.json" >/dev/null 2>&1; then
-		fail "$2"; diag "no parseable json-example: $1 in the man pages"; return
-	fi
-	if [ "$(wc -l <"$W/out")" -ne 1 ] || ! "$JQ" -e . "$W/out" >/dev/null 2>&1; then
-		fail "$2"; diag "not one JSON document on one line:" "$(cat "$W/out")"; return
-	fi
-	r=$("$JQ" -n -c --slurpfile doc "$W/example.json" --slurpfile act "$W/out" "$SCHEMA_JQ")
-	if [ "$r" = '"ok"' ]; then
-		pass "$2"
-	else
-		fail "$2"; diag "$r" "$(cat "$W/out")"
-	fi
-}
+schema_ok() { json_schema_ok "$1" "$W/out" "$2"; }
 # jq_ok FILTER DESC: FILTER is true of $W/out.
 jq_ok() {
 	if "$JQ" -e "$1" "$W/out" >/dev/null 2>&1; then

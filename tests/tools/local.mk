@@ -90,7 +90,7 @@ tests_tools_scan_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 # --json of credgate list/check and credgate-enroll list/status/check-config
 # against the schemas in the man pages (root sandbox; jq).
 TESTS += tests/tools/json.sh
-EXTRA_DIST += tests/tools/json.sh
+EXTRA_DIST += tests/tools/json.sh tests/tools/json-lib.sh
 
 # credgate put, versions, rollback and on_change, end to end as users of
 # the setuid gate (root sandbox of rootns.sh; skipped when not root).

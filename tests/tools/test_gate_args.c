@@ -92,7 +92,8 @@ static void test_run(void **state)
 	assert_null(a.env_var);
 }
 
-/* --json: list and check only, before or after their operands, once. */
+/* --json: list, check and requests only, before or after their
+ * operands, once. */
 static void test_json(void **state)
 {
 	struct gate_args a;
@@ -116,6 +117,12 @@ static void test_json(void **state)
 	assert_false(PARSE(&a, "cat", "--json"));
 	assert_false(PARSE(&a, "cat", "smtp", "--json"));
 	assert_false(PARSE(&a, "--json", "list"));
+	assert_true(PARSE(&a, "requests", "--json"));
+	assert_int_equal(a.cmd, GATE_CMD_REQUESTS);
+	assert_true(a.json);
+	assert_false(PARSE(&a, "requests", "--json", "--json"));
+	assert_false(PARSE(&a, "request", "prod-db", "--json"));
+	assert_false(PARSE(&a, "approve", "k7q2-9fx3", "--json"));
 }
 
 static void test_config(void **state)
@@ -260,6 +267,30 @@ static void test_approval(void **state)
 	assert_false(PARSE(&a, "requests", "all"));
 }
 
+/* A reason is shown on approvers' terminals and logged: 1 to 200 bytes
+ * of printable ASCII, nothing else. */
+static void test_reason(void **state)
+{
+	char text[202];
+	struct gate_args a;
+	(void)state;
+
+	memset(text, 'x', sizeof(text) - 1);
+	text[200] = '\0';
+	assert_true(PARSE(&a, "request", "prod-db", "--reason", text));
+	text[200] = 'x';
+	text[201] = '\0';
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", text));
+	assert_true(PARSE(&a, "request", "prod-db", "--reason",
+			  "say \"why\" = INC\\42 ~"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", "tab\there"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason", "del\x7f"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason",
+			   "caf\xc3\xa9"));
+	assert_false(PARSE(&a, "request", "prod-db", "--reason",
+			   "\xe2\x80\xae"));      /* RIGHT-TO-LEFT OVERRIDE */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_error_names_the_word),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_reason),
 		cmocka_unit_test(test_write_commands),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_refused),
