@@ -296,7 +296,7 @@ static struct login login(const char *confdir, const char *service,
 	if (floor_fd >= 0) {
 		static const char rec[400];
 
-		if (pwrite(floor_fd, rec, sizeof rec, 0) != (ssize_t)sizeof rec ||
+		if (pwrite(floor_fd, rec, sizeof(rec), 0) != (ssize_t)sizeof(rec) ||
 		    fdatasync(floor_fd) != 0)
 			exit(2);
 	}
@@ -411,7 +411,7 @@ static int run_parallel(char **a)
 			return 2;
 		if (pid > 0)
 			continue;
-		snprintf(user, sizeof user, "%s%d", prefix, k);
+		snprintf(user, sizeof(user), "%s%d", prefix, k);
 		for (int i = 0; i < n; i++) {
 			time_t now = t0 + (time_t)i * PERIOD;
 
