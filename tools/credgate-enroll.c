@@ -14,12 +14,15 @@
 #include "policy.h"
 #include "privguard.h"
 
-/* The real user: their name is the "by=" of every audit line. */
+/* The real user: their name is the "by=" of every audit line, and the
+ * login uid's the "by_login=". */
 static int identify_caller(struct enroll_ctx *c)
 {
 	struct passwd *pw;
 
 	c->caller_root = cg_priv_caller_is_root();
+	/* Who logged in: by=root says only that sudo or su was used. */
+	cg_priv_login_name(c->login, sizeof(c->login));
 	pw = getpwuid(getuid());
 	if (pw != NULL && cg_user_name_valid(pw->pw_name) &&
 	    strlen(pw->pw_name) < sizeof(c->caller)) {

@@ -90,6 +90,7 @@ struct enroll_ctx {
 	struct cg_store *store;
 	bool caller_root;
 	char caller[CG_USER_MAX];    /* name of the real uid */
+	char login[CG_USER_MAX];     /* of the login uid (by_login), or "" */
 	char target[CG_USER_MAX];    /* the user acted on */
 	uid_t target_uid;            /* valid when target_known */
 	bool target_known;           /* the target exists in NSS */

@@ -96,6 +96,7 @@ void enroll_audit(const struct enroll_ctx *c, const char *event,
 		.reason = reason,
 		.user = cg_audit_or_none(c->target),
 		.by = cg_audit_or_none(c->caller),
+		.by_login = cg_audit_or_none(c->login),
 	};
 
 	for (size_t i = 0; i < nextra; i++)

@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "enroll.h"
 #include "json.h"
+#include "privguard.h"
 #include "scan.h"
 
 #define PROGRESS_FIRST_MS 1000          /* long runs only */
@@ -531,13 +532,18 @@ static cg_err print_json(const struct scan *s, uint64_t missed, int status)
 
 static void audit_end(const struct scan *s, const char *result)
 {
-	char findings[24], files[24], blobs[24];
+	char findings[24], files[24], blobs[24], login[CG_USER_MAX];
 	struct cg_audit_event ev = {
 		.event = "scan",
 		.result = result,
 		.by = "root",
+		.by_login = login,
 		.priority = s->st.findings > 0 ? LOG_WARNING : LOG_NOTICE,
 	};
+
+	cg_priv_login_name(login, sizeof(login));
+	if (login[0] == '\0')
+		snprintf(login, sizeof(login), "-");
 
 	snprintf(findings, sizeof(findings), "%llu",
 		 (unsigned long long)s->st.findings);

@@ -66,7 +66,7 @@ has_state alice
 ok $? "alice has a state file"
 [ "$(grep -c -E '^    [a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$' "$W/out")" -eq 10 ]
 ok $? "ten recovery codes are printed"
-audit_ok 'credgate-enroll\[[0-9]+\]: event=enroll result=ok reason=new user=alice by=root algorithm=sha1 digits=6 period=30 recovery_codes=10 confirmed=yes' \
+audit_ok 'credgate-enroll\[[0-9]+\]: event=enroll result=ok reason=new user=alice by=root by_login=- algorithm=sha1 digits=6 period=30 recovery_codes=10 confirmed=yes' \
 	"the enrollment is audited"
 log_since | grep -q -e "$secret" -e "$(sed -n 's/^    //p' "$W/out" | head -1)"
 [ $? -ne 0 ]
@@ -196,12 +196,32 @@ grep -E '^    [a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$' "$W/out" | tr -d ' ' \
 	>"$W/alice.new"
 [ "$(wc -l <"$W/alice.new")" -eq 3 ]
 ok $? "--recovery-codes 3 prints three"
-audit_ok 'event=recovery result=ok user=alice by=root recovery_codes=3' \
+audit_ok 'event=recovery result=ok user=alice by=root by_login=- recovery_codes=3' \
 	"recovery is audited"
+
 pam_refused alice "$(sed -n 2p "$W/alice.codes")" "$(at 9960)" \
 	"an old recovery code is void"
 pam_ok alice "$(sed -n 1p "$W/alice.new")" "$(at 9990)" \
 	"a new one works"
+
+# by_login (issue 10, item 8): root acting through sudo or su is named by
+# the login uid pam_loginuid set at login, which the user cannot change.
+# Here it is set as pam_loginuid would, for the one process.
+if sh -c 'echo 0 >/proc/self/loginuid' 2>/dev/null; then
+	log_mark
+	sh -c 'echo "$1" >/proc/self/loginuid && shift && exec "$@"' sh \
+		"$(id -u bob)" "$TOOL" unlock alice \
+		</dev/null >"$W/out" 2>"$W/err"
+	expect_rc 0 "unlock as root under bob's login"
+	audit_ok 'event=unlock result=ok reason=not_locked user=alice by=root by_login=bob$' \
+		"by_login names the person behind root"
+	sh -c 'echo 4242 >/proc/self/loginuid && exec "$@"' sh \
+		"$TOOL" unlock alice </dev/null >"$W/out" 2>"$W/err"
+	audit_ok 'event=unlock result=ok .*user=alice by=root by_login=4242' \
+		"a login uid NSS does not know is given as a number"
+else
+	skip "by_login" "cannot set a login uid here (no kernel audit support)"
+fi
 
 # ---- lock-out and unlock -----------------------------------------------------------
 write_conf "max_failures = 3" "lockout = 3600"

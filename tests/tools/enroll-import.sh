@@ -94,7 +94,7 @@ err_has "Same as credgate's window = 1" "and that it equals our window"
 err_has 'RATE_LIMIT 3 30: not mapped' "the report says RATE_LIMIT is not mapped"
 err_has 'max_failures = 5 within failure_window = 300 s' \
 	"and names the site-wide settings instead"
-audit_ok 'event=import result=ok reason=new user=alice by=root source=google-authenticator algorithm=sha1 recovery_codes=5' \
+audit_ok 'event=import result=ok reason=new user=alice by=root by_login=- source=google-authenticator algorithm=sha1 recovery_codes=5' \
 	"the import is audited"
 log_since | grep -q -e "$SECRET" -f "$W/scratch"
 [ $? -ne 0 ]

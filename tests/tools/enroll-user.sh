@@ -128,7 +128,7 @@ ok $? "the secret is unchanged"
 grep -q '^otpauth://' "$W/out"
 [ $? -ne 0 ]
 ok $? "no new secret was shown"
-audit_ok 'event=enroll result=denied reason=bad_code user=alice by=alice check=current_code' \
+audit_ok 'event=enroll result=denied reason=bad_code user=alice by=alice by_login=- check=current_code' \
 	"the refusal is audited"
 "$CG_STATE" "$STATE" get alice failures >"$W/failures" 2>&1
 [ "$(cat "$W/failures")" = 3 ]

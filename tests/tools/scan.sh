@@ -200,7 +200,7 @@ else
 	ok $? "one audit line per finding (event=leak credential= path= readable_by=)"
 	grep -q "event=leak credential=smtp path=$H/alice/app/.env readable_by=\"group deploy\" line=2$" "$W/log"
 	ok $? "the audit line of the group-readable .env"
-	grep -q 'event=scan result=found by=root findings=5 ' "$W/log"
+	grep -q 'event=scan result=found by=root by_login=- findings=5 ' "$W/log"
 	ok $? "and a closing audit line"
 	never_value "no syslog line contains the value" "$W/log"
 fi
