@@ -76,6 +76,10 @@ cg_err cg_ldap_find(struct cg_ldap *l, const char *user, char **user_dn,
  * for the compare-and-set. */
 cg_err cg_ldap_read(struct cg_ldap *l, const char *token_dn,
 		    struct cg_ldap_token **tok, struct cg_state *st);
+/* The same for an entry no user points to (the store's decoy):
+ * CG_E_NOENT when there is no entry at token_dn. */
+cg_err cg_ldap_read_entry(struct cg_ldap *l, const char *token_dn,
+			  struct cg_ldap_token **tok, struct cg_state *st);
 void cg_ldap_token_free(struct cg_ldap_token *tok);
 /* Convert a token as read into st again (as cg_ldap_read did). */
 cg_err cg_ldap_token_to_state(struct cg_ldap *l,
@@ -85,12 +89,14 @@ const char *cg_ldap_token_dn(const struct cg_ldap_token *tok);
 
 /* Write st over what tok read (old is tok's state as converted): one
  * compare-and-set modify, CG_E_CONFLICT if the entry changed.  Only what
- * differs is written; a change of secret or parameters turns a token
- * with shared parameters into its own parameter entry.  window is
- * written as oathTOTPTimeStepWindow for slapo-otp. */
+ * differs is written, and nothing is sent when nothing differs, unless
+ * `always` (the decoy, whose write must cost what a user's does); a
+ * change of secret or parameters turns a token with shared parameters
+ * into its own parameter entry.  window is written as
+ * oathTOTPTimeStepWindow for slapo-otp. */
 cg_err cg_ldap_commit(struct cg_ldap *l, const struct cg_ldap_token *tok,
 		      const struct cg_state *old, const struct cg_state *st,
-		      unsigned window);
+		      unsigned window, bool always);
 
 /* Create cn=USER,token_base from st and link the user entry user_dn to
  * it (objectClass oathTOTPUser unless totp_user, oathTOTPToken), the
@@ -101,6 +107,12 @@ cg_err cg_ldap_commit(struct cg_ldap *l, const struct cg_ldap_token *tok,
 cg_err cg_ldap_create(struct cg_ldap *l, const char *user,
 		      const char *user_dn, bool totp_user,
 		      const struct cg_state *st, unsigned window);
+
+/* Only the entry cn=NAME,token_base, no user linked (the decoy). */
+cg_err cg_ldap_create_entry(struct cg_ldap *l, const char *name,
+			    const struct cg_state *st, unsigned window);
+/* Delete an entry no user points to. */
+cg_err cg_ldap_delete(struct cg_ldap *l, const char *dn);
 
 /* Unlink the user's token (asserting it is still token_dn) and delete the
  * token entry.  CG_E_CONFLICT if the user's token changed meanwhile. */

@@ -289,7 +289,7 @@ static cg_err read_entry(struct cg_ldap *l, const char *dn, const char *oc,
 				(e = ldap_first_entry(l->ld, res)) == NULL)) {
 		cg_ldap_setwhy(l, "%s: no such entry (dangling %s)", dn,
 			       params_only ? "oathTOTPParams" : "oathTOTPToken");
-		r = CG_E_PARSE;
+		r = CG_E_NOENT;         /* the caller says what that means */
 		goto out;
 	}
 	if (r != CG_OK)
@@ -332,8 +332,27 @@ static bool same_dn(const char *a, const char *b)
 	return same;
 }
 
+/* A token that a user points to and that is missing is damaged; the
+ * decoy, which no user points to, may simply not exist yet. */
+static cg_err read_token(struct cg_ldap *l, const char *token_dn,
+			 struct cg_ldap_token **out, struct cg_state *st,
+			 bool missing_ok);
+
 cg_err cg_ldap_read(struct cg_ldap *l, const char *token_dn,
 		    struct cg_ldap_token **out, struct cg_state *st)
+{
+	return read_token(l, token_dn, out, st, false);
+}
+
+cg_err cg_ldap_read_entry(struct cg_ldap *l, const char *token_dn,
+			  struct cg_ldap_token **out, struct cg_state *st)
+{
+	return read_token(l, token_dn, out, st, true);
+}
+
+static cg_err read_token(struct cg_ldap *l, const char *token_dn,
+			 struct cg_ldap_token **out, struct cg_state *st,
+			 bool missing_ok)
 {
 	struct cg_ldap_token *tok = calloc(1, sizeof(*tok));
 	struct berval **p;
@@ -344,8 +363,11 @@ cg_err cg_ldap_read(struct cg_ldap *l, const char *token_dn,
 		r = CG_E_NOMEM;
 		goto out;
 	}
-	if ((r = read_entry(l, token_dn, "oathTOTPToken", tok, false)) != CG_OK)
+	if ((r = read_entry(l, token_dn, "oathTOTPToken", tok, false)) != CG_OK) {
+		if (r == CG_E_NOENT && !missing_ok)
+			r = CG_E_PARSE;
 		goto out;
+	}
 	p = tok->v[CG_A_PARAMS];
 	if (p == NULL || p[0] == NULL || p[1] != NULL ||
 	    memchr(p[0]->bv_val, '\0', p[0]->bv_len) != NULL) {
@@ -367,8 +389,11 @@ cg_err cg_ldap_read(struct cg_ldap *l, const char *token_dn,
 	}
 	if (!tok->own_params &&
 	    (r = read_entry(l, tok->params_dn, "oathTOTPParams", tok,
-			    true)) != CG_OK)
+			    true)) != CG_OK) {
+		if (r == CG_E_NOENT)
+			r = CG_E_PARSE;
 		goto out;
+	}
 	r = cg_ldap_token_to_state(l, tok, st);
  out:
 	if (r != CG_OK) {

@@ -356,7 +356,7 @@ static cg_err modify(struct cg_ldap *l, const char *dn, LDAPMod **mods,
 
 cg_err cg_ldap_commit(struct cg_ldap *l, const struct cg_ldap_token *tok,
 		      const struct cg_state *old, const struct cg_state *st,
-		      unsigned window)
+		      unsigned window, bool always)
 {
 	struct mods *ms = calloc(1, sizeof(*ms));
 	char *filter = NULL;
@@ -376,6 +376,11 @@ cg_err cg_ldap_commit(struct cg_ldap *l, const struct cg_ldap_token *tok,
 		cg_ldap_setwhy(l, "%s: modification too large", tok->dn);
 		r = CG_E_TOOBIG;
 		goto out;
+	}
+	if (ms->n == 0 && always) {
+		mod_begin(ms, LDAP_MOD_REPLACE, CG_A_WINDOW);
+		text(ms, "%u", window);
+		mod_end(ms);
 	}
 	if (ms->n == 0) {
 		r = CG_OK;              /* nothing differs: nothing to send */
@@ -503,12 +508,15 @@ static bool is_orphan(struct cg_ldap *l, const char *dn)
 	return orphan;
 }
 
-cg_err cg_ldap_create(struct cg_ldap *l, const char *user,
-		      const char *user_dn, bool totp_user,
-		      const struct cg_state *st, unsigned window)
+/* Add cn=NAME,token_base for st; *dn_out (may be NULL) gets its DN.  An
+ * entry left there by an enrollment that died is replaced when
+ * replace_orphan. */
+static cg_err add_token(struct cg_ldap *l, const char *name,
+			const struct cg_state *st, unsigned window,
+			bool replace_orphan, char **dn_out)
 {
-	struct mods *ms = calloc(1, sizeof(*ms)), link;
-	char *rdn = cg_ldap_rdn_escape(user), *dn = NULL;
+	struct mods *ms = calloc(1, sizeof(*ms));
+	char *rdn = cg_ldap_rdn_escape(name), *dn = NULL;
 	cg_err r;
 
 	if (ms == NULL || rdn == NULL ||
@@ -517,16 +525,49 @@ cg_err cg_ldap_create(struct cg_ldap *l, const char *user,
 		r = CG_E_NOMEM;
 		goto out;
 	}
-	token_attrs(ms, user, dn, st, window);
+	token_attrs(ms, name, dn, st, window);
 	if (ms->full) {
 		r = CG_E_TOOBIG;
 		goto out;
 	}
 	r = add_entry(l, dn, ms->p);
-	if (r == CG_E_CONFLICT && is_orphan(l, dn) &&
+	if (r == CG_E_CONFLICT && replace_orphan && is_orphan(l, dn) &&
 	    delete_entry(l, dn) == CG_OK)
 		r = add_entry(l, dn, ms->p);
-	if (r != CG_OK)
+	if (r == CG_OK && dn_out != NULL) {
+		*dn_out = dn;
+		dn = NULL;
+	}
+ out:
+	if (ms != NULL) {
+		cg_wipe(ms, sizeof(*ms));
+		free(ms);
+	}
+	free(rdn);
+	free(dn);
+	return r;
+}
+
+cg_err cg_ldap_create_entry(struct cg_ldap *l, const char *name,
+			    const struct cg_state *st, unsigned window)
+{
+	return add_token(l, name, st, window, false, NULL);
+}
+
+cg_err cg_ldap_delete(struct cg_ldap *l, const char *dn)
+{
+	return delete_entry(l, dn);
+}
+
+cg_err cg_ldap_create(struct cg_ldap *l, const char *user,
+		      const char *user_dn, bool totp_user,
+		      const struct cg_state *st, unsigned window)
+{
+	struct mods link;
+	char *dn = NULL;
+	cg_err r;
+
+	if ((r = add_token(l, user, st, window, true, &dn)) != CG_OK)
 		goto out;
 	/* Link the user, asserting nobody linked a token meanwhile. */
 	memset(&link, 0, sizeof(link));
@@ -549,11 +590,6 @@ cg_err cg_ldap_create(struct cg_ldap *l, const char *user,
 			r = CG_E_CONFLICT;      /* the user entry went away */
 	}
  out:
-	if (ms != NULL) {
-		cg_wipe(ms, sizeof(*ms));
-		free(ms);
-	}
-	free(rdn);
 	free(dn);
 	return r;
 }

@@ -182,6 +182,15 @@ cg_err cg_store_update_decoy(struct cg_store *store, cg_store_fn fn,
 	return update(store, CG_STORE_DECOY, fn, arg, NULL);
 }
 
+void cg_store_read_decoy(struct cg_store *store)
+{
+	struct cg_state st;
+
+	cg_state_init(&st);
+	(void)store->ops->read(store->be, CG_STORE_DECOY, &st, NULL);
+	cg_state_wipe(&st);
+}
+
 static cg_err put_fn(struct cg_store_txn *txn, void *arg)
 {
 	const struct cg_state *st = arg;

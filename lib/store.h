@@ -126,6 +126,11 @@ cg_err cg_store_update(struct cg_store *store, const char *user,
 #define CG_STORE_DECOY "-decoy"
 cg_err cg_store_update_decoy(struct cg_store *store, cg_store_fn fn,
 			     void *arg);
+/* A snapshot read of the decoy, nothing returned: what the read of a
+ * user's state before the prompt costs, for a user the module has no
+ * state to read for (unknown to NSS).  The ldap store keeps it for the
+ * decoy's transaction after the prompt, as it does a user's. */
+void cg_store_read_decoy(struct cg_store *store);
 
 /* Conveniences over cg_store_update.  create: CG_E_EXISTS if the user
  * has state (damaged or not); put: create or replace whatever is there,

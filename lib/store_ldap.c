@@ -20,6 +20,13 @@
  * a denial.  A login is then three operations: find the token, read it,
  * one modify.
  *
+ * The store's decoy (store.h: what a login for a user with no state is
+ * judged against, so its timing does not tell) is the token entry
+ * cn=-decoy,<token_base>, which no user points to.  A snapshot read that
+ * finds no token reads the decoy too, as a read of a token would cost,
+ * and keeps it for the decoy's transaction after the prompt: so before
+ * the prompt every user costs two searches, after it one modify.
+ *
  * The break-glass users of [ldap] local_users are passed to the files
  * backend on state_dir, opened on first use. */
 #include "config.h"
@@ -37,6 +44,7 @@ struct ldap_store {
 	struct cg_ldap *l;                 /* NULL until first needed */
 	void *files;                       /* files backend, local users */
 	struct ldap_txn *cached;           /* last snapshot read */
+	struct ldap_txn *cached_decoy;     /* the decoy, read with it */
 	char why[1024];
 };
 
@@ -44,6 +52,7 @@ struct ldap_store {
 struct ldap_txn {
 	void *files_h;                     /* a local user's transaction */
 	bool local;
+	bool decoy;                        /* the decoy's entry */
 	char user[CG_USER_MAX];
 	char *user_dn;                     /* NULL: no entry for the user */
 	char *token_dn;                    /* NULL: no token */
@@ -123,6 +132,51 @@ static cg_err fetch(struct ldap_store *s, struct ldap_txn *t,
 	return CG_OK;
 }
 
+static bool is_decoy(const char *user)
+{
+	return strcmp(user, CG_STORE_DECOY) == 0;
+}
+
+/* Read the decoy's entry: t->found is CG_E_NOENT before its first use. */
+static cg_err fetch_decoy(struct ldap_store *s, struct ldap_txn *t,
+			  struct cg_state *st)
+{
+	cg_err e;
+
+	t->decoy = true;
+	if ((e = connected(s)) != CG_OK)
+		return e;
+	if (t->token_dn == NULL &&
+	    asprintf(&t->token_dn, "cn=%s,%s", CG_STORE_DECOY,
+		     s->cfg->ldap.token_base) < 0) {
+		t->token_dn = NULL;
+		return CG_E_NOMEM;
+	}
+	e = cg_ldap_read_entry(s->l, t->token_dn, &t->tok, st);
+	if (e != CG_OK && e != CG_E_NOENT && !cg_store_damaged(e))
+		return failed(s, e);
+	t->found = e;
+	return CG_OK;
+}
+
+static cg_err new_txn(const char *user, struct ldap_txn **out);
+
+/* Keep a read of the decoy for the transaction after the prompt. */
+static void prefetch_decoy(struct ldap_store *s)
+{
+	struct ldap_txn *t = NULL;
+	struct cg_state scratch;
+
+	if (s->cached_decoy != NULL || new_txn(CG_STORE_DECOY, &t) != CG_OK)
+		return;
+	cg_state_init(&scratch);
+	if (fetch_decoy(s, t, &scratch) == CG_OK)
+		s->cached_decoy = t;
+	else
+		txn_free(t);
+	cg_state_wipe(&scratch);
+}
+
 static cg_err new_txn(const char *user, struct ldap_txn **out)
 {
 	struct ldap_txn *t = calloc(1, sizeof(*t));
@@ -155,8 +209,16 @@ static cg_err ldap_read_locked(void *be, struct cg_store_txn *txn, void **h)
 		*h = t;
 		return e;
 	}
-	if (s->cached != NULL && s->l != NULL &&
-	    strcmp(s->cached->user, user) == 0) {
+	if (is_decoy(user) && s->cached_decoy != NULL && s->l != NULL) {
+		t = s->cached_decoy;
+		s->cached_decoy = NULL;
+		if (t->tok != NULL &&
+		    cg_ldap_token_to_state(s->l, t->tok, st) != CG_OK) {
+			txn_free(t);
+			t = NULL;
+		}
+	} else if (s->cached != NULL && s->l != NULL &&
+		   strcmp(s->cached->user, user) == 0) {
 		/* The snapshot just read: its token converts again. */
 		t = s->cached;
 		s->cached = NULL;
@@ -169,7 +231,8 @@ static cg_err ldap_read_locked(void *be, struct cg_store_txn *txn, void **h)
 	if (t == NULL) {
 		if ((e = new_txn(user, &t)) != CG_OK)
 			return e;
-		if ((e = fetch(s, t, st)) != CG_OK) {
+		e = is_decoy(user) ? fetch_decoy(s, t, st) : fetch(s, t, st);
+		if (e != CG_OK) {
 			txn_free(t);
 			return e;
 		}
@@ -186,6 +249,13 @@ static cg_err ldap_create(void *be, void *h, const struct cg_state *st)
 
 	if (t->local)
 		return cg_store_files_ops.create(s->files, t->files_h, st);
+	if (t->decoy) {
+		if ((e = connected(s)) != CG_OK)
+			return e;
+		e = cg_ldap_create_entry(s->l, CG_STORE_DECOY, st,
+					 s->cfg->defaults.window);
+		return e == CG_OK ? CG_OK : failed(s, e);
+	}
 	if (t->user_dn == NULL) {
 		snprintf(s->why, sizeof(s->why), "no entry uid=%.250s under "
 			 "%.600s", t->user, s->cfg->ldap.user_base);
@@ -206,11 +276,12 @@ static cg_err ldap_remove(void *be, void *h)
 
 	if (t->local)
 		return cg_store_files_ops.remove(s->files, t->files_h);
-	if (t->user_dn == NULL || t->token_dn == NULL)
+	if (t->token_dn == NULL || (t->user_dn == NULL && !t->decoy))
 		return CG_E_NOENT;
 	if ((e = connected(s)) != CG_OK)
 		return e;
-	e = cg_ldap_remove(s->l, t->user_dn, t->token_dn);
+	e = t->decoy ? cg_ldap_delete(s->l, t->token_dn) :
+		       cg_ldap_remove(s->l, t->user_dn, t->token_dn);
 	return e == CG_OK ? CG_OK : failed(s, e);
 }
 
@@ -224,15 +295,18 @@ static cg_err ldap_commit(void *be, void *h, const struct cg_state *old,
 	if (t->local)
 		return cg_store_files_ops.commit(s->files, t->files_h, old, st);
 	if (old == NULL || t->tok == NULL) {
-		/* Over a damaged token (add --force): a new one. */
-		if ((e = ldap_remove(be, h)) != CG_OK && e != CG_E_NOENT)
+		/* Over a damaged token (add --force, a decoy that does not
+		 * convert): a new one. */
+		if ((e = ldap_remove(be, h)) != CG_OK && e != CG_E_NOENT &&
+		    !(t->decoy && e == CG_E_CONFLICT))
 			return e;
 		t->totp_user = false;
 		return ldap_create(be, h, st);
 	}
 	if ((e = connected(s)) != CG_OK)
 		return e;
-	e = cg_ldap_commit(s->l, t->tok, old, st, s->cfg->defaults.window);
+	e = cg_ldap_commit(s->l, t->tok, old, st, s->cfg->defaults.window,
+			   t->decoy);
 	return e == CG_OK ? CG_OK : failed(s, e);
 }
 
@@ -269,6 +343,9 @@ static cg_err ldap_read(void *be, const char *user, struct cg_state *st,
 	e = t->found;
 	txn_free(s->cached);
 	s->cached = t;
+	/* No token: the decoy is read now, as a token would have been. */
+	if (e == CG_E_NOENT || is_decoy(user))
+		prefetch_decoy(s);
 	return e;
 }
 
@@ -318,6 +395,7 @@ static void ldap_close(void *be)
 	if (s == NULL)
 		return;
 	txn_free(s->cached);
+	txn_free(s->cached_decoy);
 	cg_ldap_close(s->l);
 	if (s->files != NULL)
 		cg_store_files_ops.close(s->files);

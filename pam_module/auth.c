@@ -127,6 +127,7 @@ static int deny_unknown(struct auth_txn *t, const char *reason)
 
 	if ((rc = load_policy(t)) != PAM_SUCCESS)
 		return rc;                 /* prompted, denied and logged */
+	cg_store_read_decoy(t->store);     /* as a user's state is read */
 	if (read_code(t) == PAM_SUCCESS)
 		cg_verify_decoy(t->store, &t->cfg->defaults, t->code,
 				time(NULL));

@@ -93,7 +93,7 @@ static void barrier(const char *b)
 static int commit(struct probe *p, const struct cg_state *old)
 {
 	cg_err e = cg_ldap_commit(p->l, p->tok, old, &p->st,
-				  p->cfg->defaults.window);
+				  p->cfg->defaults.window, false);
 
 	return e == CG_OK ? 0 : fail(p, "commit", e);
 }

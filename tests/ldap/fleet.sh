@@ -26,12 +26,13 @@ dir_enter "$@"
 
 TOOL=$abs_top_builddir/tools/credgate-enroll
 GATE_BUILT=$abs_top_builddir/tools/credgate
+SLAPD_DEBUG=256       # slapd logs every operation: the decoy test counts them
 dir_init
 dir_start
 nss_start
 ldap_add_group ops 3001
 uid=2001
-for u in alice bob carol dave erin frank gina; do
+for u in alice bob carol dave erin frank gina hank; do
 	ldap_add_user "$u" "$uid"
 	uid=$((uid + 1))
 done
@@ -322,6 +323,30 @@ login host2files gina "$(code_at "$((T + 60))" "$(b32 gina)")" "$((T + 60))"
 ok $? "... and a new one works"
 tool --config "$RT/host1files.conf" migrate --to ldap gina; rc=$?
 expect_rc $rc 1 "migrate --to ldap of a user not in files: exit 1"
+
+# ---- no state costs what a wrong code costs, in the directory too ------------------------------
+# The operations slapd sees from host1 for one login, in order (nslcd's
+# own connections left out).
+ops_since() {
+	sed -n "$(( $1 + 1 )),\$p" "$LD/slapd.log" >"$RT/ops.log"
+	conns=$(grep -o -E "conn=[0-9]+ op=[0-9]+ BIND dn=\"cn=host1,$HOSTS\"" "$RT/ops.log" |
+		awk '{ print $1 }' | sort -u | tr '\n' '|')
+	grep -o -E 'conn=[0-9]+ op=[0-9]+ (BIND|EXT|SRCH|MOD|ADD|DEL)' "$RT/ops.log" |
+		grep -E "^(${conns%|}) " | uniq | awk '{ printf "%s ", $3 }'
+}
+login host1 hank 123456          # the decoy's first use creates it
+shape() {
+	m=$(wc -l <"$LD/slapd.log")
+	login host1 "$1" 000000
+	sleep 0.2
+	ops_since "$m"
+}
+enrolled=$(shape alice)
+noentry=$(shape hank)
+unknown=$(shape nosuchuser)
+[ "$enrolled" = "EXT BIND SRCH SRCH MOD " ] && [ "$noentry" = "$enrolled" ] &&
+	[ "$unknown" = "$enrolled" ]
+ok $? "a wrong code, no token, a user NSS does not know: the same operations ($enrolled/ $noentry/ $unknown)"
 
 # ---- revoke from the other host -------------------------------------------------------------------
 tool --config "$H2" revoke alice; rc=$?
