@@ -5,7 +5,42 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "conf.h"
+
+/* ---- tokens (conf_lex.c) ---------------------------------------------- */
+
+bool cg_conf_is_blank(char c);              /* space or tab */
+char *cg_conf_trim(char *s);                /* blanks cut off both ends, in place */
+
+/* The next line of text[0..len) from *pos (a leading byte-order mark
+ * skipped, the '\n' and one '\r' before it not included); false at
+ * the end. */
+bool cg_conf_next_line(const char *text, size_t len, size_t *pos,
+		       const char **line, size_t *n);
+
+/* Printable UTF-8 and tab only; *where is the offending byte. */
+enum cg_conf_text { CG_CONF_TEXT_OK, CG_CONF_TEXT_NUL, CG_CONF_TEXT_CONTROL,
+		    CG_CONF_TEXT_UTF8 };
+enum cg_conf_text cg_conf_check_text(const unsigned char *s, size_t n,
+				     size_t *where);
+
+/* The next blank-separated word of *cursor, cut out in place (the blank
+ * after it overwritten by a NUL); NULL when none is left. */
+char *cg_conf_next_word(char **cursor);
+
+/* The next comma-separated item of *cursor, cut out in place and
+ * trimmed; NULL when the list is exhausted.  count_items counts the
+ * items next_item will return (commas + 1). */
+char *cg_conf_next_item(char **cursor);
+size_t cg_conf_count_items(const char *value);
+
+/* Decimal digits, and for a duration one optional suffix s, m or h. */
+enum cg_conf_num { CG_CONF_NUM_OK, CG_CONF_NUM_SYNTAX, CG_CONF_NUM_RANGE };
+enum cg_conf_num cg_conf_number(const char *s, bool duration, uint64_t *out);
+/* Bytes: decimal digits and an optional suffix K, M or G (powers of
+ * 1024, either case). */
+enum cg_conf_num cg_conf_size(const char *s, uint64_t *out);
 
 /* Room for one user-supplied value quoted in a message. */
 #define CG_CONF_ESC_MAX 72

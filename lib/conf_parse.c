@@ -13,8 +13,6 @@
 #include "conf_int.h"
 #include "cg_macros.h"
 #include "datetime.h"
-#include "number.h"
-#include "utf8.h"
 
 enum section_kind { SEC_NONE, SEC_DEFAULTS, SEC_ROLE, SEC_CREDENTIAL, SEC_LDAP,
 		    SEC_SCAN };
@@ -83,23 +81,6 @@ static const char *esc_path(struct esc *e, const char *path)
 	return e->s;
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char *trim(char *s)
-{
-	size_t n;
-
-	while (is_blank(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && is_blank(s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 /* "[defaults]", "[role ops]": the current section, for messages.  Names
  * were validated when the section began, so they are printable. */
 static const char *section_label(const struct parser *p, char *buf,
@@ -131,35 +112,6 @@ static const char *section_label(const struct parser *p, char *buf,
 
 /* ---- values ---------------------------------------------------------- */
 
-enum num_result { NUM_OK, NUM_SYNTAX, NUM_RANGE };
-
-/* Decimal digits, and for a duration one optional suffix s, m or h. */
-static enum num_result parse_number(const char *s, bool duration,
-				    uint64_t *out)
-{
-	uint64_t n = 0, mult = 1;
-	cg_err e = cg_dec_prefix(s, &s, &n);
-	bool overflow = e == CG_E_RANGE;
-
-	if (e == CG_E_INVAL)
-		return NUM_SYNTAX;
-	if (duration && *s != '\0' && s[1] == '\0') {
-		switch (*s) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		default: return NUM_SYNTAX;
-		}
-		s++;
-	}
-	if (*s != '\0')
-		return NUM_SYNTAX;
-	if (overflow || n > UINT64_MAX / mult)
-		return NUM_RANGE;
-	*out = n * mult;
-	return NUM_OK;
-}
-
 static cg_err set_number(struct parser *p, const char *key, const char *value,
 			 bool duration, unsigned min, unsigned max,
 			 unsigned *dst)
@@ -167,15 +119,15 @@ static cg_err set_number(struct parser *p, const char *key, const char *value,
 	uint64_t n = 0;
 	struct esc e;
 
-	switch (parse_number(value, duration, &n)) {
-	case NUM_SYNTAX:
+	switch (cg_conf_number(value, duration, &n)) {
+	case CG_CONF_NUM_SYNTAX:
 		return perr(p, "invalid value '%s' for '%s': expected %s",
 			    esc(&e, value), key, duration ?
 			    "seconds, or a number with suffix s, m or h" :
 			    "a decimal number");
-	case NUM_RANGE:
+	case CG_CONF_NUM_RANGE:
 		break;
-	case NUM_OK:
+	case CG_CONF_NUM_OK:
 		if (n >= min && n <= max) {
 			*dst = (unsigned)n;
 			return CG_OK;
@@ -230,33 +182,6 @@ static cg_err set_string(struct parser *p, const char *value, char **dst)
 	free(*dst);
 	*dst = copy;
 	return CG_OK;
-}
-
-/* Lists: cut the next comma-separated item out of *cursor (in place),
- * trimmed; NULL when the list is exhausted. */
-static char *next_item(char **cursor)
-{
-	char *start = *cursor, *comma;
-
-	if (start == NULL)
-		return NULL;
-	comma = strchr(start, ',');
-	if (comma != NULL) {
-		*comma = '\0';
-		*cursor = comma + 1;
-	} else {
-		*cursor = NULL;
-	}
-	return trim(start);
-}
-
-static size_t count_items(const char *value)
-{
-	size_t n = 1;
-
-	for (; *value != '\0'; value++)
-		n += *value == ',';
-	return n;
 }
 
 /* ---- [defaults] ------------------------------------------------------ */
@@ -402,13 +327,8 @@ static cg_err parse_member(struct parser *p, const char *key, char *item,
 	if (item[0] == '\0')
 		return perr(p, "empty item in '%s' (stray comma?)", key);
 	cg_conf_escape(item, shown, sizeof(shown));
-	while (nword < 4 && *cursor != '\0') {
-		word[nword++] = cursor;
-		while (*cursor != '\0' && !is_blank(*cursor))
-			cursor++;
-		while (is_blank(*cursor))
-			*cursor++ = '\0';
-	}
+	while (nword < 4 && (word[nword] = cg_conf_next_word(&cursor)) != NULL)
+		nword++;
 	name = word[0];
 	m->exclude = name[0] == '!';
 	if (m->exclude)
@@ -452,10 +372,10 @@ static cg_err role_members(struct parser *p, const char *key, char *value)
 	char *cursor = value, *item;
 	cg_err err = CG_OK;
 
-	members = calloc(count_items(value), sizeof(*members));
+	members = calloc(cg_conf_count_items(value), sizeof(*members));
 	if (members == NULL)
 		return nomem(p);
-	while ((item = next_item(&cursor)) != NULL) {
+	while ((item = cg_conf_next_item(&cursor)) != NULL) {
 		if ((err = parse_member(p, key, item, &members[n])) != CG_OK)
 			goto out;
 		n++;
@@ -500,10 +420,10 @@ static cg_err role_list(struct parser *p, const char *key, char *value,
 	cg_err err = CG_OK;
 	struct esc e;
 
-	roles = calloc(count_items(value), sizeof(*roles));
+	roles = calloc(cg_conf_count_items(value), sizeof(*roles));
 	if (roles == NULL)
 		return nomem(p);
-	while ((item = next_item(&cursor)) != NULL) {
+	while ((item = cg_conf_next_item(&cursor)) != NULL) {
 		if (item[0] == '\0') {
 			err = perr(p, "empty item in '%s' (stray comma?)", key);
 			goto out;
@@ -699,31 +619,25 @@ static const struct key_def ldap_keys[] = {
 static cg_err set_size(struct parser *p, const char *key, const char *value,
 		       uint64_t max, uint64_t *dst)
 {
-	uint64_t v = 0, mult = 1;
-	const char *end = value;
-	cg_err err = cg_dec_prefix(value, &end, &v);
+	uint64_t v = 0;
 	struct esc e;
 
-	if (err == CG_E_INVAL)
-		goto bad;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	default: goto bad;
-	}
-	if (*end != '\0')
-		goto bad;
-	if (err == CG_OK && v >= 1 && v <= max / mult) {
-		*dst = v * mult;
-		return CG_OK;
+	switch (cg_conf_size(value, &v)) {
+	case CG_CONF_NUM_SYNTAX:
+		return perr(p, "invalid value '%s' for '%s': expected bytes, "
+			    "or a number with suffix K, M or G",
+			    esc(&e, value), key);
+	case CG_CONF_NUM_OK:
+		if (v >= 1 && v <= max) {
+			*dst = v;
+			return CG_OK;
+		}
+		break;
+	case CG_CONF_NUM_RANGE:
+		break;
 	}
 	return perr(p, "value '%s' for '%s' is out of range (1..%lluG)",
 		    esc(&e, value), key, (unsigned long long)(max >> 30));
- bad:
-	return perr(p, "invalid value '%s' for '%s': expected bytes, or a "
-		    "number with suffix K, M or G", esc(&e, value), key);
 }
 
 typedef cg_err (*item_check)(struct parser *p, const char *key,
@@ -737,9 +651,9 @@ static cg_err set_list(struct parser *p, const char *key, char *value,
 	size_t n = 0;
 	cg_err err = CG_OK;
 
-	if ((items = calloc(count_items(value), sizeof(*items))) == NULL)
+	if ((items = calloc(cg_conf_count_items(value), sizeof(*items))) == NULL)
 		return nomem(p);
-	while ((item = next_item(&cursor)) != NULL) {
+	while ((item = cg_conf_next_item(&cursor)) != NULL) {
 		if (item[0] == '\0') {
 			err = perr(p, "empty item in '%s' (stray comma?)", key);
 			goto out;
@@ -943,15 +857,9 @@ static cg_err parse_section(struct parser *p, char *s)
 	if (end[1] != '\0')
 		return perr(p, "unexpected text after ']' in section header");
 	*end = '\0';
-	for (cursor = s + 1; ntok < 3; ) {
-		while (is_blank(*cursor))
-			*cursor++ = '\0';
-		if (*cursor == '\0')
-			break;
-		tok[ntok++] = cursor;
-		while (*cursor != '\0' && !is_blank(*cursor))
-			cursor++;
-	}
+	cursor = s + 1;
+	while (ntok < 3 && (tok[ntok] = cg_conf_next_word(&cursor)) != NULL)
+		ntok++;
 	p->seen = 0;
 	p->sec = SEC_NONE;      /* until the header is known to be good */
 	if (ntok == 0)
@@ -1024,8 +932,8 @@ static cg_err parse_assignment(struct parser *p, char *s)
 		return perr(p, "expected 'key = value', a [section] header "
 			    "or a comment");
 	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
+	key = cg_conf_trim(s);
+	value = cg_conf_trim(eq + 1);
 	if (key[0] == '\0')
 		return perr(p, "missing key before '='");
 	if (p->sec == SEC_NONE)
@@ -1049,57 +957,28 @@ static cg_err parse_assignment(struct parser *p, char *s)
 
 /* ---- lines ----------------------------------------------------------- */
 
-enum text_result { TEXT_OK, TEXT_NUL, TEXT_CONTROL, TEXT_UTF8 };
-
-/* Printable UTF-8 (and tab) only; *where is the offending byte. */
-static enum text_result check_text(const unsigned char *s, size_t n,
-				   size_t *where)
-{
-	size_t i = 0, len;
-
-	while (i < n) {
-		*where = i;
-		if (s[i] == '\0')
-			return TEXT_NUL;
-		if (s[i] < 0x80) {
-			if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
-				return TEXT_CONTROL;
-			i++;
-			continue;
-		}
-		if ((len = cg_utf8_seq(s + i, n - i)) == 0)
-			return TEXT_UTF8;
-		if (s[i] == 0xc2 && s[i + 1] < 0xa0)
-			return TEXT_CONTROL;    /* C1: U+0080..U+009F */
-		i += len;
-	}
-	return TEXT_OK;
-}
-
 static cg_err parse_line(struct parser *p, const char *text, size_t n)
 {
 	char buf[CG_CONFIG_LINE_MAX + 1], *s;
 	size_t where = 0;
 
-	if (n > 0 && text[n - 1] == '\r')
-		n--;
 	if (n > CG_CONFIG_LINE_MAX)
 		return perr(p, "line too long (more than %d bytes)",
 			    CG_CONFIG_LINE_MAX);
-	switch (check_text((const unsigned char *)text, n, &where)) {
-	case TEXT_NUL:
+	switch (cg_conf_check_text((const unsigned char *)text, n, &where)) {
+	case CG_CONF_TEXT_NUL:
 		return perr(p, "NUL byte at column %zu", where + 1);
-	case TEXT_CONTROL:
+	case CG_CONF_TEXT_CONTROL:
 		return perr(p, "control character at column %zu (only tab "
 			    "is allowed)", where + 1);
-	case TEXT_UTF8:
+	case CG_CONF_TEXT_UTF8:
 		return perr(p, "invalid UTF-8 at column %zu", where + 1);
-	case TEXT_OK:
+	case CG_CONF_TEXT_OK:
 		break;
 	}
 	memcpy(buf, text, n);
 	buf[n] = '\0';
-	s = trim(buf);
+	s = cg_conf_trim(buf);
 	if (s[0] == '\0' || s[0] == '#' || s[0] == ';')
 		return CG_OK;
 	if (s[0] == '[')
@@ -1112,7 +991,8 @@ cg_err cg_config_parse_buffer(struct cg_config *cfg, const char *file,
 			      struct cg_diag *diag)
 {
 	struct parser p = { .cfg = cfg, .file = file, .diag = diag };
-	size_t pos = 0;
+	const char *line;
+	size_t pos = 0, n;
 	cg_err err;
 
 	cg_conf_diag_clear(diag);
@@ -1120,18 +1000,11 @@ cg_err cg_config_parse_buffer(struct cg_config *cfg, const char *file,
 		cg_conf_diag(diag, file, 0, "invalid arguments");
 		return CG_E_INVAL;
 	}
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;        /* byte-order mark some editors write */
-	while (pos < len) {
-		const char *start = text + pos;
-		const char *nl = memchr(start, '\n', len - pos);
-		size_t n = nl != NULL ? (size_t)(nl - start) : len - pos;
-
-		pos += n + (nl != NULL);
+	while (cg_conf_next_line(text, len, &pos, &line, &n)) {
 		if (p.line == UINT_MAX)
 			return perr(&p, "too many lines");
 		p.line++;
-		if ((err = parse_line(&p, start, n)) != CG_OK)
+		if ((err = parse_line(&p, line, n)) != CG_OK)
 			return err;
 	}
 	return CG_OK;

@@ -50,23 +50,18 @@ static cg_err set_max_size(struct cg_cred_write *w, const char *value,
 			   char *why, size_t whysz)
 {
 	char esc[CG_CONF_ESC_MAX];
-	const char *end = NULL;
-	uint64_t n = 0, mult = 1;
-	cg_err e = cg_dec_prefix(value, &end, &n);
+	uint64_t n = 0;
+	enum cg_conf_num r = cg_conf_size(value, &n);
 
-	if (e == CG_OK && (*end == 'K' || *end == 'k'))
-		mult = 1024;
-	else if (e == CG_OK && *end == 'M')
-		mult = 1024 * 1024;
 	cg_conf_escape(value, esc, sizeof(esc));
-	if (e == CG_E_INVAL || (*end != '\0' && (mult == 1 || end[1] != '\0')))
+	if (r == CG_CONF_NUM_SYNTAX)
 		return bad(why, whysz, "invalid value '%s' for 'max_size': "
 			   "expected bytes, or a number with suffix K or M",
 			   esc);
-	if (e == CG_E_RANGE || n == 0 || n > CG_CREDENTIAL_SIZE_MAX / mult)
+	if (r == CG_CONF_NUM_RANGE || n == 0 || n > CG_CREDENTIAL_SIZE_MAX)
 		return bad(why, whysz, "value '%s' for 'max_size' is out of "
 			   "range (1..%d bytes)", esc, CG_CREDENTIAL_SIZE_MAX);
-	w->max_size = (size_t)(n * mult);
+	w->max_size = (size_t)n;
 	return CG_OK;
 }
 
@@ -92,7 +87,7 @@ static cg_err set_format(struct cg_cred_write *w, const char *value,
 static cg_err set_on_change(struct cg_cred_write *w, const char *value,
 			    char *why, size_t whysz)
 {
-	char **argv, *copy, *word, *save = NULL;
+	char **argv, *copy, *word, *cursor;
 	size_t n = 0;
 
 	if (strpbrk(value, "\"'\\") != NULL)
@@ -107,8 +102,7 @@ static cg_err set_on_change(struct cg_cred_write *w, const char *value,
 		free(copy);
 		return CG_E_NOMEM;
 	}
-	for (word = strtok_r(copy, " \t", &save); word != NULL;
-	     word = strtok_r(NULL, " \t", &save)) {
+	for (cursor = copy; (word = cg_conf_next_word(&cursor)) != NULL; ) {
 		if (n == CG_ON_CHANGE_ARGS_MAX) {
 			free(copy);
 			w->on_change = argv;

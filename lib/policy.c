@@ -15,250 +15,9 @@
 #include <unistd.h>
 #include "cg_macros.h"
 #include "datetime.h"
+#include "nss.h"
 #include "policy.h"
 
-#define NSS_BUF_START 4096
-#define NSS_BUF_MAX (4 * 1024 * 1024)   /* huge LDAP groups, but bounded */
-#define GROUPS_START 64
-#define GROUPS_MAX 65536                /* NGROUPS_MAX on Linux */
-
-enum lookup { LOOKUP_FOUND, LOOKUP_NOENT, LOOKUP_ERROR };
-
-/* "Not found" as the getpwnam_r(3) family may report it. */
-static bool nss_notfound(int rc)
-{
-	return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF ||
-	       rc == EPERM;
-}
-
-/* "Buffer too small": ERANGE, or -1 with errno ERANGE as nss_wrapper
- * (and some NSS shims) report it. */
-static bool nss_range(int rc)
-{
-	return rc == ERANGE || (rc == -1 && errno == ERANGE);
-}
-
-/* One getXXnam_r call, typed generically so one loop serves both. */
-typedef int (*nss_get_fn)(const char *name, void *ent, char *buf, size_t sz,
-			  bool *found);
-
-static int passwd_get(const char *name, void *ent, char *buf, size_t sz,
-		      bool *found)
-{
-	struct passwd *res = NULL;
-	int rc = getpwnam_r(name, ent, buf, sz, &res);
-	*found = res != NULL;
-	return rc;
-}
-
-/* getpwuid_r through the same loop: the key is a uid_t in disguise. */
-static int passwd_uid_get(const char *key, void *ent, char *buf, size_t sz,
-			  bool *found)
-{
-	struct passwd *res = NULL;
-	uid_t uid;
-	int rc;
-
-	memcpy(&uid, key, sizeof(uid));
-	rc = getpwuid_r(uid, ent, buf, sz, &res);
-	*found = res != NULL;
-	return rc;
-}
-
-static int group_get(const char *name, void *ent, char *buf, size_t sz,
-		     bool *found)
-{
-	struct group *res = NULL;
-	int rc = getgrnam_r(name, ent, buf, sz, &res);
-	*found = res != NULL;
-	return rc;
-}
-
-/* A getXXnam_r lookup with a buffer grown on ERANGE.  On LOOKUP_FOUND the
- * caller frees *buf (the entry's strings live in it). */
-static enum lookup nss_lookup(nss_get_fn get, const char *name, void *ent,
-			      char **buf)
-{
-	size_t sz = NSS_BUF_START;
-	char *b = NULL, *grown;
-	bool found = false;
-	int rc;
-
-	for (;;) {
-		if ((grown = realloc(b, sz)) == NULL) {
-			free(b);
-			return LOOKUP_ERROR;
-		}
-		b = grown;
-		errno = 0;
-		rc = get(name, ent, b, sz, &found);
-		if (!nss_range(rc) || sz >= NSS_BUF_MAX)
-			break;
-		sz *= 2;
-	}
-	if (found) {
-		*buf = b;
-		return LOOKUP_FOUND;
-	}
-	free(b);
-	return nss_notfound(rc) ? LOOKUP_NOENT : LOOKUP_ERROR;
-}
-
-static enum lookup passwd_lookup(const char *name, struct passwd *pw,
-				 char **buf)
-{
-	return nss_lookup(passwd_get, name, pw, buf);
-}
-
-static enum lookup group_lookup(const char *name, struct group *gr,
-				char **buf)
-{
-	return nss_lookup(group_get, name, gr, buf);
-}
-
-/* Every group of the user, primary first, the list grown until it fits. */
-static cg_err user_groups(const char *name, gid_t primary, gid_t **out,
-			  int *nout)
-{
-	gid_t *gids = NULL, *grown;
-	int n = GROUPS_START, want;
-
-	for (;;) {
-		grown = reallocarray(gids, (size_t)n, sizeof(*gids));
-		if (grown == NULL) {
-			free(gids);
-			return CG_E_NOMEM;
-		}
-		gids = grown;
-		want = n;
-		if (getgrouplist(name, primary, gids, &want) != -1)
-			break;
-		/* want is now the size needed (glibc); grow at least 2x. */
-		if (n >= GROUPS_MAX) {
-			free(gids);
-			return CG_E_TOOBIG;
-		}
-		n = want > n ? want : n * 2;
-		if (n > GROUPS_MAX)
-			n = GROUPS_MAX;
-	}
-	for (int i = 1; i < want; i++) {
-		if (gids[i] == primary) {
-			gids[i] = gids[0];
-			gids[0] = primary;
-			break;
-		}
-	}
-	*out = gids;
-	*nout = want;
-	return CG_OK;
-}
-
-cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
-			 uid_t *uid_out)
-{
-	struct passwd pw;
-	char *buf = NULL, key[sizeof(uid_t)];
-	uid_t uid;
-	cg_err err = CG_E_IO;
-
-	if (name == NULL || out == NULL)
-		return CG_E_INVAL;
-	out[0] = '\0';
-	switch (passwd_lookup(name, &pw, &buf)) {
-	case LOOKUP_NOENT:
-		return CG_E_NOENT;
-	case LOOKUP_ERROR:
-		return CG_E_IO;
-	case LOOKUP_FOUND:
-		break;
-	}
-	uid = pw.pw_uid;
-	free(buf);
-	buf = NULL;
-	/* The account that owns the uid: an alias entry (another name,
-	 * the same uid) is that account, not a user of its own. */
-	memcpy(key, &uid, sizeof(uid));
-	switch (nss_lookup(passwd_uid_get, key, &pw, &buf)) {
-	case LOOKUP_NOENT:
-		err = CG_E_NOENT;
-		goto out;
-	case LOOKUP_ERROR:
-		goto out;
-	case LOOKUP_FOUND:
-		break;
-	}
-	err = CG_E_NAME;
-	if (!cg_user_name_valid(pw.pw_name))
-		goto out;
-	memcpy(out, pw.pw_name, strlen(pw.pw_name) + 1);
-	if (uid_out != NULL)
-		*uid_out = uid;
-	err = CG_OK;
- out:
-	free(buf);
-	return err;
-}
-
-cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out)
-{
-	struct passwd pw;
-	char *buf = NULL;
-	cg_err err;
-
-	if (user == NULL || out == NULL)
-		return CG_E_INVAL;
-	memset(out, 0, sizeof(*out));
-	switch (passwd_lookup(user, &pw, &buf)) {
-	case LOOKUP_NOENT:
-		return CG_E_NOENT;
-	case LOOKUP_ERROR:
-		return CG_E_IO;
-	case LOOKUP_FOUND:
-		break;
-	}
-	/* Match on the name NSS returns: a case-insensitive directory
-	 * answers "Alice" with the canonical "alice". */
-	if (strlen(pw.pw_name) >= sizeof(out->name)) {
-		err = CG_E_NAME;
-		goto out;
-	}
-	snprintf(out->name, sizeof(out->name), "%s", pw.pw_name);
-	out->uid = pw.pw_uid;
-	err = user_groups(pw.pw_name, pw.pw_gid, &out->gids, &out->ngids);
- out:
-	free(buf);
-	if (err != CG_OK)
-		memset(out, 0, sizeof(*out));
-	return err;
-}
-
-void cg_user_info_free(struct cg_user_info *u)
-{
-	if (u == NULL)
-		return;
-	free(u->gids);
-	memset(u, 0, sizeof(*u));
-}
-
-cg_err cg_user_known(const char *user)
-{
-	struct passwd pw;
-	char *buf = NULL;
-
-	if (user == NULL)
-		return CG_E_INVAL;
-	switch (passwd_lookup(user, &pw, &buf)) {
-	case LOOKUP_FOUND:
-		free(buf);
-		return CG_OK;
-	case LOOKUP_NOENT:
-		return CG_E_NOENT;
-	case LOOKUP_ERROR:
-		break;
-	}
-	return CG_E_IO;
-}
 
 /* ---- one member entry -------------------------------------------- */
 
@@ -292,12 +51,12 @@ static enum member_match group_match(const char *group,
 	char *buf = NULL;
 	bool yes;
 
-	switch (group_lookup(group, &gr, &buf)) {
-	case LOOKUP_NOENT:
+	switch (cg_nss_group(group, &gr, &buf)) {
+	case CG_NSS_NOENT:
 		return MATCH_UNKNOWN_GROUP;
-	case LOOKUP_ERROR:
+	case CG_NSS_ERROR:
 		return MATCH_NSS_ERROR;
-	case LOOKUP_FOUND:
+	case CG_NSS_FOUND:
 		break;
 	}
 	/* getgrouplist covers both; the member list is checked as well for
@@ -321,12 +80,12 @@ static enum member_match user_match(const struct cg_member *m,
 		return MATCH_YES;
 	if (!m->exclude)
 		return MATCH_NO;
-	switch (passwd_lookup(m->name, &pw, &buf)) {
-	case LOOKUP_NOENT:
+	switch (cg_nss_passwd(m->name, &pw, &buf)) {
+	case CG_NSS_NOENT:
 		return MATCH_NO;
-	case LOOKUP_ERROR:
+	case CG_NSS_ERROR:
 		return MATCH_NSS_ERROR;
-	case LOOKUP_FOUND:
+	case CG_NSS_FOUND:
 		break;
 	}
 	yes = pw.pw_uid == u->uid;

@@ -10,36 +10,8 @@
 #include <sys/types.h>
 #include "cg_error.h"
 #include "conf.h"
+#include "nss.h"
 #include "username.h"
-
-/* A user as NSS sees them: name, primary and supplementary groups. */
-struct cg_user_info {
-	char name[256];
-	uid_t uid;
-	gid_t *gids;         /* primary first */
-	int ngids;
-};
-
-/* CG_E_NOENT when NSS does not know the user; CG_E_IO when NSS fails.
- * name is the name NSS returns (a case-insensitive directory may answer
- * "Alice" with "alice"); members are matched against it. */
-cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out);
-void cg_user_info_free(struct cg_user_info *u);
-
-/* Does NSS know the user?  CG_OK yes, CG_E_NOENT no, CG_E_IO when NSS
- * could not answer: never take that for "no" (a directory that is down
- * has deleted nobody). */
-cg_err cg_user_known(const char *user);
-
-/* The canonical account for a name: getpwnam, then getpwuid of its uid,
- * so an alias entry (another name, the same uid) or another spelling
- * NSS accepts ("ALICE", "alice@REALM") comes out as the one account that
- * owns the uid.  The state store is keyed by it.  CG_E_NOENT when NSS
- * does not know the name (or, oddly, its uid); CG_E_NAME when the
- * canonical name is not a valid user name (username.h); CG_E_IO when
- * NSS fails.  uid_out may be NULL. */
-cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
-			 uid_t *uid_out);
 
 enum cg_policy_reason {
 	CG_POLICY_GRANTED,          /* a role granted it */
