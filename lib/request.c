@@ -76,6 +76,16 @@ static bool is_final(enum cg_request_state s)
 	return s == CG_REQ_DENIED || s == CG_REQ_USED || s == CG_REQ_EXPIRED;
 }
 
+int64_t cg_request_deadline(const struct cg_request *r,
+			    const struct cg_credential *cred)
+{
+	if (cred == NULL || cred->approvals == 0)
+		return 0;
+	if (r->napprovals < cred->approvals)
+		return r->created + cred->approval_ttl;
+	return r->approvals[cred->approvals - 1].at + cred->approval_ttl;
+}
+
 enum cg_request_state cg_request_status(const struct cg_request *r,
 					const struct cg_credential *cred,
 					int64_t now, int64_t *until)
@@ -86,19 +96,10 @@ enum cg_request_state cg_request_status(const struct cg_request *r,
 		*until = 0;
 	if (is_final(r->state))
 		return r->state;
-	if (cred == NULL || cred->approvals == 0)
+	if ((end = cg_request_deadline(r, cred)) == 0 || now >= end)
 		return CG_REQ_EXPIRED;
-	if (r->napprovals < cred->approvals) {
-		end = r->created + cred->approval_ttl;
-		if (now >= end)
-			return CG_REQ_EXPIRED;
-	} else {
-		end = r->approvals[cred->approvals - 1].at + cred->approval_ttl;
-		if (now >= end)
-			return CG_REQ_EXPIRED;
-		if (r->uses >= cred->approval_uses)
-			return CG_REQ_USED;
-	}
+	if (r->napprovals >= cred->approvals && r->uses >= cred->approval_uses)
+		return CG_REQ_USED;
 	if (until != NULL)
 		*until = end;
 	return r->napprovals < cred->approvals ? CG_REQ_OPEN : CG_REQ_APPROVED;
@@ -130,11 +131,13 @@ enum cg_request_refusal cg_request_may_vote(const struct cg_request *r,
 		return CG_REQ_NO_CREDENTIAL;
 	if (strcmp(r->user, who) == 0)
 		return CG_REQ_SELF;
-	for (size_t i = 0; i < r->napprovals; i++)
+	/* An approver may take their approval back (deny) until it is used
+	 * up; it never counts twice. */
+	for (size_t i = 0; !deny && i < r->napprovals; i++)
 		if (strcmp(r->approvals[i].by, who) == 0)
 			return CG_REQ_TWICE;
 	s = cg_request_status(r, cred, now, NULL);
-	/* A denial may still stop an approval nobody has used. */
+	/* A denial may still stop an approval not used up. */
 	if (s == CG_REQ_OPEN || (deny && s == CG_REQ_APPROVED))
 		return CG_REQ_OK;
 	return CG_REQ_NOT_OPEN;

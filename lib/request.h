@@ -105,6 +105,13 @@ enum cg_request_state cg_request_status(const struct cg_request *r,
 					const struct cg_credential *cred,
 					int64_t now, int64_t *until);
 
+/* When an open or approved request runs out under the policy cred:
+ * approval_ttl after its creation while approvals are missing, after
+ * the approval that completed it once approved.  0 when cred is NULL
+ * or asks for no approval (then it has run out already). */
+int64_t cg_request_deadline(const struct cg_request *r,
+			    const struct cg_credential *cred);
+
 /* Bring the stored state up to cg_request_status; true (and dirty set)
  * when the request just became expired or used this way, which the
  * caller audits as action=expire. */
@@ -117,7 +124,8 @@ bool cg_request_refresh(struct cg_request *r,
 enum cg_request_refusal {
 	CG_REQ_OK,
 	CG_REQ_SELF,              /* who made the request */
-	CG_REQ_TWICE,             /* who has approved it already */
+	CG_REQ_TWICE,             /* who has approved it already (an
+				   * approval; a denial may follow one) */
 	CG_REQ_NOT_OPEN,          /* approved, denied, used or expired */
 	CG_REQ_NO_CREDENTIAL,     /* the policy no longer has it */
 };

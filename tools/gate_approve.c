@@ -54,11 +54,35 @@ static void audit_approval(const struct gate *g, const char *action,
 	cg_audit_emit(&ev, NULL, NULL);
 }
 
+/* Why and when a request ran out, for its expire line: the line is
+ * written when the gate next looks at the requests, which may be
+ * later. */
+static void expire_detail(const struct cg_request *r,
+			  const struct cg_credential *c, char *buf, size_t sz)
+{
+	char when[CG_DATETIME_TEXT_MAX];
+	int64_t end = cg_request_deadline(r, c);
+
+	if (c == NULL) {
+		snprintf(buf, sz, "the policy no longer has the credential");
+		return;
+	}
+	if (end == 0) {
+		snprintf(buf, sz, "the credential no longer needs approval");
+		return;
+	}
+	cg_datetime_format(end, when, sizeof(when));
+	snprintf(buf, sz, "%s in time: ran out %s",
+		 r->napprovals >= c->approvals ? "approved, not used" :
+						 "not approved", when);
+}
+
 /* Bring every request up to date with the policy and the clock; each
  * that has just run out is audited once, as action=expire. */
 static void sweep(const struct gate *g, struct cg_request_set *set)
 {
 	char who[CG_APPROVALS_MAX * (CG_USER_NAME_LEN + 1) + 1];
+	char detail[96];
 
 	for (size_t i = 0; i < set->n; i++) {
 		struct cg_request *r = &set->r[i];
@@ -68,10 +92,9 @@ static void sweep(const struct gate *g, struct cg_request_set *set)
 		if (!cg_request_refresh(r, c, set->now) ||
 		    r->state != CG_REQ_EXPIRED)
 			continue;
+		expire_detail(r, c, detail, sizeof(detail));
 		approver_list(r, who, sizeof(who));
-		audit_approval(g, "expire", "ok", r, who,
-			       r->napprovals > 0 ? "approved, not used in time" :
-						   "not approved in time");
+		audit_approval(g, "expire", "ok", r, who, detail);
 	}
 }
 

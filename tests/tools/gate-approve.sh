@@ -16,6 +16,7 @@ rootns_add_user dave 42004           # reads them too, approves nothing
 rootns_add_user bob 42002            # an approver by name
 rootns_add_user carol 42003 secops   # an approver through %secops
 rootns_add_user erin 42005           # neither
+rootns_add_user frank 42006          # an approver whose membership ended
 umask 077
 printf 'postgres://app:S3cret@db/prod\n' >"$CRED/prod-db"
 printf 'vault-root-token\n' >"$CRED/vault"
@@ -26,7 +27,7 @@ policy "
 members = alice, dave
 
 [role leads]
-members = bob, %secops
+members = bob, %secops, frank until 2027-01-01
 
 [credential prod-db]
 path = $CRED/prod-db
@@ -58,12 +59,13 @@ require_totp = no
 approvals = 1
 approvers = leads
 approval_uses = 3"
-for u in alice dave bob carol erin; do fresh $u; done
+for u in alice dave bob carol erin frank; do fresh $u; done
 
 # The clock: every step of the test at its own 30 s time step, so no
 # code is ever a replay of the user's previous one (unless meant to be).
 NOW=1800000015
 tick() { NOW=$((NOW + ${1:-30})); clock_at $NOW; }
+utc_minute() { date -u -d "@$1" '+%Y-%m-%d %H:%M'; }
 tick 0
 code() { code_at "$1" "$NOW"; }
 A='credgate\[[0-9]+\]: event=approval'
@@ -298,19 +300,73 @@ rc_is 1 "deny: a denied request cannot be approved"
 err_has "request $ID5 is denied" "deny: saying so"
 gate alice "" cat prod-db
 rc_is 1 "deny: alice still cannot read"
+log_mark
+gate alice "$(code alice)" deny "$ID5"
+rc_is 1 "deny: alice cannot deny (or withdraw) a request herself"
+err_has "request $ID5 is your own: someone else must deny it" "deny: saying so"
+audit_ok "$A result=denied action=deny reason=please id=$ID5 user=alice approver=alice .*detail=self_approval" \
+	"deny: self_approval audit line"
+
+# An approver takes an approval back before it is used.
+tick
+gate alice "$(code alice)" request prod-db --reason "oops"
+ID8=$(cat "$T/out")
+log_mark
+gate erin "$(code erin)" deny "$ID8"
+rc_is 1 "deny: erin, no approver, cannot deny"
+no_prompt "deny: refused before any code"
+audit_ok "$A result=denied action=deny reason=oops id=$ID8 user=alice approver=erin .*detail=\"not_approver: " \
+	"deny: not_approver audit line"
+gate bob "$(code bob)" approve "$ID8"
+rc_is 0 "withdraw: bob approves request $ID8"
+tick
+log_mark
+gate alice "$(code alice)" cat prod-db
+rc_is 0 "withdraw: alice reads prod-db once more"
+audit_ok "$A result=granted action=use reason=again id=$ID2 " \
+	"withdraw: ... with request $ID2, approved earlier, which runs out first"
+tick
+log_mark
+gate bob "$(code bob)" deny "$ID8"
+rc_is 0 "withdraw: bob denies the request he approved (not used yet)"
+audit_ok "$A result=granted action=deny reason=oops id=$ID8 user=alice approver=bob credential=prod-db" \
+	"withdraw: the deny audit line"
+tick
+log_mark
+gate alice "$(code alice)" cat prod-db
+rc_is 1 "withdraw: the approval no longer opens prod-db"
+no_prompt "withdraw: refused before any code"
+audit_ok 'event=access result=denied reason=approval_required user=alice credential=prod-db' \
+	"withdraw: approval_required"
+
+# An approver whose membership of the approver role has ended.
+tick
+gate alice "$(code alice)" request prod-db --reason "frank?"
+IDF=$(cat "$T/out")
+log_mark
+gate frank "$(code frank)" approve "$IDF"
+rc_is 1 "until: frank, out of leads since 2027-01-01, cannot approve"
+no_prompt "until: refused before any code"
+err_has "you may not approve requests for prod-db" "until: saying so"
+audit_ok "$A result=denied action=approve reason=\"frank\\?\" id=$IDF user=alice approver=frank .*detail=\"not_approver: .*membership of frank in role leads expired on 2027-01-01 00:00 UTC" \
+	"until: not_approver audit line says the membership expired"
+gate frank "" requests
+[ ! -s "$T/out" ]; ok $? "until: frank's requests lists nothing"
+gate bob "$(code bob)" deny "$IDF"
 
 # --- expiry ---------------------------------------------------------------------------
 tick
 gate alice "$(code alice)" request prod-db --reason "late"
 ID6=$(cat "$T/out")
+C6=$NOW
 tick 900
 log_mark
 gate bob "$(code bob)" approve "$ID6"
 rc_is 1 "expiry: a request not approved within approval_ttl (900 s) is refused"
 no_prompt "expiry: before any code"
 err_has "request $ID6 is expired" "expiry: saying so"
-audit_ok "$A result=ok action=expire reason=late id=$ID6 user=alice approver=- credential=prod-db .*detail=\"not approved in time\"" \
-	"expiry: event=approval action=expire audit line"
+audit_ok "$A result=ok action=expire reason=late id=$ID6 user=alice approver=- credential=prod-db .*detail=\"not approved in time: ran out $(utc_minute $((C6 + 900))):[0-9]{2} UTC\"" \
+	"expiry: event=approval action=expire audit line, with when it ran out"
 log_mark
 gate bob "" requests
 no_audit "action=expire .*id=$ID6" "expiry: an expiry is logged once"
@@ -321,12 +377,27 @@ ID7=$(cat "$T/out")
 tick
 gate bob "$(code bob)" approve "$ID7"
 rc_is 0 "expiry: approved"
+A7=$NOW
 tick 900
 log_mark
 gate alice "$(code alice)" cat prod-db
 rc_is 1 "expiry: an approval not used within approval_ttl lapses"
-audit_ok "$A result=ok action=expire reason=unused id=$ID7 user=alice approver=bob credential=prod-db .*detail=\"approved, not used in time\"" \
+audit_ok "$A result=ok action=expire reason=unused id=$ID7 user=alice approver=bob credential=prod-db .*detail=\"approved, not used in time: ran out $(utc_minute $((A7 + 900))):[0-9]{2} UTC\"" \
 	"expiry: expire audit line of the unused approval"
+
+# Nobody touches a request: root's credgate requests (from cron, say)
+# finds it has run out and writes its line.
+tick
+gate alice "$(code alice)" request prod-db --reason "cron"
+ID9=$(cat "$T/out")
+C9=$NOW
+tick 900
+log_mark
+"$GATE" requests >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0 "expiry: root may run credgate requests"
+audit_ok "$A result=ok action=expire reason=cron id=$ID9 user=alice approver=- credential=prod-db .*detail=\"not approved in time: ran out $(utc_minute $((C9 + 900))):[0-9]{2} UTC\"" \
+	"expiry: root's credgate requests writes the expire line of a request nobody touched"
 
 # --- reads racing for one approval ------------------------------------------------
 # require_totp = no lets eight reads pass authentication at once; the

@@ -129,6 +129,9 @@ static void test_two_approvals_then_used(void **state)
 			 CG_REQ_TWICE);
 	assert_int_equal(cg_request_may_vote(&r, &cred2, "alice", false,
 					     T0 + 6), CG_REQ_SELF);
+	/* ... but bob may take his approval back with a denial. */
+	assert_int_equal(cg_request_may_vote(&r, &cred2, "bob", true, T0 + 6),
+			 CG_REQ_OK);
 	assert_true(cg_request_approve(&r, &cred2, "carol", T0 + 600));
 	assert_int_equal(r.state, CG_REQ_APPROVED);
 	/* The use window runs from the approval that completed it. */
