@@ -298,10 +298,48 @@ static bool uses_state_dir(const struct cg_config *cfg)
 	       cfg->ldap.nlocal_users > 0;
 }
 
+/* Does a credential ask for approval?  Its requests live in the state
+ * directory whatever the store (request.h). */
+static bool keeps_requests(const struct cg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->ncredentials; i++)
+		if (cfg->credentials[i].approvals > 0)
+			return true;
+	return false;
+}
+
+/* The state directory, checked as its users open it: as the files
+ * store when TOTP state lives there, else as the approval requests'
+ * home (cg_requests_update).  *used is false when nothing needs it. */
+static cg_err check_state_dir(const struct cg_config *cfg, bool *used,
+			      int *err)
+{
+	struct cg_store *store = NULL;
+	int fd = -1;
+	cg_err e = CG_OK;
+
+	*err = 0;
+	*used = true;
+	if (uses_state_dir(cfg)) {
+		if ((e = cg_store_open_kind(cfg, CG_STORE_FILES, &store)) !=
+		    CG_OK)
+			*err = errno;
+		cg_store_close(store);
+	} else if (keeps_requests(cfg)) {
+		if ((e = cg_open_dir(cfg->defaults.state_dir, 077, &fd)) !=
+		    CG_OK)
+			*err = errno;
+		else
+			close(fd);
+	} else {
+		*used = false;
+	}
+	return e;
+}
+
 /* check-config --json: one document (credgate-enroll(8), JSON OUTPUT). */
 static int check_config_json(struct enroll_ctx *c, const char *file)
 {
-	struct cg_store *store = NULL;
 	struct cg_json_out w;
 	struct json_checks jc = { &w, false };
 	char problem[CG_CONFIG_MSG_MAX];
@@ -312,10 +350,8 @@ static int check_config_json(struct enroll_ctx *c, const char *file)
 
 	memset(&diag, 0, sizeof(diag));
 	e = cg_config_load(file, &c->cfg, &diag);
-	if (e == CG_OK && (dir = uses_state_dir(c->cfg)) &&
-	    (se = cg_store_open_kind(c->cfg, CG_STORE_FILES, &store)) != CG_OK)
-		err = errno;
-	cg_store_close(store);
+	if (e == CG_OK)
+		se = check_state_dir(c->cfg, &dir, &err);
 	cg_json_out_init(&w, stdout);
 	cg_json_out_object(&w, NULL);
 	cg_json_out_str(&w, "file", file);
@@ -339,7 +375,7 @@ static int check_config_json(struct enroll_ctx *c, const char *file)
 	} else {
 		cg_json_out_null(&w, "state_dir");
 	}
-	if (dir)
+	if (e == CG_OK && uses_state_dir(c->cfg))
 		jc.failed |= !json_host_key(&w, c->cfg->defaults.host_key);
 	else
 		cg_json_out_null(&w, "host_key");
@@ -366,7 +402,8 @@ static int check_config_json(struct enroll_ctx *c, const char *file)
  * state directory the configuration names is checked too, with the
  * rules the module applies (root's, nobody else may even list it), and
  * the host key that seals it, when it is used: always with the files
- * store, for local_users with ldap.
+ * store, for local_users with ldap (and the directory alone for the
+ * approval requests of credentials with approvals).
  * With an [ldap] section the directory is asked too (a test bind, the
  * schema, every token, oathSecret hidden from anonymous clients).  And
  * every credential's file is checked with the gate's rule (credfile.h).
@@ -377,10 +414,9 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 			   c->o->config != NULL ? c->o->config :
 			   CG_DEFAULT_CONFIG;
 	char file[PATH_MAX], shown[PATH_MAX];
-	struct cg_store *store = NULL;
 	char msg[CG_CONFIG_MSG_MAX];
-	bool failed = false;
-	int rc;
+	bool failed = false, dir;
+	int rc, err;
 	cg_err e;
 
 	if ((rc = enroll_abs_path(path, file, sizeof(file))) != 0)
@@ -396,21 +432,20 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 	fflush(stdout);
 	each_expiring_member(c->cfg, time(NULL), warn_text, NULL);
 	cg_audit_escape(c->cfg->defaults.state_dir, shown, sizeof(shown));
-	if (uses_state_dir(c->cfg)) {
-		e = cg_store_open_kind(c->cfg, CG_STORE_FILES, &store);
-		if (e != CG_OK) {
-			store_problem(c->cfg->defaults.state_dir, e, errno,
-				      msg, sizeof(msg));
-			fflush(stdout);
-			fprintf(stderr, "%s: %s\n", shown, msg);
-			failed = true;
-		} else {
-			cg_store_close(store);
-			printf("%s: OK (state directory)\n", shown);
-		}
-		if (check_host_key(c->cfg->defaults.host_key) != 0)
-			failed = true;
+	e = check_state_dir(c->cfg, &dir, &err);
+	if (dir && e != CG_OK) {
+		store_problem(c->cfg->defaults.state_dir, e, err, msg,
+			      sizeof(msg));
+		fflush(stdout);
+		fprintf(stderr, "%s: %s\n", shown, msg);
+		failed = true;
+	} else if (dir) {
+		printf("%s: OK (state directory%s)\n", shown,
+		       uses_state_dir(c->cfg) ? "" : ", for approval requests");
 	}
+	if (uses_state_dir(c->cfg) &&
+	    check_host_key(c->cfg->defaults.host_key) != 0)
+		failed = true;
 	(void)cg_store_check(c->cfg, report, &failed);
 	fflush(stdout);
 	if (!check_credentials(c->cfg))

@@ -102,9 +102,10 @@ static void sweep(const struct gate *g, struct cg_request_set *set)
 static int store_failure(const struct gate *g, const char *what, cg_err e,
 			 const char *bad_id)
 {
-	char detail[160];
+	char detail[400];
 
-	snprintf(detail, sizeof(detail), "%s: requests: %s%s%s", what,
+	snprintf(detail, sizeof(detail), "%s: requests in %.*s/" CG_REQUEST_DIR
+		 ": %s%s%s", what, 200, g->cfg->defaults.state_dir,
 		 cg_strerror(e), bad_id[0] != '\0' ? ": record " : "", bad_id);
 	gate_audit(g, false, "state_error", detail);
 	gate_err("%s", detail);
@@ -132,6 +133,7 @@ static void format_left(int64_t seconds, char *buf, size_t sz)
 struct request_txn {
 	const struct gate *g;
 	const struct cg_credential *c;
+	bool apply;                      /* false: only look */
 	struct cg_request made;          /* a copy of the new request */
 	unsigned open;                   /* the caller's live requests */
 };
@@ -149,8 +151,11 @@ static cg_err request_fn(struct cg_request_set *set, void *arg)
 		    (set->r[i].state == CG_REQ_OPEN ||
 		     set->r[i].state == CG_REQ_APPROVED))
 			t->open++;
-	if (t->open >= CG_REQUESTS_OPEN_PER_USER)
+	if (t->open >= CG_REQUESTS_OPEN_PER_USER ||
+	    set->n >= CG_REQUESTS_MAX)
 		return CG_E_TOOBIG;
+	if (!t->apply)
+		return CG_OK;
 	e = cg_request_add(set, t->g->caller.name, t->c->name,
 			   t->g->args.reason, &r);
 	if (e == CG_OK)
@@ -179,15 +184,44 @@ static int must_read(const struct gate *g, const struct cg_credential *c,
 	return GATE_EXIT_DENIED;
 }
 
+/* The request transaction: only looking (before the prompt: the
+ * state directory is usable and the caller may still ask) or making
+ * the request (after it). */
+static int request_step(const struct gate *g, struct request_txn *t,
+			const struct cg_request *stub, bool apply)
+{
+	char bad[CG_REQUEST_ID_LEN + 1];
+	bool mine;
+	cg_err e;
+
+	t->apply = apply;
+	e = cg_requests_update(state_dir(g), apply, time(NULL), request_fn, t,
+			       bad);
+	if (e == CG_E_TOOBIG) {
+		mine = t->open >= CG_REQUESTS_OPEN_PER_USER;
+		audit_approval(g, "request", "denied", stub, NULL, mine ?
+			       "too_many_open_requests" : "too_many_requests");
+		if (mine)
+			gate_err("too many open requests (%u of yours); wait "
+				 "for them or let them expire", t->open);
+		else
+			gate_err("too many requests on this host (%d); wait "
+				 "for them to expire", CG_REQUESTS_MAX);
+		return GATE_EXIT_DENIED;
+	}
+	if (e != CG_OK)
+		return store_failure(g, "request", e, bad);
+	return GATE_EXIT_OK;
+}
+
 int gate_cmd_request(const struct gate *g)
 {
 	const struct cg_credential *c =
 		cg_config_credential(g->cfg, g->args.credential);
 	struct request_txn t = { .g = g, .c = c };
 	struct cg_request stub;
-	char bad[CG_REQUEST_ID_LEN + 1], when[CG_DATETIME_TEXT_MAX];
+	char when[CG_DATETIME_TEXT_MAX];
 	int ret;
-	cg_err e;
 
 	memset(&stub, 0, sizeof(stub));
 	/* The caller's name passed cg_user_name_valid: it fits. */
@@ -208,23 +242,14 @@ int gate_cmd_request(const struct gate *g)
 			 c->name, c->name);
 		return GATE_EXIT_USAGE;
 	}
-	if ((ret = must_read(g, c, &stub)) != GATE_EXIT_OK)
+	/* Look first: nobody types a code for a request that cannot be
+	 * made (too many, or the state directory unusable). */
+	if ((ret = must_read(g, c, &stub)) != GATE_EXIT_OK ||
+	    (ret = request_step(g, &t, &stub, false)) != GATE_EXIT_OK ||
+	    (ret = gate_pam_authorize(g, c->name, CG_ACCESS_REQUEST)) !=
+	    GATE_EXIT_OK ||
+	    (ret = request_step(g, &t, &stub, true)) != GATE_EXIT_OK)
 		return ret;
-	if ((ret = gate_pam_authorize(g, c->name, CG_ACCESS_REQUEST)) !=
-	    GATE_EXIT_OK)
-		return ret;
-	e = cg_requests_update(state_dir(g), true, time(NULL), request_fn, &t,
-			       bad);
-	if (e == CG_E_TOOBIG) {
-		audit_approval(g, "request", "denied", &stub, NULL,
-			       t.open >= CG_REQUESTS_OPEN_PER_USER ?
-			       "too_many_open_requests" : "too_many_requests");
-		gate_err("too many open requests (%u of yours); wait for them "
-			 "or let them expire", t.open);
-		return GATE_EXIT_DENIED;
-	}
-	if (e != CG_OK)
-		return store_failure(g, "request", e, bad);
 	audit_approval(g, "request", "granted", &t.made, NULL, NULL);
 	cg_datetime_format(t.made.created + c->approval_ttl, when, sizeof(when));
 	printf("%s\n", t.made.id);

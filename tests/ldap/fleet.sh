@@ -358,4 +358,50 @@ audit_ok 'event=auth result=denied reason=not_enrolled user=alice' "... reason=n
 "$LDAPWHOAMI" -x -H ldap://127.0.0.1 -D "uid=alice,$PEOPLE" -w alicepw >/dev/null 2>&1
 ok $? "... and her plain LDAP password works again"
 
+# ---- two-person approval on a host of the fleet -------------------------------------------------
+# Requests are this host's files in state_dir whatever the store
+# (lib/request.h): a host with store = ldap and no local_users needs the
+# directory only for them, and check-config says so.  Then a request,
+# its approval and the read, with ivan's and judy's tokens in LDAP.
+ldap_add_user ivan 2010
+ldap_add_user judy 2011
+import ivan "$H1" && import judy "$H1"; rc=$?
+expect_rc $rc 0 "import ivan and judy into the directory"
+(umask 077; printf 'vault-root-token\n' >"$RT/cred/vault")
+{
+	sed -e '/^local_users/d' -e "s|^state_dir = .*|state_dir = $RT/host3.state|" "$H1"
+	printf '\n[role dbas]\nmembers = ivan\n\n[role leads]\nmembers = judy\n'
+	printf '\n[credential vault]\npath = %s\nroles = dbas\nrequire_totp = no\n' "$RT/cred/vault"
+	printf 'approvals = 1\napprovers = leads\n'
+} >"$RT/host3.conf"
+chmod 644 "$RT/host3.conf"
+tool --config "$RT/host3.conf" check-config; rc=$?
+expect_rc $rc 1 "approvals with store = ldap and no state_dir: check-config fails"
+grep -q "^$RT/host3.state: state directory does not exist" "$RT/err"
+ok $? "... naming the state directory the requests need"
+mkdir -m 700 "$RT/host3.state"
+tool --config "$RT/host3.conf" check-config; rc=$?
+expect_rc $rc 0 "... and passes once it exists"
+grep -qx "$RT/host3.state: OK (state directory, for approval requests)" "$OUT"
+ok $? "... saying what it is for"
+cp "$RT/host3.conf" "$CG_DEFAULT_CONFIG"
+log_mark
+gate ivan "$("$OATHTOOL" --totp -b "$(b32 ivan)")" request vault --reason "fleet"; rc=$?
+ID=$(cat "$OUT")
+expect_rc $rc 0 "ivan requests vault after his code (token in LDAP)"
+[ "$(token_attr ivan oathTOTPLastTimeStep)" = $(( $(date +%s) / 30 )) ] ||
+	[ "$(token_attr ivan oathTOTPLastTimeStep)" = $(( $(date +%s) / 30 - 1 )) ]
+ok $? "... the code was taken from his token in the directory"
+[ "$(stat -c '%U %a' "$RT/host3.state/.requests/$ID")" = "root 600" ]
+ok $? "... the request $ID is a root 0600 file in host3's state directory"
+gate judy "$("$OATHTOOL" --totp -b "$(b32 judy)")" approve "$ID"; rc=$?
+expect_rc $rc 0 "judy approves it after her code"
+gate ivan "" cat vault; rc=$?
+[ $rc -eq 0 ] && cmp -s "$OUT" "$RT/cred/vault"
+ok $? "ivan reads vault once"
+audit_ok "credgate\\[[0-9]+\\]: event=approval result=granted action=use reason=fleet id=$ID user=ivan approver=judy credential=vault" \
+	"... event=approval action=use"
+gate ivan "" cat vault; rc=$?
+expect_rc $rc 1 "... and not twice"
+
 done_testing

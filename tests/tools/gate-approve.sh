@@ -424,6 +424,18 @@ ok $? "race: three use lines, the last one read 3 of 3"
 ok $? "race: the other five were denied approval_required"
 
 # --- the open-request limit ------------------------------------------------------------
+# The state directory unusable: said before any code, naming it.
+tick
+chmod 755 "$STATE"
+log_mark
+gate dave "$(code dave)" request prod-db --reason "n0"
+rc_is 5 "store: a state directory others may read: request refused (exit 5)"
+no_prompt "store: ... before any code"
+err_has "request: requests in $STATE/.requests: " "store: ... naming the directory"
+audit_ok "event=access result=denied reason=state_error user=dave credential=prod-db .*requests in $STATE/.requests" \
+	"store: state_error audit line"
+chmod 700 "$STATE"
+
 for n in 1 2 3 4; do
 	tick
 	gate dave "$(code dave)" request prod-db --reason "n$n"
@@ -435,6 +447,7 @@ ok $? "requests: oldest first"
 tick
 gate dave "$(code dave)" request prod-db --reason "n5"
 rc_is 1 "limit: a fifth is refused"
+no_prompt "limit: ... before any code"
 err_has 'too many open requests' "limit: saying so"
 
 clock_real
