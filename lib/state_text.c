@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base32.h"
+#include "number.h"
 #include "recovery.h"
 #include "state.h"
 #include "wipe.h"
@@ -59,39 +60,6 @@ static bool legacy_tty_valid(const char *tty)
 	return n > 0 && n < LEGACY_TTY_MAX;
 }
 
-/* Canonical decimal in min..max: optional '-', digits, no leading zero,
- * no "-0", no overflow. */
-static bool parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-	bool neg = *s == '-';
-	uint64_t v = 0, lim;
-
-	if (neg)
-		s++;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	if (*s == '\0' || (s[0] == '0' && (s[1] != '\0' || neg)))
-		return false;
-	for (; *s != '\0'; s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (*s < '0' || *s > '9' || v > (lim - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	if (neg) {
-		int64_t x = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN :
-			-(int64_t)v;
-		if (x < min || x > max)
-			return false;
-		*out = x;
-		return true;
-	}
-	if ((int64_t)v < min || (int64_t)v > max)
-		return false;
-	*out = (int64_t)v;
-	return true;
-}
-
 /* Canonical unpadded upper-case base32 (encode(decode(s)) == s). */
 static cg_err parse_secret(const char *s, struct cg_totp *t)
 {
@@ -136,7 +104,7 @@ static cg_err parse_legacy_grace(const char *v, unsigned *count)
 		return CG_E_PARSE;
 	memcpy(tty, v, n);
 	tty[n] = '\0';
-	if (!legacy_tty_valid(tty) || !parse_i64(sp + 1, 0, INT64_MAX, &at))
+	if (!legacy_tty_valid(tty) || !cg_dec_i64(sp + 1, 0, INT64_MAX, &at))
 		return CG_E_PARSE;
 	(*count)++;
 	return CG_OK;
@@ -167,28 +135,28 @@ static cg_err parse_value(struct cg_state *st, enum state_key k, const char *v,
 			strcmp(cg_alg_name(st->totp.alg), v) == 0;
 		break;
 	case K_DIGITS:
-		ok = parse_i64(v, 0, 100, &x) && cg_digits_valid((unsigned)x);
+		ok = cg_dec_i64(v, 0, 100, &x) && cg_digits_valid((unsigned)x);
 		st->totp.digits = (unsigned)x;
 		break;
 	case K_PERIOD:
-		ok = parse_i64(v, 0, 100000, &x) && cg_period_valid((unsigned)x);
+		ok = cg_dec_i64(v, 0, 100000, &x) && cg_period_valid((unsigned)x);
 		st->totp.period = (unsigned)x;
 		break;
 	case K_LAST_STEP:
-		ok = parse_i64(v, -1, INT64_MAX, &st->last_step);
+		ok = cg_dec_i64(v, -1, INT64_MAX, &st->last_step);
 		break;
 	case K_FAILURES:
-		ok = parse_i64(v, 0, UINT_MAX, &x);
+		ok = cg_dec_i64(v, 0, UINT_MAX, &x);
 		st->failures = (unsigned)x;
 		break;
 	case K_FIRST_FAILURE:
-		ok = parse_i64(v, 0, INT64_MAX, &st->last_failure);
+		ok = cg_dec_i64(v, 0, INT64_MAX, &st->last_failure);
 		break;
 	case K_LOCKED_UNTIL:
-		ok = parse_i64(v, 0, INT64_MAX, &st->locked_until);
+		ok = cg_dec_i64(v, 0, INT64_MAX, &st->locked_until);
 		break;
 	case K_ENROLLED_AT:
-		ok = parse_i64(v, 0, INT64_MAX, &st->enrolled_at);
+		ok = cg_dec_i64(v, 0, INT64_MAX, &st->enrolled_at);
 		break;
 	case K_ENROLLED_BY:
 		ok = strlen(v) < CG_USER_MAX && enroller_valid(v);
