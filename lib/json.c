@@ -5,41 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
+#include "utf8.h"
 
 #define JSON_DEPTH_MAX 32
-
-/* Length of the UTF-8 sequence at s (n bytes left), 0 if invalid: no
- * overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
 
 void cg_json_string(FILE *f, const char *s, size_t len)
 {
@@ -66,7 +34,7 @@ void cg_json_string(FILE *f, const char *s, size_t len)
 		} else if (c < 0x80) {
 			putc(c, f);
 			i++;
-		} else if ((n = utf8_len(p + i, len - i)) > 0) {
+		} else if ((n = cg_utf8_seq(p + i, len - i)) > 0) {
 			fwrite(p + i, 1, n, f);
 			i += n;
 		} else {

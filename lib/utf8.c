@@ -1,5 +1,5 @@
 /* Strict UTF-8 sequence lengths, for the policy parser (which refuses
- * invalid text) and the scanner's JSON output (which escapes it). */
+ * invalid text) and JSON (escaped when written, refused when read). */
 #include "config.h"
 #include "utf8.h"
 
