@@ -27,6 +27,19 @@ static void add_test(const char *name, CMUnitTestFunction fn, void *state)
 	ntests++;
 }
 
+/* Append a fixed array of cases (with their setup and teardown). */
+static __attribute__((unused)) void add_tests(const struct CMUnitTest *t,
+					      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ntests >= MAX_TESTS) {
+			fprintf(stderr, "too many tests\n");
+			return;
+		}
+		tests[ntests++] = t[i];
+	}
+}
+
 static __attribute__((unused)) void expect_err(cg_err got, cg_err want)
 {
 	if (got != want)

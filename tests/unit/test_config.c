@@ -20,6 +20,8 @@
 #include "conf.h"
 #include "username.h"
 #include "cg_macros.h"
+#define MAX_TESTS 1024
+#include "table_test.h"
 
 #define MAIN "/etc/credgate/credgate.conf"
 #define DROP "/etc/credgate/credgate.d/50-extra.conf"
@@ -1416,20 +1418,12 @@ static const struct CMUnitTest fixed_tests[] = {
 	FIX(test_member_name_length),
 };
 
-#define NFIXED (CG_ARRAY_SIZE(fixed_tests))
-#define NBAD (CG_ARRAY_SIZE(bad_cases))
-
 int main(void)
 {
+	add_tests(fixed_tests, CG_ARRAY_SIZE(fixed_tests));
 	/* One TAP line per broken policy, so a failure names the case. */
-	static struct CMUnitTest tests[NFIXED + NBAD];
-
-	memcpy(tests, fixed_tests, sizeof(fixed_tests));
-	for (size_t i = 0; i < NBAD; i++) {
-		tests[NFIXED + i].name = bad_cases[i].name;
-		tests[NFIXED + i].test_func = test_bad_case;
-		tests[NFIXED + i].initial_state = (void *)&bad_cases[i];
-	}
-	return _cmocka_run_group_tests("config", tests, NFIXED + NBAD,
-				       NULL, NULL);
+	for (size_t i = 0; i < CG_ARRAY_SIZE(bad_cases); i++)
+		add_test(bad_cases[i].name, test_bad_case,
+			 (void *)&bad_cases[i]);
+	return _cmocka_run_group_tests("config", tests, ntests, NULL, NULL);
 }
