@@ -150,6 +150,23 @@ static void read_file_status(const struct cg_credential *c,
 					sizeof(fs->readable_by));
 }
 
+/* "approvals: 2 by leads, secops (approval_ttl 600 s, approval_uses 1)":
+ * a read also needs that many approved requests (credgate request). */
+static void print_approvals_text(const struct cg_credential *c)
+{
+	char *const *roles;
+	size_t n;
+
+	if (c->approvals == 0)
+		return;
+	roles = cg_credential_approvers(c, &n);
+	printf("approvals: %u by ", c->approvals);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? ", " : "", roles[i]);
+	printf(" (approval_ttl %u s, approval_uses %u)\n", c->approval_ttl,
+	       c->approval_uses);
+}
+
 static void print_check_text(const struct gate *g, const struct cg_decision *d,
 			     const struct cg_credential *c,
 			     const struct file_status *fs,
@@ -162,6 +179,7 @@ static void print_check_text(const struct gate *g, const struct cg_decision *d,
 		return;
 	printf("credential: %s, path %s, %s\n", c->name, c->path,
 	       c->require_totp ? "TOTP required" : "TOTP not required");
+	print_approvals_text(c);
 	if (fs->ok)
 		printf("file: OK\n");
 	else if (fs->readable_by[0] != '\0')
@@ -199,6 +217,30 @@ static void json_file_status(struct cg_json_out *w,
 	cg_json_out_close(w);
 }
 
+/* "approvals" (null without a credential) and "approvers" (null unless
+ * approvals > 0): who must approve a read first. */
+static void json_approvals(struct cg_json_out *w, const struct cg_credential *c)
+{
+	char *const *roles;
+	size_t n;
+
+	if (c == NULL) {
+		cg_json_out_null(w, "approvals");
+		cg_json_out_null(w, "approvers");
+		return;
+	}
+	cg_json_out_int(w, "approvals", c->approvals);
+	if (c->approvals == 0) {
+		cg_json_out_null(w, "approvers");
+		return;
+	}
+	roles = cg_credential_approvers(c, &n);
+	cg_json_out_array(w, "approvers");
+	for (size_t i = 0; i < n; i++)
+		cg_json_out_str(w, NULL, roles[i]);
+	cg_json_out_close(w);
+}
+
 /* The schema of check --json (credgate(1)): every member always there,
  * null where it does not apply. */
 static cg_err print_check_json(const struct gate *g, const struct cg_decision *d,
@@ -221,6 +263,7 @@ static cg_err print_check_json(const struct gate *g, const struct cg_decision *d
 		cg_json_out_bool(&w, "totp_required", c->require_totp);
 	else
 		cg_json_out_null(&w, "totp_required");
+	json_approvals(&w, c);
 	json_file_status(&w, c, fs);
 	cg_json_out_str(&w, "enrollment", c != NULL ? en->word : NULL);
 	if (c != NULL && strcmp(en->word, "locked") == 0)

@@ -77,6 +77,22 @@ no_prompt() {
 	fi
 }
 
+# --- what root's credgate check says ---------------------------------------------
+"$GATE" check alice vault >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0 "check: alice may read vault (with approvals)"
+out_has '^approvals: 2 by leads \(approval_ttl 600 s, approval_uses 2\)$' \
+	"check: the approvals a read needs, by whom, for how long, how many reads"
+"$GATE" check alice plain >"$T/out" 2>"$T/err"
+! grep -q '^approvals' "$T/out"; ok $? "check: nothing about approvals where none is needed"
+if JQ=$(command -v jq); then
+	"$GATE" check --json alice shared >"$T/out" 2>"$T/err"
+	"$JQ" -e '.approvals == 1 and .approvers == ["dba"]' "$T/out" >/dev/null
+	ok $? "check --json: approvals, and approvers defaulting to the credential's roles"
+else
+	skip "check --json: approvals" "jq not installed"
+fi
+
 # --- the full cycle: request -> approve -> use -------------------------------------
 log_mark
 gate alice "" cat prod-db

@@ -170,6 +170,7 @@ jq_ok '.user == "alice" and .credential == "smtp" and .granted == true and
 	.reason == "granted" and .role == "mail" and .path == "'"$RT/cred/smtp"'" and
 	.totp_required == true and .enrollment == "enrolled" and .locked_until == null and
 	.enrollment_error == null and (.explain | length > 0) and
+	.approvals == 0 and .approvers == null and
 	.file == {"ok": true, "reason": null, "readable_by": null, "error": null}' \
 	"credgate check --json, granted: decision, role, path, file and enrollment"
 cp "$W/out" "$W/check.json"
@@ -184,6 +185,7 @@ jq_ok '.granted == false and .reason == "not_in_role" and .enrollment == "not_en
 run_tool "$GATE" check --json alice nosuch
 expect_rc 1 "credgate check --json, no such credential: exit 1"
 jq_ok '.reason == "no_such_credential" and .path == null and .totp_required == null and
+	.approvals == null and .approvers == null and
 	.file == null and .enrollment == null' "credgate check --json, no such credential: nulls"
 run_tool "$GATE" check --json alice ops
 jq_ok '.granted == false and .reason == "excluded" and .role == "nobody"' \
