@@ -419,8 +419,19 @@ audit_ok "$A result=ok action=expire reason=cron id=$ID9 user=alice approver=- c
 # require_totp = no lets eight reads pass authentication at once; the
 # approval allows three: exactly three are delivered.
 tick
+log_mark
+gate alice "" request quick --reason race
+rc_is 1 "require_totp = no: a request still takes a code"
+audit_ok 'event=auth result=denied action=request .*user=alice credential=quick' \
+	"require_totp = no: the module refused the request without a code"
 gate alice "$(code alice)" request quick --reason race
 IDR=$(cat "$T/out")
+log_mark
+gate bob "" approve "$IDR"
+rc_is 1 "require_totp = no: an approval still takes a code"
+audit_ok 'event=auth result=denied action=approve .*user=bob credential=quick' \
+	"require_totp = no: the module refused the approval without a code"
+no_audit "$A result=granted action=approve" "require_totp = no: nothing approved"
 gate bob "$(code bob)" approve "$IDR"
 rc_is 0 "race: approved for 3 reads"
 tick
@@ -438,6 +449,33 @@ for p in $pids; do wait "$p" && won=$((won + 1)); done
 ok $? "race: three use lines, the last one read 3 of 3"
 [ "$(log_since | grep -c 'reason=approval_required user=alice credential=quick')" -eq 5 ]
 ok $? "race: the other five were denied approval_required"
+
+# --- the reason: what approvers see and the log keeps ------------------------------------
+R200='say "hi" \o/ = ok'
+while [ ${#R200} -lt 200 ]; do R200="${R200}x"; done
+tick
+NREQ=$(ls "$STATE/.requests" | wc -l)
+gate alice "" request prod-db --reason "${R200}x"
+rc_is 2 "reason: 201 bytes is a usage error"
+no_prompt "reason: before any code"
+gate alice "" request prod-db --reason "$(printf 'tab\there')"
+rc_is 2 "reason: a control character is a usage error"
+err_has 'the reason must be 1 to 200 characters of printable ASCII' "reason: saying so"
+gate alice "" request prod-db --reason "$(printf 'caf\303\251')"
+rc_is 2 "reason: non-ASCII is a usage error"
+[ "$(ls "$STATE/.requests" | wc -l)" -eq "$NREQ" ]
+ok $? "reason: no request was made of them"
+log_mark
+gate alice "$(code alice)" request prod-db --reason "$R200"
+rc_is 0 "reason: 200 bytes with quotes, backslash and = are taken"
+IDQ=$(cat "$T/out")
+gate bob "" requests
+grep -q "^$IDQ " "$T/out" && grep -qF "  0/1  $R200" "$T/out"
+ok $? "reason: approvers see it whole"
+audit_ok "$A result=granted action=request reason=\"say \\\\\"hi\\\\\" \\\\\\\\o/ = okx+\.\.\.\" id=$IDQ " \
+	"reason: the log quotes and escapes it, cut at its value limit with ..."
+gate bob "$(code bob)" deny "$IDQ"
+rc_is 0 "reason: denied again (frees alice's slot)"
 
 # --- the open-request limit ------------------------------------------------------------
 # The state directory unusable: said before any code, naming it.
