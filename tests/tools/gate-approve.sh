@@ -21,8 +21,10 @@ umask 077
 printf 'postgres://app:S3cret@db/prod\n' >"$CRED/prod-db"
 printf 'vault-root-token\n' >"$CRED/vault"
 printf 'plain\n' >"$CRED/plain"
+printf 'graced-secret\n' >"$CRED/graced"
 umask 022
-policy "
+policy "grace_dir = $RT/grace
+
 [role dba]
 members = alice, dave
 
@@ -51,6 +53,14 @@ approvals = 1
 [credential plain]
 path = $CRED/plain
 roles = dba
+
+[credential graced]
+path = $CRED/graced
+roles = dba
+grace = 5m
+approvals = 1
+approvers = leads
+approval_uses = 2
 
 [credential quick]
 path = $CRED/plain
@@ -449,6 +459,39 @@ for p in $pids; do wait "$p" && won=$((won + 1)); done
 ok $? "race: three use lines, the last one read 3 of 3"
 [ "$(log_since | grep -c 'reason=approval_required user=alice credential=quick')" -eq 5 ]
 ok $? "race: the other five were denied approval_required"
+
+# --- grace: for the approved reads, never for a step of approval ------------------------
+# graced has grace = 5m and approval_uses = 2: in one login session on a
+# pty, alice's first read takes her code, the second her grace; a request
+# in that session is asked for a code all the same.
+PTY_RUN=$abs_top_builddir/tests/helpers/pty-run
+if "$PTY_RUN" true 2>/dev/null; then
+	tick
+	gate alice "$(code alice)" request graced --reason grace
+	IDG=$(cat "$T/out")
+	gate bob "$(code bob)" approve "$IDG"
+	rc_is 0 "grace: approved for 2 reads"
+	tick
+	log_mark
+	printf 'expect Verification code: \nsend %s\nexpect graced-secret\nexpect graced-secret\nexpect Verification code: \nsend %s\nexpect end\n' \
+		"$(code alice)" "$(other_code "$(code alice)")" |
+		"$PTY_RUN" -s -- setpriv --reuid=alice --regid=alice --init-groups \
+		sh -c "$GATE cat graced; $GATE cat graced; $GATE request graced --reason again; echo end" \
+		>"$T/out" 2>"$T/err"
+	RC=$?
+	rc_is 0 "grace: the session ran to its end"
+	[ "$(grep -c 'Verification code' "$T/out")" -eq 2 ] &&
+		[ "$(grep -c '^graced-secret' "$T/out")" -eq 2 ]
+	ok $? "grace: two reads, one code; then the request asks for one"
+	audit_ok "pam_credgate\\(credgate:auth\\): event=auth result=granted reason=grace user=alice credential=graced" \
+		"grace: the second read passed on alice's grace"
+	audit_ok "$A result=granted action=use reason=grace id=$IDG .*detail=\"read 2 of 2\"" \
+		"grace: and took the approval's second read"
+	audit_ok "event=auth result=denied action=request reason=bad_code user=alice credential=graced" \
+		"grace: the request in the same session took a code (a wrong one: denied)"
+else
+	for d in 1 2 3 4 5; do skip "grace in a login session" "no pty"; done
+fi
 
 # --- the reason: what approvers see and the log keeps ------------------------------------
 R200='say "hi" \o/ = ok'
