@@ -32,6 +32,18 @@ credgatestatedir = $(localstatedir)/lib/credgate/users
 cg_admin_files = etc/pam.d/credgate:$(pamconfdir)/credgate \
 	etc/credgate.conf.example:$(credgateconfdir)/credgate.conf
 
+# Bash completion for both tools, one script under both names:
+# bash-completion loads a command's completion from a file named after it.
+dist_bashcompletion_DATA = etc/bash-completion/credgate
+install-data-hook: credgate-install-completion
+credgate-install-completion:
+	cd '$(DESTDIR)$(bashcompletiondir)' && rm -f credgate-enroll && \
+	$(LN_S) credgate credgate-enroll
+uninstall-hook: credgate-uninstall-completion
+credgate-uninstall-completion:
+	rm -f '$(DESTDIR)$(bashcompletiondir)/credgate-enroll'
+.PHONY: credgate-install-completion credgate-uninstall-completion
+
 # Both tools are setuid root: chown needs root (a DESTDIR/fakeroot build
 # as root gets it too); as another user only the mode is set, with a
 # warning saying what to run.

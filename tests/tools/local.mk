@@ -96,3 +96,8 @@ EXTRA_DIST += tests/tools/json.sh tests/tools/json-lib.sh
 # the setuid gate (root sandbox of rootns.sh; skipped when not root).
 TESTS += tests/tools/put.sh
 EXTRA_DIST += tests/tools/put.sh
+
+# Bash completion of both tools: installed where bash-completion loads it,
+# and what it offers (scripted compgen, checked against --help).
+TESTS += tests/tools/completion.sh
+EXTRA_DIST += tests/tools/completion.sh
