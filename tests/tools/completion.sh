@@ -42,8 +42,11 @@ done
 mkdir "$T/bin"
 cat >"$T/bin/credgate" <<'STUB'
 #!/bin/sh
-[ "$1" = list ] || exit 2
-printf 'smtp  SMTP relay password\napi-key  Payment provider\nops\n'
+case $1 in
+list) printf 'smtp  SMTP relay password\napi-key  Payment provider\nops\n' ;;
+requests) printf 'k7q2mx  bob  smtp  2026-12-02 07:00 UTC  1/2\n' ;;
+*) exit 2 ;;
+esac
 STUB
 cat >"$T/bin/credgate-enroll" <<'STUB'
 #!/bin/sh
@@ -90,7 +93,8 @@ includes() {
 	pass "completing \"$line\" offers $*"
 }
 
-offers "credgate " list cat run check put versions rollback help
+offers "credgate " list cat run check put versions rollback request approve \
+	deny requests help
 offers "credgate --" --config --help --version
 offers "credgate --config /etc/x.conf c" cat check
 offers "credgate list " --json
@@ -106,13 +110,21 @@ offers "credgate run " smtp api-key ops
 offers "credgate run smtp " --env --
 offers "credgate run smtp --env SMTP_PASS " --env --
 includes "credgate run smtp -- ech" echo
+offers "credgate request " smtp api-key ops
+offers "credgate request smtp " --reason
+offers "credgate request smtp --reason "
+offers "credgate approve " k7q2mx
+offers "credgate deny k" k7q2mx
+offers "credgate requests " --json
 offers "credgate-enroll " add list status revoke unlock recovery import \
 	check-config log scan migrate init rekey prune
 offers "credgate-enroll add --algorithm " sha1 sha256 sha512
 offers "credgate-enroll add --digits " 6 8
 offers "credgate-enroll add alice --qr " utf8 ansiutf8 ansi none
 offers "credgate-enroll migrate --to " ldap files
-offers "credgate-enroll log --result " granted denied ok failed
+offers "credgate-enroll log --result " granted denied ok failed found clean \
+	incomplete
+offers "credgate-enroll log --event on" on_change
 offers "credgate-enroll log --credential " smtp api-key ops
 offers "credgate-enroll prune --" --dry-run --config
 offers "credgate-enroll list --" --json --config
@@ -143,7 +155,10 @@ done <"$T/pairs"
 [ -z "$missing" ]
 ok $? "credgate-enroll: every option of every command is offered" || diag "missing:$missing"
 "$abs_top_builddir/tools/credgate" --help >"$T/ghelp" 2>&1
-cmds=$(sed -n 's/^ *\(usage:\)\{0,1\} *credgate \[--config FILE\] \([a-z]*\).*/\2/p' "$T/ghelp" | sort -u)
+# "credgate [--config FILE] approve ID | deny ID | requests": each
+# alternative's first word.
+cmds=$(sed -n 's/^ *\(usage:\)\{0,1\} *credgate \[--config FILE\] //p' "$T/ghelp" |
+	sed 's/ | /\n/g' | awk '{ print $1 }' | sort -u)
 [ -n "$cmds" ] && offered=$(comp "credgate ") &&
 	for c in $cmds; do printf '%s\n' "$offered" | grep -q -x "$c" || exit 1; done
 ok $? "credgate: every command of the usage is offered ($(echo $cmds))"
