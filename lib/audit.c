@@ -1,5 +1,6 @@
 /* Audit lines: escaping, the one event line of every decision, and where
- * it is sent (see audit.h for the format). */
+ * it is sent (see audit.h for the format; the journal's side of it is
+ * audit_journal.c). */
 #include "config.h"
 #include <stddef.h>
 #include <stdio.h>
@@ -127,12 +128,13 @@ bool cg_audit_add(struct cg_audit_event *ev, const char *key,
 	return true;
 }
 
-void cg_audit_event_format(const struct cg_audit_event *ev, char *out,
-			   size_t outsz)
+size_t cg_audit_event_fields(const struct cg_audit_event *ev,
+			     struct cg_audit_field f[CG_AUDIT_FIELDS_MAX])
 {
-	struct cg_audit_field f[CG_ARRAY_SIZE(event_keys) + CG_AUDIT_EXTRA_MAX];
 	size_t n = 0;
 
+	_Static_assert(CG_ARRAY_SIZE(event_keys) + CG_AUDIT_EXTRA_MAX <=
+		       CG_AUDIT_FIELDS_MAX, "CG_AUDIT_FIELDS_MAX too small");
 	for (size_t i = 0; i < CG_ARRAY_SIZE(event_keys); i++) {
 		const char *v = *(const char *const *)(const void *)
 			((const char *)ev + event_keys[i].offset);
@@ -141,7 +143,15 @@ void cg_audit_event_format(const struct cg_audit_event *ev, char *out,
 	}
 	for (size_t i = 0; i < ev->nextra && i < CG_AUDIT_EXTRA_MAX; i++)
 		f[n++] = ev->extra[i];
-	cg_audit_format(f, n, out, outsz);
+	return n;
+}
+
+void cg_audit_event_format(const struct cg_audit_event *ev, char *out,
+			   size_t outsz)
+{
+	struct cg_audit_field f[CG_AUDIT_FIELDS_MAX];
+
+	cg_audit_format(f, cg_audit_event_fields(ev, f), out, outsz);
 }
 
 int cg_audit_priority(const struct cg_audit_event *ev)
@@ -160,13 +170,24 @@ static void syslog_sink(void *ctx, int priority, const char *line)
 	syslog(LOG_AUTHPRIV | priority, "%s", line);
 }
 
+void cg_audit_emit_prefixed(const struct cg_audit_event *ev,
+			    const char *prefix, cg_audit_sink *sink, void *ctx)
+{
+	char line[CG_AUDIT_LINE_MAX];
+	int priority = cg_audit_priority(ev);
+
+	cg_audit_event_format(ev, line, sizeof(line));
+	/* The journal when it takes the entry, else syslog: never both,
+	 * since journald also reads /dev/log and would hold it twice. */
+	if (cg_audit_journal(ev, prefix, line, priority))
+		return;
+	(sink != NULL ? sink : syslog_sink)(ctx, priority, line);
+}
+
 void cg_audit_emit(const struct cg_audit_event *ev, cg_audit_sink *sink,
 		   void *ctx)
 {
-	char line[CG_AUDIT_LINE_MAX];
-
-	cg_audit_event_format(ev, line, sizeof(line));
-	(sink != NULL ? sink : syslog_sink)(ctx, cg_audit_priority(ev), line);
+	cg_audit_emit_prefixed(ev, NULL, sink, ctx);
 }
 
 void cg_audit_open(const char *ident)

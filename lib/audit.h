@@ -70,6 +70,12 @@ static inline const char *cg_audit_or_none(const char *v)
 	return v != NULL ? v : "";
 }
 
+/* The fields of ev that are set, in the line's order (extras last);
+ * returns how many. */
+#define CG_AUDIT_FIELDS_MAX 32
+size_t cg_audit_event_fields(const struct cg_audit_event *ev,
+			     struct cg_audit_field f[CG_AUDIT_FIELDS_MAX]);
+
 /* The line for ev, always NUL-terminated; fields that do not fit are
  * dropped whole, never cut mid-escape. */
 void cg_audit_event_format(const struct cg_audit_event *ev, char *out,
@@ -78,12 +84,39 @@ void cg_audit_event_format(const struct cg_audit_event *ev, char *out,
 /* The syslog priority of ev (its own, else by its result). */
 int cg_audit_priority(const struct cg_audit_event *ev);
 
-/* Where a line goes.  NULL: syslog(3) on LOG_AUTHPRIV (the tools, after
- * cg_audit_open); the module passes a sink calling pam_syslog so the line
- * carries PAM's "pam_credgate(service:type)" prefix. */
+/* Where an event goes.  Where the journal's socket
+ * (/run/systemd/journal/socket) exists and libsystemd can be loaded, to
+ * the journal as one entry with fields (cg_audit_journal); when the
+ * journal does not take it, to the sink as its line.  Never both:
+ * journald also reads /dev/log, and would hold the event twice.
+ * Sink NULL: syslog(3) on LOG_AUTHPRIV (the tools, after cg_audit_open);
+ * the module passes a sink calling pam_syslog so the line carries PAM's
+ * "pam_credgate(service:type): " prefix, and passes that prefix to
+ * cg_audit_emit_prefixed so the journal's MESSAGE is the same text. */
 typedef void cg_audit_sink(void *ctx, int priority, const char *line);
 void cg_audit_emit(const struct cg_audit_event *ev, cg_audit_sink *sink,
 		   void *ctx);
+void cg_audit_emit_prefixed(const struct cg_audit_event *ev,
+			    const char *prefix, cg_audit_sink *sink,
+			    void *ctx);
+
+/* ---- the journal (audit_journal.c) ----
+ * The entry: MESSAGE= (prefix and line, as syslog gets it),
+ * MESSAGE_ID= (cg_audit_message_id), PRIORITY=, SYSLOG_FACILITY=10
+ * (authpriv: journald's forwarding to syslog files it where the line
+ * would have gone), SYSLOG_IDENTIFIER=credgate, and per field of the
+ * line CREDGATE_KEY=value (the key in capitals, the value unescaped --
+ * the journal stores any bytes -- and cut at CG_AUDIT_JOURNAL_VALUE_MAX
+ * bytes, marked "...").  Entries stay far below a datagram's size, so
+ * libsystemd never hands the journal a memfd for them.
+ * True when the journal took the entry. */
+#define CG_AUDIT_JOURNAL_VALUE_MAX 1024
+#define CG_AUDIT_JOURNAL_SOCKET "/run/systemd/journal/socket"
+bool cg_audit_journal(const struct cg_audit_event *ev, const char *prefix,
+		      const char *line, int priority);
+/* The fixed MESSAGE_ID of an event type ("auth", "access", ...: 32 hex
+ * digits, stable across releases), or NULL for a type it does not know. */
+const char *cg_audit_message_id(const char *event);
 
 /* For programs without a PAM handle (the tools): openlog once with the
  * program's name on LOG_AUTHPRIV. */

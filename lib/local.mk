@@ -10,7 +10,8 @@ lib_libcredgate_la_SOURCES = \
 	lib/otp.c lib/otp.h \
 	lib/random.c lib/random.h \
 	lib/safefile.c lib/safefile.h \
-	lib/audit.c lib/audit.h \
+	lib/audit.c lib/audit.h lib/audit_journal.c \
+	lib/libsystemd.c lib/libsystemd.h \
 	lib/datetime.c lib/datetime.h \
 	lib/conf.c lib/conf_lex.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c lib/conf_write.c \
 	lib/conf.h lib/conf_int.h \

@@ -116,7 +116,7 @@ int cg_pam_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 
 	(void)flags;
 	memset(&t, 0, sizeof(t));
-	cg_pam_ctx_init(&t.ctx, pamh);
+	cg_pam_ctx_init(&t.ctx, pamh, "account");
 	if (!cg_args_parse(argc, argv, &t.args))
 		return deny(&t, "bad_argument", NULL, t.args.bad,
 			    PAM_SERVICE_ERR);

@@ -356,7 +356,7 @@ int cg_pam_authenticate(pam_handle_t *pamh, int flags, int argc,
 
 	(void)flags;
 	memset(&t, 0, sizeof(t));
-	cg_pam_ctx_init(&t.ctx, pamh);
+	cg_pam_ctx_init(&t.ctx, pamh, "auth");
 	if (!cg_args_parse(argc, argv, &t.args)) {
 		cg_pam_audit(&t.ctx, "auth", false, "bad_argument", NULL,
 			     t.args.bad);

@@ -1,4 +1,5 @@
-/* The module's audit lines and debug lines, sent through pam_syslog. */
+/* The module's audit lines and debug lines, sent through pam_syslog (the
+ * audit events to the journal instead where there is one, audit.h). */
 #include "config.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +18,8 @@ static const char *item_string(pam_handle_t *pamh, int item)
 	return v;
 }
 
-void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh)
+void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
+		     const char *stage)
 {
 	ctx->pamh = pamh;
 	ctx->user = item_string(pamh, PAM_USER);
@@ -26,6 +28,7 @@ void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh)
 	ctx->rhost = item_string(pamh, PAM_RHOST);
 	ctx->credential = pam_getenv(pamh, "CREDGATE_CREDENTIAL");
 	ctx->action = pam_getenv(pamh, CG_ACTION_ENV);
+	ctx->stage = stage;
 	ctx->debug = false;
 }
 
@@ -55,8 +58,13 @@ void cg_pam_audit(const struct cg_pam_ctx *ctx, const char *event,
 		.rhost = cg_audit_or_none(ctx->rhost),
 		.detail = detail,
 	};
+	char prefix[512];
 
-	cg_audit_emit(&ev, pam_sink, ctx->pamh);
+	/* What pam_syslog writes before the line, for the journal's
+	 * MESSAGE: the same text whichever way the event goes. */
+	snprintf(prefix, sizeof(prefix), "pam_credgate(%s:%s): ",
+		 ctx->service != NULL ? ctx->service : "", ctx->stage);
+	cg_audit_emit_prefixed(&ev, prefix, pam_sink, ctx->pamh);
 }
 
 void cg_pam_debug(const struct cg_pam_ctx *ctx, const char *fmt, ...)

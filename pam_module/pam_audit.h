@@ -12,10 +12,12 @@ struct cg_pam_ctx {
 	const char *rhost;
 	const char *credential;    /* CREDGATE_CREDENTIAL from the gate */
 	const char *action;        /* CREDGATE_ACTION from the gate, or NULL */
+	const char *stage;         /* "auth", "account": as pam_syslog names it */
 	bool debug;
 };
 
-void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh);
+void cg_pam_ctx_init(struct cg_pam_ctx *ctx, pam_handle_t *pamh,
+		     const char *stage);
 
 /* One audit line: event=EVENT result=RESULT reason=REASON user= [credential=
  * role=] service= tty= rhost= [detail=].  role and detail may be NULL. */

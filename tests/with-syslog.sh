@@ -3,8 +3,10 @@
 # a private mount namespace gets a copy of /dev (bind mounts of the usual
 # nodes) plus a socket served by tests/helpers/syslog-sink, so the code
 # under test uses glibc's real syslog(3) path and nothing reaches the
-# host's logger.  Needs root or unprivileged user namespaces; exits 77
-# when neither is available.
+# host's logger.  The host's journal socket is hidden too (an empty tmpfs
+# on /run/systemd/journal): audit events go to the journal where its
+# socket exists, and must come here instead.  Needs root or unprivileged
+# user namespaces; exits 77 when neither is available.
 # Usage: with-syslog.sh LOGFILE CMD [ARGS...]
 set -u
 if [ "${1:-}" != --inside ]; then
@@ -22,6 +24,9 @@ shift
 d=$1; log=$2; shift 2
 # Everything below lives in a tmpfs of this namespace and vanishes with it.
 mount -t tmpfs -o mode=755 cg-dev "$d" || exit 99
+if [ -d /run/systemd/journal ]; then
+	mount -t tmpfs -o mode=755 cg-nojournal /run/systemd/journal || exit 99
+fi
 for n in null zero full random urandom tty; do
 	[ -e "/dev/$n" ] || continue
 	: >"$d/$n" && mount --bind "/dev/$n" "$d/$n" || exit 99

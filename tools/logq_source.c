@@ -1,11 +1,10 @@
 /* Where the log query's lines come from: the rotated family of
  * /var/log/auth.log (gzip read with zlib, recognised by content, not by
  * name), one file or standard input, or the system journal read through
- * libsystemd when the library can be loaded (dlopen: credgate does not
- * depend on it). */
+ * libsystemd when the library can be loaded (lib/libsystemd.h: credgate
+ * does not depend on it). */
 #include "config.h"
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "cg_macros.h"
 #include "enroll.h"
 #include "json.h"
+#include "libsystemd.h"
 #include "logq.h"
 
 #define LOG_DIR "/var/log"
@@ -252,7 +252,6 @@ typedef struct sd_journal sd_journal;
 #define SD_JOURNAL_LOCAL_ONLY 1
 
 struct sdj {
-	void *lib;
 	int (*open)(sd_journal **, int);
 	void (*close)(sd_journal *);
 	int (*next)(sd_journal *);
@@ -262,17 +261,12 @@ struct sdj {
 
 static bool sdj_load(struct sdj *s)
 {
-	/* Resolved by soname from the system's library path: the caller is
-	 * root (log is root's), and a setuid program ignores
-	 * LD_LIBRARY_PATH anyway. */
-	if ((s->lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return false;
-	*(void **)&s->open = dlsym(s->lib, "sd_journal_open");
-	*(void **)&s->close = dlsym(s->lib, "sd_journal_close");
-	*(void **)&s->next = dlsym(s->lib, "sd_journal_next");
-	*(void **)&s->get_data = dlsym(s->lib, "sd_journal_get_data");
+	*(void **)&s->open = cg_libsystemd_sym("sd_journal_open");
+	*(void **)&s->close = cg_libsystemd_sym("sd_journal_close");
+	*(void **)&s->next = cg_libsystemd_sym("sd_journal_next");
+	*(void **)&s->get_data = cg_libsystemd_sym("sd_journal_get_data");
 	*(void **)&s->get_realtime_usec =
-		dlsym(s->lib, "sd_journal_get_realtime_usec");
+		cg_libsystemd_sym("sd_journal_get_realtime_usec");
 	return s->open != NULL && s->close != NULL && s->next != NULL &&
 	       s->get_data != NULL && s->get_realtime_usec != NULL;
 }
@@ -331,14 +325,11 @@ int logq_read_journal(logq_line_fn fn, void *arg)
 	if (!sdj_load(&s)) {
 		enroll_err("--journal: libsystemd cannot be loaded here; pipe "
 			   "'journalctl -o json' into --file - instead");
-		if (s.lib != NULL)
-			dlclose(s.lib);
 		return -1;
 	}
 	if ((rc = s.open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0) {
 		enroll_err("--journal: cannot open the journal: %s",
 			   strerror(-rc));
-		dlclose(s.lib);
 		return -1;
 	}
 	while ((rc = s.next(j)) > 0) {
@@ -365,6 +356,5 @@ int logq_read_journal(logq_line_fn fn, void *arg)
 		failed = true;
 	}
 	s.close(j);
-	dlclose(s.lib);
 	return failed ? -1 : 0;
 }

@@ -80,3 +80,9 @@ check_LTLIBRARIES += tests/helpers/nss_cgfail.la
 tests_helpers_nss_cgfail_la_SOURCES = tests/helpers/nss_cgfail.c
 tests_helpers_nss_cgfail_la_CFLAGS = $(WARN_CFLAGS)
 tests_helpers_nss_cgfail_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+
+# journal-sink: a minimal journald (native protocol, fields as JSON lines)
+# for asserting the journal entries of audit events (tests/tools/journal.sh).
+check_PROGRAMS += tests/helpers/journal-sink
+tests_helpers_journal_sink_SOURCES = tests/helpers/journal-sink.c
+tests_helpers_journal_sink_LDFLAGS = $(CG_TEST_LINKFLAGS)

@@ -101,3 +101,9 @@ EXTRA_DIST += tests/tools/put.sh
 # and what it offers (scripted compgen, checked against --help).
 TESTS += tests/tools/completion.sh
 EXTRA_DIST += tests/tools/completion.sh
+
+# Audit events in the journal: the fields a private journal-sink receives
+# from the module, the gate and credgate-enroll; syslog without a
+# journal; the module without libsystemd (root sandbox).
+TESTS += tests/tools/journal.sh
+EXTRA_DIST += tests/tools/journal.sh

@@ -46,6 +46,11 @@ static const struct line_case line_cases[] = {
 	  "pam_credgate(sshd:auth): event=auth result=denied reason=bad_code "
 	  "user=eve service=sshd tty=ssh rhost=10.9.9.9]",
 	  LOGQ_EVENT, "1714557606 sshd 100 eve" },
+	/* The journal's entry of the module, forwarded to syslog by
+	 * journald (ForwardToSyslog): its identifier is credgate. */
+	{ "May  1 10:00:07 h credgate[101]: pam_credgate(sshd:auth): "
+	  "event=auth result=granted reason=code user=frank service=sshd "
+	  "tty=ssh rhost=10.0.0.8", LOGQ_EVENT, "1714557607 credgate 101 frank" },
 	/* Other programs' lines, even with key=value text in them. */
 	{ "May  1 10:00:00 h sshd[100]: Accepted keyboard-interactive/pam for "
 	  "alice from 10.0.0.7 port 5555 ssh2", LOGQ_OTHER, NULL },

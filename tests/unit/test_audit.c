@@ -200,6 +200,55 @@ static void test_event_key_order(void **s)
 	assert_int_equal(cg_audit_priority(&ev), LOG_ERR);
 }
 
+/* The journal's fields are the line's fields, in its order, extras last. */
+static void test_event_fields(void **s)
+{
+	struct cg_audit_event ev = {
+		.event = "access", .result = "granted", .user = "alice",
+		.credential = "smtp", .service = "credgate",
+	};
+	struct cg_audit_field f[CG_AUDIT_FIELDS_MAX];
+	static const char *const want[] = {
+		"event", "result", "user", "credential", "service", "version",
+	};
+	size_t n;
+	(void)s;
+	assert_true(cg_audit_add(&ev, "version", "7"));
+	n = cg_audit_event_fields(&ev, f);
+	assert_int_equal(n, CG_ARRAY_SIZE(want));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(f[i].key, want[i]);
+	assert_string_equal(f[5].value, "7");
+}
+
+/* One MESSAGE_ID per event type: 32 lower-case hex digits, no two
+ * alike, fixed (the man pages publish them); none for an unknown type. */
+static void test_message_ids(void **s)
+{
+	static const char *const events[] = {
+		"auth", "lockout", "access", "approval", "rotate", "versions",
+		"on_change", "enroll", "revoke", "unlock", "recovery",
+		"import", "status", "list", "check-config", "log", "scan",
+		"leak", "migrate", "init", "rekey", "prune",
+	};
+	(void)s;
+	for (size_t i = 0; i < CG_ARRAY_SIZE(events); i++) {
+		const char *id = cg_audit_message_id(events[i]);
+		assert_non_null(id);
+		assert_int_equal(strlen(id), 32);
+		assert_int_equal(strspn(id, "0123456789abcdef"), 32);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(id,
+				cg_audit_message_id(events[j]));
+	}
+	assert_string_equal(cg_audit_message_id("auth"),
+			    "d9b264ad9a16423eb403e534d4b0176c");
+	assert_string_equal(cg_audit_message_id("access"),
+			    "4b91c08ef070453b927593a500feb026");
+	assert_null(cg_audit_message_id("no-such-event"));
+	assert_null(cg_audit_message_id(NULL));
+}
+
 static void test_array_helpers(void **s)
 {
 	char buf[17];
@@ -228,6 +277,8 @@ int main(void)
 		cmocka_unit_test(test_event_enroll_line_with_extras),
 		cmocka_unit_test(test_event_extras_are_bounded),
 		cmocka_unit_test(test_event_key_order),
+		cmocka_unit_test(test_event_fields),
+		cmocka_unit_test(test_message_ids),
 		cmocka_unit_test(test_array_helpers),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
