@@ -137,6 +137,9 @@ gate erin "" requests
 [ ! -s "$T/out" ]; ok $? "cycle: erin, no approver, sees no request"
 gate alice "" requests
 [ ! -s "$T/out" ]; ok $? "cycle: alice does not see her own request"
+"$GATE" requests >"$T/out" 2>"$T/err"
+out_has "^$ID  alice +prod-db +3[0-2]s  0/1  deploy the 4.2 fix\$" \
+	"cycle: root sees every open request (the admin's overview)"
 
 log_mark
 gate bob "$(code bob)" approve "$ID"
