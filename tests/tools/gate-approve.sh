@@ -550,5 +550,25 @@ rc_is 1 "limit: a fifth is refused"
 no_prompt "limit: ... before any code"
 err_has 'too many open requests' "limit: saying so"
 
+# --- the incident query reads the approval lines back ------------------------------
+# The private syslog's lines as rsyslog would write auth.log (a host name
+# after the time), through credgate-enroll log --json: who asked for
+# request 1, who approved it, who read with it, and why.
+if [ "$CG_SYSLOG_FILE" != none ] && JQ=$(command -v jq); then
+	clock_real
+	sed 's/^<[0-9]*>\(.\{15\}\) /\1 host1 /' "$CG_SYSLOG_FILE" >"$T/auth.log"
+	"$abs_top_builddir/tools/credgate-enroll" log --file "$T/auth.log" --json \
+		>"$T/out" 2>"$T/err"
+	"$JQ" -e -s --arg id "$ID" '[.[] | select(.event == "approval" and
+		.id == $id and .result == "granted")] |
+		map(.action) == ["request", "approve", "use"] and
+		all(.reason == "deploy the 4.2 fix" and .user == "alice" and
+		    .credential == "prod-db") and
+		.[1].approver == "bob" and .[2].approver == "bob"' "$T/out" >/dev/null
+	ok $? "log: credgate-enroll log reads back request, approval and use of $ID"
+else
+	skip "log: the approval lines read back" "no private syslog or no jq"
+fi
+
 clock_real
 done_testing
