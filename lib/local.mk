@@ -16,7 +16,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/conf.c lib/conf_lex.c lib/conf_parse.c lib/conf_load.c lib/conf_ldap.c lib/conf_write.c \
 	lib/conf.h lib/conf_int.h \
 	lib/utf8.c lib/utf8.h \
-	lib/nss.c lib/nss.h \
+	lib/nss.c lib/cg_nss.h \
 	lib/policy.c lib/policy.h \
 	lib/request.c lib/request_store.c lib/request.h \
 	lib/verify.c lib/verify.h \

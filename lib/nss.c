@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "nss.h"
+#include "cg_nss.h"
 
 #define NSS_BUF_START 4096
 #define NSS_BUF_MAX (4 * 1024 * 1024)   /* huge LDAP groups, but bounded */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "cg_macros.h"
 #include "datetime.h"
-#include "nss.h"
+#include "cg_nss.h"
 #include "policy.h"
 
 

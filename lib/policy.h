@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include "cg_error.h"
 #include "conf.h"
-#include "nss.h"
+#include "cg_nss.h"
 #include "username.h"
 
 enum cg_policy_reason {
