@@ -1,8 +1,9 @@
 /* NSS lookups, one place: a user and their groups, whether NSS knows a
  * name, the canonical account of a name, and the raw passwd/group lookups
  * the policy's member matching needs.  Every call tells "not found" from
- * "NSS failed"; callers must never take a failure for "not found".  (Not "nss.h": that
- * name is glibc's <nss.h>, which the test NSS module includes.) */
+ * "NSS failed"; callers must never take a failure for "not found".
+ * (Not "nss.h": that name is glibc's <nss.h>, which the test NSS
+ * module includes.) */
 #ifndef CG_CG_NSS_H
 #define CG_CG_NSS_H
 #include <grp.h>
