@@ -6,12 +6,16 @@
 # in an LDAP bind) is refused on the other and by slapo-otp; 16 racing
 # logins across both hosts with one code: one wins; a lock-out earned on
 # one host holds on the other and unlock from the other ends it; the
-# brute-force bound holds for the fleet; directory down or TLS failing
-# denies with the reason logged, no fallback but the break-glass users;
-# the gate grants through a role whose group lives only in LDAP; the ACL
-# hides oathSecret from users; migrate there and back.  The module runs
-# in pamtester through pam_wrapper, codes come from oathtool, module
-# clocks from libfaketime, audit lines from a private /dev/log.
+# brute-force bound holds for the fleet; directory down, not answering
+# (timeout), TLS failing, the bind refused or a token damaged denies with
+# the reason logged, changes nothing in the directory, and falls back to
+# no local file but the break-glass users'; the gate grants through a
+# role whose group lives only in LDAP and refuses an enrolled user outside
+# it; the ACL hides oathSecret and recovery hashes from users, even their
+# own; migrate there and back, keeping last step and recovery codes.
+# The module runs in pamtester through pam_wrapper, codes come from
+# oathtool, module clocks from libfaketime, audit lines from a private
+# /dev/log.
 . "$abs_top_srcdir/tests/tap.sh"
 . "$abs_top_srcdir/tests/pam/lib.sh"
 . "$abs_top_srcdir/tests/ldap/directory.sh"
@@ -36,6 +40,8 @@ for u in alice bob carol dave erin frank gina hank; do
 	ldap_add_user "$u" "$uid"
 	uid=$((uid + 1))
 done
+ldap_add_user kim 2020      # enrolled, in no group of the gate's role
+ldap_add_user jill 2021     # migrated with everyone
 printf 'dn: cn=ops,%s\nchangetype: modify\nadd: memberUid\nmemberUid: alice\n' \
 	"$GROUPS" | ldap_admin ldapmodify >/dev/null
 rootns_add_user rescue 2100          # a local account: break-glass
@@ -183,18 +189,19 @@ ok $? "... and the losers' replays were counted on the one token: carol is locke
 T=$(at_step 40)
 log_mark
 for i in 1 2 3 4 5; do
-	login "host$(( i % 2 + 1 ))" bob "$(other_code "$(code_at "$T" "$(b32 bob)")")" "$((T + i))"
+	login host1 bob "$(other_code "$(code_at "$T" "$(b32 bob)")")" "$((T + i))"
 done
-audit_ok 'event=lockout result=denied reason=max_failures user=bob' \
-	"5 failures spread over both hosts lock bob out"
+audit_ok 'pam_credgate\(host1:auth\): event=lockout result=denied reason=max_failures user=bob' \
+	"5 failures on host1 lock bob out"
 log_mark
 login host2 bob "$(code_at "$((T + 30))" "$(b32 bob)")" "$((T + 30))"
 [ $? -ne 0 ]; ok $? "the lock-out holds on host2: a right code is refused"
-audit_ok 'event=auth result=denied reason=locked_out user=bob' "... as locked_out"
-tool_at "$((T + 40))" --config "$H1" unlock bob; rc=$?
-expect_rc $rc 0 "unlock bob from host1"
-login host2 bob "$(code_at "$((T + 60))" "$(b32 bob)")" "$((T + 60))"
-ok $? "... and host2 lets her in"
+audit_ok 'pam_credgate\(host2:auth\): event=auth result=denied reason=locked_out user=bob' \
+	"... as locked_out"
+tool_at "$((T + 40))" --config "$H2" unlock bob; rc=$?
+expect_rc $rc 0 "unlock bob from host2"
+login host1 bob "$(code_at "$((T + 60))" "$(b32 bob)")" "$((T + 60))"
+ok $? "... and host1 lets him in"
 
 # ---- the brute-force bound holds for the fleet ------------------------------------------------
 # An attacker alternates hosts, a guess every 20 s for an hour.  The files
@@ -236,6 +243,36 @@ login badca erin "$(code_at "$((T + 30))" "$(b32 erin)")" "$((T + 30))"
 audit_ok 'event=auth result=denied reason=store_unavailable user=erin .*detail=.*StartTLS' \
 	"... with reason=store_unavailable and the TLS failure logged"
 
+# ---- bind refused, no answer, a damaged entry: deny, log, change nothing ------------------------
+# What the directory holds for erin now: none of the failures below may
+# touch it (they are the store's, not wrong codes), nor leave a file here.
+token_state() {
+	ldap_admin ldapsearch -LLL -o ldif-wrap=no -b "cn=$1,$TOKENS" -s base \
+		oathSecret oathTOTPLastTimeStep oathFailureCount oathLastFailure \
+		credgateLockedUntil credgateRecoveryCode | sort
+}
+erin_before=$(token_state erin)
+echo "auth required $MODULE config=$RT/bad.conf" >"$S/badbind"
+log_mark
+login badbind erin "$(code_at "$((T + 60))" "$(b32 erin)")" "$((T + 60))"
+[ $? -ne 0 ]; ok $? "a bind the directory refuses: denied"
+audit_ok 'event=auth result=denied reason=store_unavailable user=erin .*detail=.*Invalid credentials' \
+	"... with reason=store_unavailable and the refusal logged"
+# slapd stopped by SIGSTOP: connections are accepted, nothing answers.
+sed 's|^timeout = .*|timeout = 2|' "$H1" >"$RT/slow.conf"
+echo "auth required $MODULE config=$RT/slow.conf" >"$S/slow"
+kill -STOP "$SLAPD_PID"
+log_mark
+t0=$(date +%s)
+login slow erin "$(code_at "$((T + 90))" "$(b32 erin)")" "$((T + 90))"
+rc=$?
+t1=$(date +%s)
+kill -CONT "$SLAPD_PID"
+[ $rc -ne 0 ]; ok $? "a directory that does not answer: denied"
+[ $((t1 - t0)) -le 12 ]; ok $? "... after the timeout, not hanging ($((t1 - t0)) s with timeout = 2)"
+audit_ok 'event=auth result=denied reason=store_unavailable user=erin .*detail=.*StartTLS: Timed out' \
+	"... with reason=store_unavailable and the timeout logged"
+
 # ---- the directory down: deny, except the break-glass users ----------------------------------
 echo "otpauth://totp/test:rescue?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" |
 	"$TOOL" --config "$H1" import rescue --uri - >"$OUT" 2>"$RT/err"
@@ -253,7 +290,36 @@ ok $? "... while the break-glass account still logs in"
 tool --config "$H2" status erin; rc=$?
 expect_rc $rc 1 "credgate-enroll status with slapd stopped: exit 1"
 grep -q "Can't contact LDAP server" "$RT/err"; ok $? "... saying why"
+[ ! -e "$RT/host1.state/erin" ] && [ ! -e "$RT/host2.state/erin" ]
+ok $? "... and no host fell back to a local file for erin"
 dir_start
+echo "$erin_before" | grep -q '^oathTOTPLastTimeStep: ' &&
+	[ "$(token_state erin)" = "$erin_before" ]
+ok $? "erin's token is as it was before the refused bind, the timeout and the stop"
+log_mark
+login host1 erin "$(code_at "$((T + 30))" "$(b32 erin)")" "$((T + 30))"
+ok $? "... and with slapd back, her next code works"
+audit_ok 'event=auth result=granted reason=code user=erin' "... granted"
+
+# An entry that does not parse: denied as damaged, never "not enrolled".
+printf 'dn: cn=erin,%s\nchangetype: modify\nreplace: oathOTPLength\noathOTPLength: 7\n' \
+	"$TOKENS" | ldap_admin ldapmodify >/dev/null
+log_mark
+login host2 erin "$(code_at "$((T + 60))" "$(b32 erin)")" "$((T + 60))"
+[ $? -ne 0 ]; ok $? "a token entry that does not parse: denied"
+audit_ok 'event=auth result=denied reason=state_error user=erin .*oathOTPLength' \
+	"... with reason=state_error naming the attribute"
+tool --config "$H1" check-config; rc=$?
+expect_rc $rc 1 "check-config finds the damaged token"
+grep -q "^ldap: token of erin: .*oathOTPLength" "$RT/err"; ok $? "... and names it"
+printf 'dn: cn=erin,%s\nchangetype: modify\nreplace: oathOTPLength\noathOTPLength: 6\n' \
+	"$TOKENS" | ldap_admin ldapmodify >/dev/null
+login host2 erin "$(code_at "$((T + 60))" "$(b32 erin)")" "$((T + 60))"
+ok $? "... repaired, the code that was refused works"
+tool --config "$H1" check-config; rc=$?
+expect_rc $rc 0 "check-config passes again"
+grep -q "^ldap: OK: 5 tokens (with their parameter entries) readable and valid$" "$OUT"
+ok $? "... with alice's, bob's, carol's, dave's and erin's tokens read"
 
 # ---- roles from LDAP groups, through the gate -----------------------------------------------
 getent group ops | grep -q ':alice$'; ok $? "nslcd: the LDAP group ops holds alice"
@@ -282,15 +348,28 @@ gate frank "$("$OATHTOOL" --totp -b "$(b32 frank)")" cat smtp; rc=$?
 ok $? "the gate hands smtp to frank: role ops is the LDAP group ops"
 audit_ok 'event=access result=granted reason=granted user=frank credential=smtp role=ops' \
 	"... the role decision is audited"
+# kim, enrolled with a right code, but in no group of the role.
+import kim "$H2"
 log_mark
-gate gina "000000" cat smtp; rc=$?
-[ $rc -ne 0 ] && [ ! -s "$OUT" ]; ok $? "gina, outside the group, gets nothing"
+gate kim "$("$OATHTOOL" --totp -b "$(b32 kim)")" cat smtp; rc=$?
+[ $rc -ne 0 ] && [ ! -s "$OUT" ]; ok $? "kim, enrolled but outside the group, gets nothing"
+audit_ok 'event=access result=denied reason=not_in_role user=kim credential=smtp' \
+	"... denied as not_in_role, after a right code"
 
 # ---- the ACL: users never see oathSecret -------------------------------------------------------
 ldapsearch -LLL -x -H ldap://127.0.0.1 -D "uid=gina,$PEOPLE" -w ginapw -b "$BASE" \
 	'(objectClass=*)' oathSecret >"$RT/acl.out" 2>&1
 ! grep -q oathSecret "$RT/acl.out"
 ok $? "a user's own bind reads no oathSecret anywhere"
+# dave has a token with recovery codes; his own bind (password+code, as
+# the overlay wants for an oathTOTPUser) sees neither.
+tool --config "$H1" recovery dave
+[ -n "$(token_attr dave credgateRecoveryCode)" ] &&
+ldapsearch -LLL -x -H ldap://127.0.0.1 -D "uid=dave,$PEOPLE" \
+	-w "davepw$("$OATHTOOL" --totp -b "$(b32 dave)")" -b "$BASE" \
+	'(objectClass=*)' oathSecret credgateRecoveryCode >"$RT/acl.out" 2>&1 &&
+	! grep -q -E '^(oathSecret|credgateRecoveryCode)' "$RT/acl.out"
+ok $? "dave's own bind reads neither his oathSecret nor his recovery hashes"
 ldapsearch -LLL -x -H ldap://127.0.0.1 -D "cn=host1,$HOSTS" -w "$(cat "$LD/host1.secret")" \
 	-b "$TOKENS" '(oathSecret=*)' oathSecret >"$RT/acl.out" 2>&1
 grep -q '^oathSecret' "$RT/acl.out"; ok $? "... while a host DN does"
@@ -304,25 +383,53 @@ import gina "$RT/host1files.conf"
 T=$(at_step 600)
 login host1files gina "$(code_at "$T" "$(b32 gina)")" "$T"
 ok $? "gina logs in from host1's files store"
+tool --config "$RT/host1files.conf" recovery gina
+grep -E '^    [a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$' "$OUT" | tr -d ' ' >"$RT/gina.rec"
+nrec=$(grep -c . "$RT/gina.rec")
+[ "$nrec" -ge 2 ]; ok $? "gina has $nrec recovery codes in files"
 tool --config "$RT/host1files.conf" migrate --to ldap gina; rc=$?
 expect_rc $rc 0 "migrate --to ldap gina"
-grep -q "^gina: moved to ldap (last step $((T / 30)), " "$OUT"; ok $? "... says what it did"
-[ ! -e "$RT/host1.state/gina" ] && [ "$(token_attr gina oathTOTPLastTimeStep)" = $((T / 30)) ]
-ok $? "... the file is gone, the token keeps her last step"
+grep -q "^gina: moved to ldap (last step $((T / 30)), $nrec recovery codes)$" "$OUT"
+ok $? "... says what it did"
+[ ! -e "$RT/host1.state/gina" ] && [ "$(token_attr gina oathTOTPLastTimeStep)" = $((T / 30)) ] &&
+	[ "$(token_attr gina credgateRecoveryCode | grep -c .)" = "$nrec" ]
+ok $? "... the file is gone, the token keeps her last step and recovery codes"
 login host2 gina "$(code_at "$T" "$(b32 gina)")" "$((T + 5))"
 [ $? -ne 0 ]; ok $? "host2 refuses the code she used in files"
 login host2 gina "$(code_at "$((T + 30))" "$(b32 gina)")" "$((T + 30))"
 ok $? "... and takes the next one"
+log_mark
+login host1 gina "$(sed -n 1p "$RT/gina.rec")" "$((T + 40))"
+ok $? "a recovery code made in files works from the directory"
+audit_ok 'event=auth result=granted reason=recovery_code user=gina' "... as a recovery code"
 tool --config "$RT/host2files.conf" migrate --to files gina; rc=$?
 expect_rc $rc 0 "migrate --to files gina (on host2)"
+grep -q "^gina: copied to files (last step $((T / 30 + 1)), $((nrec - 1)) recovery codes)$" "$OUT"
+ok $? "... says what it did"
 [ -f "$RT/host2.state/gina" ] && [ -n "$(token_attr gina oathSecret)" ]
 ok $? "... copied: the state file is there, the directory keeps the token"
+login host2files gina "$(sed -n 1p "$RT/gina.rec")" "$((T + 45))"
+[ $? -ne 0 ]; ok $? "... the recovery code used in the directory is spent in files too"
+login host2files gina "$(sed -n 2p "$RT/gina.rec")" "$((T + 50))"
+ok $? "... and another one of them works"
 login host2files gina "$(code_at "$((T + 30))" "$(b32 gina)")" "$((T + 35))"
 [ $? -ne 0 ]; ok $? "from files, the last code used in the directory is refused"
 login host2files gina "$(code_at "$((T + 60))" "$(b32 gina)")" "$((T + 60))"
 ok $? "... and a new one works"
 tool --config "$RT/host1files.conf" migrate --to ldap gina; rc=$?
 expect_rc $rc 1 "migrate --to ldap of a user not in files: exit 1"
+# Without a user: everyone in this host's files, except the break-glass.
+import jill "$RT/host1files.conf"
+tool --config "$RT/host1files.conf" migrate --to ldap; rc=$?
+expect_rc $rc 0 "migrate --to ldap, no user named"
+grep -q "^jill: moved to ldap (last step -1, " "$OUT" &&
+	grep -q "^rescue: in local_users: stays in files$" "$OUT"
+ok $? "... moves jill, says rescue stays"
+[ ! -e "$RT/host1.state/jill" ] && [ -n "$(token_attr jill oathSecret)" ] &&
+	[ -f "$RT/host1.state/rescue" ]
+ok $? "... jill's file is gone and her token is in the directory; rescue's file stays"
+login host2 jill "$(code_at "$((T + 90))" "$(b32 jill)")" "$((T + 90))"
+ok $? "... and jill logs in on host2"
 
 # ---- no state costs what a wrong code costs, in the directory too ------------------------------
 # The operations slapd sees from host1 for one login, in order (nslcd's
