@@ -12,7 +12,8 @@
 # no local file but the break-glass users'; the gate grants through a
 # role whose group lives only in LDAP and refuses an enrolled user outside
 # it; the ACL hides oathSecret and recovery hashes from users, even their
-# own; migrate there and back, keeping last step and recovery codes.
+# own, and check-config catches a directory that shows it to anyone;
+# migrate there and back, keeping last step and recovery codes.
 # The module runs in pamtester through pam_wrapper, codes come from
 # oathtool, module clocks from libfaketime, audit lines from a private
 # /dev/log.
@@ -373,6 +374,19 @@ ok $? "dave's own bind reads neither his oathSecret nor his recovery hashes"
 ldapsearch -LLL -x -H ldap://127.0.0.1 -D "cn=host1,$HOSTS" -w "$(cat "$LD/host1.secret")" \
 	-b "$TOKENS" '(oathSecret=*)' oathSecret >"$RT/acl.out" 2>&1
 grep -q '^oathSecret' "$RT/acl.out"; ok $? "... while a host DN does"
+# The classic mistake, a world-readable directory: check-config says so.
+dir_stop
+cp "$LD/slapd.conf" "$LD/slapd.conf.good"
+awk '/^access to/ && !done { print "access to * by * read"; done = 1 } { print }' \
+	"$LD/slapd.conf.good" >"$LD/slapd.conf"
+dir_start
+tool --config "$H1" check-config; rc=$?
+expect_rc $rc 1 "check-config on a directory that shows oathSecret to anyone: exit 1"
+grep -q "^ldap: oathSecret readable anonymously in [1-9][0-9]* entries" "$RT/err"
+ok $? "... and says so"
+dir_stop
+cp "$LD/slapd.conf.good" "$LD/slapd.conf"
+dir_start
 
 # ---- migrate there and back ------------------------------------------------------------------------
 sed 's/^store = ldap$/store = files/' "$H1" >"$RT/host1files.conf"
