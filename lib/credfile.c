@@ -66,3 +66,24 @@ void cg_credfile_explain(const char *path, const struct cg_credfile_status *s,
 	cg_path_explain(s->err, s->errnum, &s->diag, why, sizeof(why));
 	snprintf(buf, sz, "%s: %s", path, why);
 }
+
+cg_err cg_program_check(const char *path, char *why, size_t whysz)
+{
+	struct cg_path_diag diag;
+	struct stat st;
+	int fd = -1, errnum;
+	cg_err e;
+
+	memset(&diag, 0, sizeof(diag));
+	e = cg_open_file_diag(path, 022, &fd, &st, &diag);
+	errnum = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e == CG_OK && (st.st_mode & 0111) == 0) {
+		snprintf(why, whysz, "not executable");
+		return CG_E_MODE;
+	}
+	if (e != CG_OK)
+		cg_path_explain(e, errnum, &diag, why, whysz);
+	return e;
+}

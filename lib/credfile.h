@@ -38,4 +38,12 @@ void cg_credfile_readable_by(const struct cg_credfile_status *s, char *buf,
 void cg_credfile_explain(const char *path, const struct cg_credfile_status *s,
 			 char *buf, size_t sz);
 
+/* A program root runs for a credential (on_change): nobody but root may
+ * be able to change it, so it is walked and checked as a credential file
+ * is (every directory root's and closed to others, no symlink, the file
+ * root's, not group/world writable, one link; readable by others is
+ * fine), and it must be executable.  CG_OK, or an error with why filled
+ * for an admin ("not executable" is CG_E_MODE). */
+cg_err cg_program_check(const char *path, char *why, size_t whysz);
+
 #endif

@@ -71,6 +71,63 @@ static cg_err open_top(const char *versions_dir, bool create, int *fd)
 	return e;
 }
 
+/* The directory to explain: versions_dir itself, or when it does not
+ * exist yet its parent (the first put makes versions_dir there). */
+static cg_err check_top(const char *versions_dir, char *where, size_t wsz,
+			char *why, size_t whysz, bool *made_later)
+{
+	struct cg_path_diag diag;
+	char *slash;
+	int fd = -1, errnum;
+	cg_err e;
+
+	memset(&diag, 0, sizeof(diag));
+	snprintf(where, wsz, "%s", versions_dir);
+	e = cg_open_dir_diag(versions_dir, 077, &fd, &diag);
+	if (e == CG_E_NOENT && diag.leaf && (slash = strrchr(where, '/')) != NULL) {
+		*made_later = true;
+		*(slash == where ? slash + 1 : slash) = '\0';
+		memset(&diag, 0, sizeof(diag));
+		e = cg_open_dir_diag(where, 022, &fd, &diag);
+	}
+	errnum = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e != CG_OK)
+		cg_path_explain(e, errnum, &diag, why, whysz);
+	return e;
+}
+
+cg_err cg_versions_check(const char *versions_dir, const char *credential,
+			 char *where, size_t wsz, char *why, size_t whysz,
+			 bool *made_later)
+{
+	int top = -1, sub = -1, errnum;
+	cg_err e;
+
+	*made_later = false;
+	if (!cg_config_name_valid(credential))
+		return CG_E_INVAL;
+	if ((e = check_top(versions_dir, where, wsz, why, whysz,
+			   made_later)) != CG_OK || *made_later)
+		return e;
+	snprintf(where, wsz, "%s/%s", versions_dir, credential);
+	if ((e = cg_open_dir(versions_dir, 077, &top)) == CG_OK)
+		e = cg_openat_dir(top, credential, false, 077, &sub);
+	errnum = errno;
+	if (top >= 0)
+		close(top);
+	if (sub >= 0)
+		close(sub);
+	if (e == CG_E_NOENT) {
+		*made_later = true;
+		return CG_OK;
+	}
+	if (e != CG_OK)
+		cg_path_explain(e, errnum, NULL, why, whysz);
+	return e;
+}
+
 cg_err cg_versions_open(const char *versions_dir, const char *credential,
 			const struct cg_key *host, bool create,
 			struct cg_versions *vs)

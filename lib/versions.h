@@ -77,6 +77,16 @@ struct cg_versions {
 cg_err cg_fingerprint(const struct cg_key *host, const void *data,
 		      size_t len, char out[CG_FP_HEX + 1]);
 
+/* check-config's question: will a put of credential find its versions
+ * directory safe?  Checked as cg_versions_open would open it: the
+ * credential's directory under versions_dir, versions_dir, or -- when
+ * those do not exist yet (*made_later: the first put makes them) -- the
+ * parent the put makes them in.  CG_OK, or an error with the directory
+ * at fault in where and why for an admin. */
+cg_err cg_versions_check(const char *versions_dir, const char *credential,
+			 char *where, size_t wsz, char *why, size_t whysz,
+			 bool *made_later);
+
 /* Open versions_dir/credential (versions_dir itself and the credential's
  * directory created, root 0700, when absent and create is set; both must
  * be root's and private).  host is the host key (copied). */

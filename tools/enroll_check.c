@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "credfile.h"
+#include "versions.h"
 #include "enroll.h"
 #include "json.h"
 #include "seal.h"
@@ -43,28 +44,53 @@ static void store_problem(const char *dir, cg_err e, int err, char *buf,
 	snprintf(buf, sz, "state directory %s", store_leaf_problem(e, err));
 }
 
-/* One credential's file, checked as the gate checks it before it
- * prompts (credfile.h): ok, or the audit reason and why not. */
+/* One credential, checked as the gate checks it: its file before it
+ * prompts (credfile.h), and for a credential people may write, the
+ * on_change program a put runs as root (unsafe_program) and the
+ * directory its versions are kept in (versions_error, versions.h).  ok,
+ * or the audit reason and why not. */
 struct cred_check {
 	bool ok;
-	const char *reason;          /* "credential_exposed", "file_error" */
-	char why[PATH_MAX + 200];
+	const char *reason;   /* credential_exposed, file_error,
+				 * unsafe_program, versions_error */
+	char why[PATH_MAX + 512];
+	bool about_file;      /* why is about the file at the credential's path */
 };
 
-static void check_credential_file(const struct cg_credential *c,
+static void check_credential_file(const struct cg_config *cfg,
+				  const struct cg_credential *c,
 				  struct cred_check *cc)
 {
 	struct cg_credfile_status s;
+	char why[256], where[PATH_MAX];
+	bool later;
 	int fd = -1;
 
 	memset(cc, 0, sizeof(*cc));
-	if (cg_credfile_open(c->path, &fd, &s) == CG_OK) {
-		close(fd);
-		cc->ok = true;
+	if (cg_credfile_open(c->path, &fd, &s) != CG_OK) {
+		cc->reason = cg_credfile_reason(&s);
+		cc->about_file = true;
+		cg_path_explain(s.err, s.errnum, &s.diag, cc->why,
+				sizeof(cc->why));
 		return;
 	}
-	cc->reason = cg_credfile_reason(&s);
-	cg_path_explain(s.err, s.errnum, &s.diag, cc->why, sizeof(cc->why));
+	close(fd);
+	if (c->write.on_change != NULL &&
+	    cg_program_check(c->write.on_change[0], why, sizeof(why)) != CG_OK) {
+		cc->reason = "unsafe_program";
+		snprintf(cc->why, sizeof(cc->why), "on_change program %s: %s",
+			 c->write.on_change[0], why);
+		return;
+	}
+	if (c->write.nwriters > 0 &&
+	    cg_versions_check(cfg->defaults.versions_dir, c->name, where,
+			      sizeof(where), why, sizeof(why), &later) != CG_OK) {
+		cc->reason = "versions_error";
+		snprintf(cc->why, sizeof(cc->why), "versions directory %s: %s",
+			 where, why);
+		return;
+	}
+	cc->ok = true;
 }
 
 /* Every credential's file: "PATH: OK (credential NAME)", or on stderr
@@ -80,15 +106,16 @@ static bool check_credentials(const struct cg_config *cfg)
 		const struct cg_credential *c = &cfg->credentials[i];
 
 		cg_audit_escape(c->path, path, sizeof(path));
-		check_credential_file(c, &cc);
+		check_credential_file(cfg, c, &cc);
 		if (cc.ok) {
 			printf("%s: OK (credential %s)\n", path, c->name);
 			continue;
 		}
 		all_ok = false;
 		cg_audit_escape(c->file, file, sizeof(file));
-		fprintf(stderr, "%s:%u: credential %s: %s: %s\n", file,
-			c->line, c->name, path, cc.why);
+		fprintf(stderr, "%s:%u: credential %s: %s%s%s\n", file,
+			c->line, c->name, cc.about_file ? path : "",
+			cc.about_file ? ": " : "", cc.why);
 	}
 	return all_ok;
 }
@@ -273,11 +300,12 @@ static void report_json(void *arg, bool ok, const char *msg)
 }
 
 /* An element of "credentials"; false when the file would be refused. */
-static bool json_credential(struct cg_json_out *w, const struct cg_credential *c)
+static bool json_credential(struct cg_json_out *w, const struct cg_config *cfg,
+			    const struct cg_credential *c)
 {
 	struct cred_check cc;
 
-	check_credential_file(c, &cc);
+	check_credential_file(cfg, c, &cc);
 	cg_json_out_object(w, NULL);
 	cg_json_out_str(w, "name", c->name);
 	cg_json_out_str(w, "path", c->path);
@@ -385,7 +413,8 @@ static int check_config_json(struct enroll_ctx *c, const char *file)
 	cg_json_out_close(&w);
 	cg_json_out_array(&w, "credentials");
 	for (size_t i = 0; e == CG_OK && i < c->cfg->ncredentials; i++)
-		jc.failed |= !json_credential(&w, &c->cfg->credentials[i]);
+		jc.failed |= !json_credential(&w, c->cfg,
+					       &c->cfg->credentials[i]);
 	cg_json_out_close(&w);
 	/* Last, once every check is known. */
 	ok = e == CG_OK && se == CG_OK && !jc.failed;

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "audit.h"
+#include "credfile.h"
 #include "cg_macros.h"
 #include "gate.h"
 #include "policy.h"
@@ -96,33 +97,15 @@ struct outcome {
 	bool ok;
 };
 
-/* The program runs as root: nobody but root may be able to change it,
- * so it is checked as a credential file is (safefile.h: every directory
- * on the way root's and closed to others, no symlink, the file root's,
- * not group/world writable, one link), and must be executable.  Once
- * that holds nobody else can alter the path before exec. */
+/* The program runs as root: credfile.h's cg_program_check.  Once that
+ * holds nobody else can alter the path before exec. */
 static bool program_safe(const char *path, struct outcome *o)
 {
-	struct cg_path_diag diag;
-	struct stat st;
-	int fd = -1;
-	cg_err e;
-
 	char why[256];
-	int errnum;
 
-	memset(&diag, 0, sizeof(diag));
-	e = cg_open_file_diag(path, 022, &fd, &st, &diag);
-	errnum = errno;
-	if (fd >= 0)
-		close(fd);
-	if (e == CG_OK && (st.st_mode & 0111) != 0)
+	if (cg_program_check(path, why, sizeof(why)) == CG_OK)
 		return true;
 	snprintf(o->reason, sizeof(o->reason), "unsafe_program");
-	if (e == CG_OK)
-		snprintf(why, sizeof(why), "not executable");
-	else
-		cg_path_explain(e, errnum, &diag, why, sizeof(why));
 	snprintf(o->detail, sizeof(o->detail), "%s: %s; not run", path, why);
 	return false;
 }

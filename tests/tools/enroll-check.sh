@@ -181,6 +181,55 @@ grep -qF "$C/swap.conf:5: credential swapped: $C/srv/alice/shadow: directory $C/
 ok $? "credentials: the symlinked directory is named"
 rm -f "$C/srv/alice"
 
+# A credential people may write: the on_change program a put runs as
+# root, and the directory its versions are kept in, checked as the gate
+# checks them (issue 11).
+mkdir -m 755 "$C/bin" "$C/vers-ok"
+printf '#!/bin/sh\nexit 0\n' >"$C/bin/reload"; chmod 755 "$C/bin/reload"
+cp "$C/bin/reload" "$C/bin/reload-gw"; chmod 775 "$C/bin/reload-gw"
+cp "$C/bin/reload" "$C/bin/reload-noexec"; chmod 644 "$C/bin/reload-noexec"
+mkdir -m 777 "$C/vers-open"
+wconf() {      # wconf NAME VERSIONS_DIR ON_CHANGE: one writable credential
+	conf "$1" "$DEF" "$SD" "versions_dir = $2" "[role mail]" "members = alice" \
+		"[credential good]" "path = $C/sasl_passwd" "roles = mail" \
+		"writers = mail" "on_change = $3"
+}
+wconf w-ok.conf "$C/vers-ok/v" "$C/bin/reload --quiet"
+run_tool "$TOOL" check-config "$C/w-ok.conf"
+expect_rc 0 "writable: a safe on_change and a versions_dir to be made: exit 0"
+grep -qx "$C/sasl_passwd: OK (credential good)" "$W/out"
+ok $? "writable: the credential is OK"
+wconf w-gw.conf "$C/vers-ok/v" "$C/bin/reload-gw"
+run_tool "$TOOL" check-config "$C/w-gw.conf"
+expect_rc 1 "writable: a group-writable on_change program: exit 1"
+grep -qxF "$C/w-gw.conf:6: credential good: on_change program $C/bin/reload-gw: unsafe permissions: mode 0775, writable by group or others" "$W/err"
+ok $? "writable: ... named with the credential's file and line" ||
+	diag "$(cat "$W/err")"
+wconf w-nx.conf "$C/vers-ok/v" "$C/bin/reload-noexec"
+run_tool "$TOOL" check-config "$C/w-nx.conf"
+expect_rc 1 "writable: an on_change program that is not executable: exit 1"
+grep -qxF "$C/w-nx.conf:6: credential good: on_change program $C/bin/reload-noexec: not executable" "$W/err"
+ok $? "writable: ... says so" || diag "$(cat "$W/err")"
+wconf w-open.conf "$C/vers-open" "$C/bin/reload"
+run_tool "$TOOL" check-config "$C/w-open.conf"
+expect_rc 1 "writable: a versions_dir others may write: exit 1"
+grep -qF "$C/w-open.conf:6: credential good: versions directory $C/vers-open: unsafe permissions" "$W/err"
+ok $? "writable: ... names the directory" || diag "$(cat "$W/err")"
+mkdir -m 700 "$C/vers-sub" "$C/vers-sub/good"; chmod 750 "$C/vers-sub/good"
+wconf w-sub.conf "$C/vers-sub" "$C/bin/reload"
+run_tool "$TOOL" check-config "$C/w-sub.conf"
+expect_rc 1 "writable: the credential's own versions directory is checked too"
+grep -qF "versions directory $C/vers-sub/good: " "$W/err"
+ok $? "writable: ... and named" || diag "$(cat "$W/err")"
+if [ -n "${JQ:-}" ] || command -v jq >/dev/null; then
+	run_tool "$TOOL" check-config --json "$C/w-gw.conf"
+	r=$(jq -r '.credentials[0].reason + " " + (.ok|tostring)' "$W/out")
+	[ "$r" = "unsafe_program false" ]
+	ok $? "writable: --json gives reason unsafe_program ($r)"
+else
+	skip "writable: --json gives reason unsafe_program" "jq not installed"
+fi
+
 # Memberships with an end: warnings for those that have ended and those
 # that end within 7 days (the clock from faketime), exit 0 all the same.
 conf exp.conf "$DEF" "$SD" "host_key = $RT/host.key" "[role mail]" \
