@@ -550,6 +550,23 @@ rc_is 1 "limit: a fifth is refused"
 no_prompt "limit: ... before any code"
 err_has 'too many open requests' "limit: saying so"
 
+# --- the policy stops asking for approval ------------------------------------------
+# Requests for a credential that no longer needs approval run out at
+# once, and their expire line says why.
+tick
+gate alice "$(code alice)" request shared --reason "policy change"
+rc_is 0 "policy: a request for shared"
+IDX=$(cat "$T/out")
+sed -i '/^\[credential shared\]/,/^$/{/^approvals/d}' "$CONF"
+grep -A3 '^\[credential shared\]' "$CONF" | grep -q '^approvals'; [ $? -ne 0 ]
+ok $? "policy: shared no longer has approvals"
+log_mark
+"$GATE" requests >"$T/out" 2>"$T/err"
+audit_ok "$A result=ok action=expire reason=\"policy change\" id=$IDX user=alice approver=- credential=shared .*detail=\"the credential no longer needs approval\"" \
+	"policy: the request expired, saying why"
+[ ! -s "$T/out" ] || ! grep -q "^$IDX " "$T/out"
+ok $? "policy: and is no longer listed"
+
 # --- the incident query reads the approval lines back ------------------------------
 # The private syslog's lines as rsyslog would write auth.log (a host name
 # after the time), through credgate-enroll log --json: who asked for
