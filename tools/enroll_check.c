@@ -120,6 +120,93 @@ static bool check_credentials(const struct cg_config *cfg)
 	return all_ok;
 }
 
+/* The users the roles name (entries not excluded and not ended), into
+ * seen (at most max kept, *n counting them).  False when a role takes a
+ * %group: who is in it is NSS's answer at run time, not the file's. */
+static bool named_users(const struct cg_config *cfg, char *const *roles,
+			size_t nroles, int64_t now, const char **seen,
+			size_t max, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < nroles; i++) {
+		const struct cg_role *r = cg_config_role(cfg, roles[i]);
+
+		for (size_t j = 0; r != NULL && j < r->nmembers; j++) {
+			const struct cg_member *m = &r->members[j];
+			size_t k;
+
+			if (m->exclude || cg_member_expired(m, now))
+				continue;
+			if (m->kind == CG_MEMBER_GROUP)
+				return false;
+			for (k = 0; k < *n && strcmp(seen[k], m->name) != 0; k++)
+				;
+			if (k == *n && *n < max)
+				seen[(*n)++] = m->name;
+		}
+	}
+	return true;
+}
+
+/* How many people can approve a request for c, at most, as far as the
+ * file tells (false: it does not, a %group is involved): the approvers
+ * it names, one fewer when every reader is one of them (the requester
+ * never approves their own request).  Counted up to one past
+ * CG_APPROVALS_MAX, which is all a shortage needs. */
+static bool possible_approvers(const struct cg_config *cfg,
+			       const struct cg_credential *c, int64_t now,
+			       size_t *count)
+{
+	enum { MAX = CG_APPROVALS_MAX + 1 };
+	const char *approvers[MAX], *readers[MAX];
+	char *const *roles;
+	size_t nroles, nreaders, k;
+
+	roles = cg_credential_approvers(c, &nroles);
+	if (!named_users(cfg, roles, nroles, now, approvers, MAX, count))
+		return false;
+	if (*count == MAX ||
+	    !named_users(cfg, c->roles, c->nroles, now, readers, MAX,
+			 &nreaders) || nreaders == MAX)
+		return true;
+	for (size_t i = 0; i < nreaders; i++) {
+		for (k = 0; k < *count && strcmp(approvers[k], readers[i]); k++)
+			;
+		if (k == *count)
+			return true;    /* a reader who approves nothing */
+	}
+	if (*count > 0 && nreaders > 0)
+		(*count)--;
+	return true;
+}
+
+/* A credential with approvals = N that fewer than N people could ever
+ * approve: no request for it can be approved.  A "warning: ..." diag
+ * for fn, at its approvers (or its section). */
+static void each_unapprovable(const struct cg_config *cfg, int64_t now,
+			      void (*fn)(const struct cg_diag *, void *),
+			      void *arg)
+{
+	struct cg_diag diag;
+	size_t n;
+
+	for (size_t i = 0; i < cfg->ncredentials; i++) {
+		const struct cg_credential *c = &cfg->credentials[i];
+
+		if (c->approvals == 0 ||
+		    !possible_approvers(cfg, c, now, &n) || n >= c->approvals)
+			continue;
+		snprintf(diag.file, sizeof(diag.file), "%s", c->file);
+		diag.line = c->approvers_line > 0 ? c->approvers_line : c->line;
+		snprintf(diag.message, sizeof(diag.message), "warning: "
+			 "[credential %s] needs %u approvals but at most %zu "
+			 "%s other than the requester can give them: no "
+			 "request for it can be approved", c->name,
+			 c->approvals, n, n == 1 ? "person" : "people");
+		fn(&diag, arg);
+	}
+}
+
 /* The policy is valid, but a membership that has ended, or ends within
  * CG_EXPIRY_WARN_SECONDS, is worth a word: access gone (or about to go)
  * without anyone editing the file.  Each becomes a "warning: ..." diag
@@ -390,6 +477,8 @@ static int check_config_json(struct enroll_ctx *c, const char *file)
 	cg_json_out_array(&w, "warnings");
 	if (e == CG_OK)
 		each_expiring_member(c->cfg, time(NULL), warn_json, &w);
+	if (e == CG_OK)
+		each_unapprovable(c->cfg, time(NULL), warn_json, &w);
 	cg_json_out_close(&w);
 	if (dir) {
 		if (se != CG_OK)
@@ -460,6 +549,7 @@ int enroll_cmd_check_config(struct enroll_ctx *c)
 	printf("%s: OK\n", shown);
 	fflush(stdout);
 	each_expiring_member(c->cfg, time(NULL), warn_text, NULL);
+	each_unapprovable(c->cfg, time(NULL), warn_text, NULL);
 	cg_audit_escape(c->cfg->defaults.state_dir, shown, sizeof(shown));
 	e = check_state_dir(c->cfg, &dir, &err);
 	if (dir && e != CG_OK) {

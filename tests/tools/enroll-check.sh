@@ -251,6 +251,26 @@ ok $? "until: nothing about alice (no end) or carol (more than 7 days away)"
 run_tool tool_at "$(date -u -d 2026-12-01 +%s)" "$TOOL" check-config "$C/exp.conf"
 [ "$TOOL_RC" -eq 0 ] && [ ! -s "$W/err" ]
 ok $? "until: no warning while every end is more than 7 days away"
+# Approvals no approver roles can give: a warning with file and line
+# (roles with a %group are NSS's to answer, not judged).
+conf appr.conf "$DEF" "$SD" "host_key = $RT/host.key" \
+	"[role dba]" "members = alice, erin" \
+	"[role leads]" "members = bob, carol until 2027-01-10, !mallory" \
+	"[role ops]" "members = %ops" \
+	"[credential two]" "path = $C/sasl_passwd" "roles = dba" "approvals = 2" "approvers = leads" \
+	"[credential own]" "path = $C/sasl_passwd" "roles = dba" "approvals = 2" \
+	"[credential grp]" "path = $C/sasl_passwd" "roles = dba" "approvals = 3" "approvers = ops"
+run_tool tool_at "$JAN16" "$TOOL" check-config "$C/appr.conf"
+expect_rc 0 "approvals: a shortage of approvers is a warning, not an error"
+grep -qx "$C/appr.conf:14: warning: \[credential two\] needs 2 approvals but at most 1 person other than the requester can give them: no request for it can be approved" "$W/err"
+ok $? "approvals: two needed, one lead left (carol's membership ended): warned at 'approvers ='"
+grep -qx "$C/appr.conf:15: warning: \[credential own\] needs 2 approvals but at most 1 person other than the requester can give them: no request for it can be approved" "$W/err"
+ok $? "approvals: two readers approving each other give one approval, not two: warned at the section"
+[ "$(grep -c 'approvals but' "$W/err")" -eq 2 ]
+ok $? "approvals: nothing about a role of a %group"
+run_tool tool_at "$(date -u -d 2027-01-01 +%s)" "$TOOL" check-config "$C/appr.conf"
+! grep -q 'credential two.*approvals but' "$W/err"
+ok $? "approvals: no warning about two while carol is still a lead"
 conf baddate.conf "$DEF" "$SD" "[role mail]" "members = alice, bob until 31.12.2026"
 check_fails "$C/baddate.conf" 4 "invalid date '31.12.2026' in 'members'" \
 	"until: a malformed date is an error with file and line"
