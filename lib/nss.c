@@ -149,6 +149,13 @@ static cg_err user_groups(const char *name, gid_t primary, gid_t **out,
 	return CG_OK;
 }
 
+/* A lookup's answer as a cg_err: CG_OK, CG_E_NOENT, or CG_E_IO. */
+static cg_err lookup_err(enum cg_nss_lookup r)
+{
+	return r == CG_NSS_FOUND ? CG_OK : r == CG_NSS_NOENT ? CG_E_NOENT :
+	       CG_E_IO;
+}
+
 cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
 			 uid_t *uid_out)
 {
@@ -160,14 +167,8 @@ cg_err cg_user_canonical(const char *name, char out[CG_USER_NAME_LEN + 1],
 	if (name == NULL || out == NULL)
 		return CG_E_INVAL;
 	out[0] = '\0';
-	switch (cg_nss_passwd(name, &pw, &buf)) {
-	case CG_NSS_NOENT:
-		return CG_E_NOENT;
-	case CG_NSS_ERROR:
-		return CG_E_IO;
-	case CG_NSS_FOUND:
-		break;
-	}
+	if ((err = lookup_err(cg_nss_passwd(name, &pw, &buf))) != CG_OK)
+		return err;
 	uid = pw.pw_uid;
 	free(buf);
 	buf = NULL;
@@ -204,14 +205,8 @@ cg_err cg_user_info_lookup(const char *user, struct cg_user_info *out)
 	if (user == NULL || out == NULL)
 		return CG_E_INVAL;
 	memset(out, 0, sizeof(*out));
-	switch (cg_nss_passwd(user, &pw, &buf)) {
-	case CG_NSS_NOENT:
-		return CG_E_NOENT;
-	case CG_NSS_ERROR:
-		return CG_E_IO;
-	case CG_NSS_FOUND:
-		break;
-	}
+	if ((err = lookup_err(cg_nss_passwd(user, &pw, &buf))) != CG_OK)
+		return err;
 	/* Match on the name NSS returns: a case-insensitive directory
 	 * answers "Alice" with the canonical "alice". */
 	if (strlen(pw.pw_name) >= sizeof(out->name)) {
@@ -240,17 +235,11 @@ cg_err cg_user_known(const char *user)
 {
 	struct passwd pw;
 	char *buf = NULL;
+	cg_err err;
 
 	if (user == NULL)
 		return CG_E_INVAL;
-	switch (cg_nss_passwd(user, &pw, &buf)) {
-	case CG_NSS_FOUND:
-		free(buf);
-		return CG_OK;
-	case CG_NSS_NOENT:
-		return CG_E_NOENT;
-	case CG_NSS_ERROR:
-		break;
-	}
-	return CG_E_IO;
+	err = lookup_err(cg_nss_passwd(user, &pw, &buf));
+	free(buf);
+	return err;
 }
