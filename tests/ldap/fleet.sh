@@ -12,8 +12,9 @@
 # no local file but the break-glass users'; the gate grants through a
 # role whose group lives only in LDAP and refuses an enrolled user outside
 # it; the ACL hides oathSecret and recovery hashes from users, even their
-# own, and check-config catches a directory that shows it to anyone;
-# migrate there and back, keeping last step and recovery codes.
+# own; check-config binds, reads every token, and names a missing schema,
+# a damaged token or oathSecret shown to anyone; migrate there and back,
+# keeping last step and recovery codes.
 # The module runs in pamtester through pam_wrapper, codes come from
 # oathtool, module clocks from libfaketime, audit lines from a private
 # /dev/log.
@@ -120,6 +121,39 @@ tool --config "$RT/bad.conf" check-config; rc=$?
 expect_rc $rc 1 "check-config with a wrong bind password fails"
 grep -q "^ldap: cannot bind as cn=host1,$HOSTS: .*Invalid credentials" "$RT/err"
 ok $? "... saying the bind was refused"
+# A second, bare slapd (core schema only: no otp overlay, no extension),
+# bound as its rootdn: check-config names the missing schema.
+mkdir -p "$LD/bare/db"
+cat >"$LD/bare/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+modulepath $SLAPD_MODULEDIR
+moduleload back_mdb
+pidfile $LD/bare/slapd.pid
+TLSCACertificateFile $LD/tls/ca.pem
+TLSCertificateFile $LD/tls/server.pem
+TLSCertificateKeyFile $LD/tls/server.key
+database mdb
+suffix "$BASE"
+rootdn "$ROOTDN"
+rootpw $ROOTPW
+directory $LD/bare/db
+maxsize 10485760
+EOF
+"$SLAPD" -d 0 -h ldap://127.0.0.1:3389/ -f "$LD/bare/slapd.conf" >"$LD/bare/log" 2>&1 &
+bare=$!
+i=0
+until "$LDAPWHOAMI" -x -H ldap://127.0.0.1:3389 >/dev/null 2>&1 || [ $i -ge 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+(umask 077; echo "$ROOTPW" >"$LD/root.secret")
+sed -e "s|^uri = .*|uri = ldap://127.0.0.1:3389|" -e "s|^bind_dn = .*|bind_dn = $ROOTDN|" \
+	-e "s|^bind_password_file = .*|bind_password_file = $LD/root.secret|" "$H1" >"$RT/bare.conf"
+tool --config "$RT/bare.conf" check-config; rc=$?
+kill "$bare"; wait "$bare"
+expect_rc $rc 1 "check-config against a slapd without the otp overlay: exit 1"
+grep -q "^ldap: OK: bound to ldap://127.0.0.1:3389 as $ROOTDN$" "$OUT" &&
+	grep -q "^ldap: schema: missing attribute type oathSecret (moduleload otp, overlay otp, and etc/ldap/credgate.ldif)$" "$RT/err"
+ok $? "... bound, and says the schema is missing and how to load it"
 
 # ---- enroll once, log in anywhere ----------------------------------------------------
 tool --config "$H1" add alice --no-confirm --qr none </dev/null; rc=$?
