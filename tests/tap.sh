@@ -15,6 +15,7 @@ skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP ${2:-}"; }
 # ok STATUS DESC: pass when STATUS is 0.  Usage: some_cmd; ok $? "desc"
 ok() { if [ "$1" -eq 0 ]; then shift; pass "$@"; else shift; fail "$@"; fi; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+bail() { echo "Bail out! $*"; exit 99; }
 need_tool() { [ -n "$2" ] && [ -x "$2" ] || skip_all "$1 not installed"; }
 # at_time EPOCH CMD...: run CMD with the clock starting at EPOCH and running
 # on.  libfaketime is preloaded first, then $AT_PRELOAD (the ASan runtime,

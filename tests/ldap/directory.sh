@@ -178,7 +178,6 @@ dir_init() {
 		bail "slapadd failed: $(cat "$LD/slapadd.log")"
 }
 
-bail() { echo "Bail out! $*"; exit 99; }
 
 dir_start() {
 	rm -f "$LD/slapd.pid"

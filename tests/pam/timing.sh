@@ -4,7 +4,8 @@
 # user NSS does not know (the last two are judged against the store's
 # decoy and write it, as a wrong code writes the user's state).  Medians
 # of many interleaved attempts in one process (tests/helpers/pam-time),
-# compared with a tolerance of 1.5x for a shared, loaded machine.
+# compared with a tolerance of 1.5x for a shared, loaded machine, and
+# measured again (at most three times) when load made one run miss it.
 . "$abs_top_srcdir/tests/tap.sh"
 . "$abs_top_srcdir/tests/pam/lib.sh"
 sandbox_init
@@ -30,28 +31,44 @@ measure() {
 }
 median() { awk -v u="$1" '$1 == u { print $2 }' "$T/times"; }
 
-measure alice=000000 bob=000000 carol=000000 zed=000000
-ok $? "four wrong-code cases measured ($REPS rounds each)" ||
-	diag "$(cat "$T/times.err")"
-diag "medians (us): $(tr '\n' ';' <"$T/times")"
+# spread: the slowest median over the fastest of the last measurement,
+# as "HI LO" (microseconds).
+spread() {
+	lo=; hi=
+	for u in alice bob carol zed; do
+		m=$(median $u)
+		[ -z "$lo" ] || [ "$m" -lt "$lo" ] && lo=$m
+		[ -z "$hi" ] || [ "$m" -gt "$hi" ] && hi=$m
+	done
+	echo "$hi $lo"
+}
+
+# Up to three measurements: noise from other processes on a shared
+# machine comes and goes, so one run within 1.5x is enough, while a real
+# difference in the work done shows in every run and fails all three.
+runs=0 within=no
+while [ $runs -lt 3 ] && [ $within = no ]; do
+	runs=$((runs + 1))
+	measure alice=000000 bob=000000 carol=000000 zed=000000 ||
+		bail "pam-time failed: $(cat "$T/times.err")"
+	diag "run $runs, medians (us): $(tr '\n' ';' <"$T/times")"
+	set -- $(spread)
+	hi=$1 lo=$2
+	[ $((hi * 2)) -le $((lo * 3)) ] && within=yes
+done
+pass "four wrong-code cases measured ($REPS rounds each, $runs run(s))"
 for u in alice bob carol zed; do
 	grep -q "^$u [0-9]* [0-9]* Authentication failure\$" "$T/times"
 	ok $? "$u: denied"
 done
-lo=; hi=
-for u in alice bob carol zed; do
-	m=$(median $u)
-	[ -z "$lo" ] || [ "$m" -lt "$lo" ] && lo=$m
-	[ -z "$hi" ] || [ "$m" -gt "$hi" ] && hi=$m
-done
-[ $((hi * 2)) -le $((lo * 3)) ]
-ok $? "slowest median within 1.5x of the fastest ($hi us vs $lo us)"
+[ $within = yes ]
+ok $? "slowest median within 1.5x of the fastest ($hi us vs $lo us, run $runs of at most 3)"
 [ -f "$STATE/-decoy" ]
 ok $? "the decoy state exists (the unenrolled cases wrote it)"
 [ ! -e "$STATE/carol" ] && [ ! -e "$STATE/zed" ]
 ok $? "and no state was made for carol or zed"
 "$CG_STATE" "$STATE" get alice failures >"$T/f"
-[ "$(cat "$T/f")" -eq "$REPS" ]
+[ "$(cat "$T/f")" -eq $((REPS * runs)) ]
 ok $? "each of alice's wrong codes was counted ($(cat "$T/f"))"
 
 done_testing
