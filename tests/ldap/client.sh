@@ -88,6 +88,21 @@ chmod 644 "$LD/wrong.secret"
 probe "$RT/alt.conf" connect; RC=$?
 expect_rc 1 "a password file others may read is refused"
 grep -q "unsafe permissions" "$ERR"; ok $? "... and the reason says so"
+chmod 600 "$LD/wrong.secret"
+chown 65534 "$LD/wrong.secret"
+probe "$RT/alt.conf" connect; RC=$?
+expect_rc 1 "a password file not owned by root is refused"
+grep -q "bind_password_file $LD/wrong.secret: wrong owner (must be root)" "$ERR"; r=$?
+ok $r "... and the reason names the file"; [ $r -eq 0 ] || diag "$(cat "$ERR")"
+chown 0 "$LD/wrong.secret"
+ln -s "$LD/host1.secret" "$LD/link.secret"
+conf_with "bind_password_file=$LD/link.secret"
+probe "$RT/alt.conf" connect; RC=$?
+[ $RC -eq 1 ] &&
+	grep -q "bind_password_file $LD/link.secret: refusing to follow a symbolic link" "$ERR"; r=$?
+ok $r "a symlink to the right password file is refused, before any bind"
+[ $r -eq 0 ] || diag "$(cat "$ERR")"
+conf_with "bind_password_file=$LD/wrong.secret"
 : >"$LD/wrong.secret"; chmod 600 "$LD/wrong.secret"
 probe "$RT/alt.conf" connect; RC=$?
 expect_rc 6 "an empty password file is refused (no unauthenticated bind)"
