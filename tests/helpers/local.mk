@@ -78,8 +78,6 @@ tests_helpers_no_openat2_la_LIBADD = -ldl
 # libnss_cgfail: an NSS source that fails for "ghost" (prune's tests).
 check_LTLIBRARIES += tests/helpers/nss_cgfail.la
 tests_helpers_nss_cgfail_la_SOURCES = tests/helpers/nss_cgfail.c
-# Not AM_CPPFLAGS: its -I lib would make lib/nss.h shadow glibc's <nss.h>.
-tests_helpers_nss_cgfail_la_CPPFLAGS = -D_GNU_SOURCE
 tests_helpers_nss_cgfail_la_CFLAGS = $(WARN_CFLAGS)
 tests_helpers_nss_cgfail_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 
