@@ -1,10 +1,13 @@
 /* Audit line escaping: no user-controlled byte may end the line, start a
- * new field, or be hidden. */
+ * new field, or be hidden.  The event's fields, and its journal
+ * MESSAGE_IDs: one per event type, the ones the man pages publish. */
 #include "config.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <cmocka.h>
@@ -221,16 +224,17 @@ static void test_event_fields(void **s)
 	assert_string_equal(f[5].value, "7");
 }
 
+static const char *const events[] = {
+	"auth", "lockout", "access", "approval", "rotate", "versions",
+	"on_change", "enroll", "revoke", "unlock", "recovery", "import",
+	"status", "list", "check-config", "log", "scan", "leak", "migrate",
+	"init", "rekey", "prune",
+};
+
 /* One MESSAGE_ID per event type: 32 lower-case hex digits, no two
- * alike, fixed (the man pages publish them); none for an unknown type. */
+ * alike; none for an unknown type. */
 static void test_message_ids(void **s)
 {
-	static const char *const events[] = {
-		"auth", "lockout", "access", "approval", "rotate", "versions",
-		"on_change", "enroll", "revoke", "unlock", "recovery",
-		"import", "status", "list", "check-config", "log", "scan",
-		"leak", "migrate", "init", "rekey", "prune",
-	};
 	(void)s;
 	for (size_t i = 0; i < CG_ARRAY_SIZE(events); i++) {
 		const char *id = cg_audit_message_id(events[i]);
@@ -247,6 +251,51 @@ static void test_message_ids(void **s)
 			    "4b91c08ef070453b927593a500feb026");
 	assert_null(cg_audit_message_id("no-such-event"));
 	assert_null(cg_audit_message_id(NULL));
+}
+
+/* Lines "EVENT   <32 hex digits>" of a man page: each must be the
+ * code's id for that event; returns how many, and marks the events. */
+static size_t published_ids(const char *page, bool seen[])
+{
+	char path[4096], line[256], name[64], id[64], extra;
+	const char *top = getenv("abs_top_srcdir");
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/man/%s", top, page);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *dash;
+
+		if (sscanf(line, "%63s %63s %c", name, id, &extra) != 2 ||
+		    strlen(id) != 32 || strspn(id, "0123456789abcdef") != 32)
+			continue;
+		while ((dash = strstr(name, "\\-")) != NULL)     /* roff's \- */
+			memmove(dash, dash + 1, strlen(dash));
+		assert_non_null(cg_audit_message_id(name));
+		assert_string_equal(cg_audit_message_id(name), id);
+		for (size_t i = 0; i < CG_ARRAY_SIZE(events); i++)
+			if (strcmp(events[i], name) == 0)
+				seen[i] = true;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The man pages publish every event type's id, and the code sends those. */
+static void test_message_ids_are_published(void **s)
+{
+	bool seen[CG_ARRAY_SIZE(events)] = { false };
+	(void)s;
+	if (getenv("abs_top_srcdir") == NULL)
+		skip();
+	assert_int_equal(published_ids("pam_credgate.8", seen), 3);
+	assert_int_equal(published_ids("credgate.1", seen), 5);
+	assert_int_equal(published_ids("credgate-enroll.8", seen), 15);
+	for (size_t i = 0; i < CG_ARRAY_SIZE(events); i++)
+		assert_true(seen[i]);
 }
 
 static void test_array_helpers(void **s)
@@ -279,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_event_key_order),
 		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_message_ids),
+		cmocka_unit_test(test_message_ids_are_published),
 		cmocka_unit_test(test_array_helpers),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
