@@ -21,6 +21,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/request.c lib/request_store.c lib/request.h \
 	lib/verify.c lib/verify.h \
 	lib/state_text.c lib/state.h lib/state_sealed.c lib/state_sealed.h \
+	lib/state_slots.c \
 	lib/seal.c lib/seal.h \
 	lib/store.c lib/store.h lib/store_backend.h lib/store_files.c \
 	lib/session.c lib/session.h \

@@ -875,20 +875,58 @@ static cg_err atomic_write_unmasked(int dirfd, const char *name,
 	return err;
 }
 
-/* Every signal that can be blocked stays pending while we write, so no
- * handler (or default action) runs between creating the temp file and
- * removing or renaming it.  SIGXFSZ is raised by the write itself when the
- * caller set RLIMIT_FSIZE low: the write then fails with EFBIG and we
- * clean up; a SIGXFSZ that became pending during our write was ours and
- * is taken back, so its default action cannot kill the process later. */
-static cg_err atomic_write(int dirfd, const char *name, const void *data,
-			   size_t len, const struct wopts *o)
+/* Run fn(arg) with every signal that can be blocked held pending, so no
+ * handler (or default action) runs in the middle of a write: between
+ * creating a temp file and removing or renaming it, or between writing a
+ * state slot in place and undoing a failed write.  SIGXFSZ is raised by
+ * the write itself when the caller set RLIMIT_FSIZE low: the write then
+ * fails with EFBIG and fn cleans up; a SIGXFSZ that became pending during
+ * fn was ours and is taken back, so its default action cannot kill the
+ * process later.  errno is fn's. */
+static cg_err with_signals_held(cg_err (*fn)(void *), void *arg)
 {
 	const struct timespec zero = { 0, 0 };
 	sigset_t all, old, pending, xfsz;
 	bool xfsz_before;
 	cg_err err;
 	int saved;
+
+	sigfillset(&all);
+	sigemptyset(&xfsz);
+	sigaddset(&xfsz, SIGXFSZ);
+	if (pthread_sigmask(SIG_BLOCK, &all, &old) != 0)
+		return CG_E_IO;
+	xfsz_before = sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGXFSZ) == 1;
+	err = fn(arg);
+	saved = errno;
+	if (!xfsz_before && sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGXFSZ) == 1)
+		(void)sigtimedwait(&xfsz, NULL, &zero);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return err;
+}
+
+struct atomic_args {
+	int dirfd;
+	const char *name;
+	const void *data;
+	size_t len;
+	const struct wopts *o;
+};
+
+static cg_err atomic_write_held(void *arg)
+{
+	const struct atomic_args *a = arg;
+
+	return atomic_write_unmasked(a->dirfd, a->name, a->data, a->len, a->o);
+}
+
+static cg_err atomic_write(int dirfd, const char *name, const void *data,
+			   size_t len, const struct wopts *o)
+{
+	struct atomic_args a = { dirfd, name, data, len, o };
 
 	if (!name_is_component(name) || strlen(name) > CG_ATOMIC_NAME_MAX)
 		return CG_E_NAME;
@@ -897,21 +935,57 @@ static cg_err atomic_write(int dirfd, const char *name, const void *data,
 		return CG_E_NAME;
 	if ((o->mode & ~(mode_t)0777) != 0 || (data == NULL && len > 0))
 		return CG_E_INVAL;
-	sigfillset(&all);
-	sigemptyset(&xfsz);
-	sigaddset(&xfsz, SIGXFSZ);
-	if (pthread_sigmask(SIG_BLOCK, &all, &old) != 0)
+	return with_signals_held(atomic_write_held, &a);
+}
+
+struct write_at_args {
+	int fd;
+	off_t off;
+	const unsigned char *data;
+	size_t len;
+	bool sync;
+};
+
+static cg_err write_at_held(void *arg)
+{
+	const struct write_at_args *a = arg;
+	const unsigned char *p = a->data;
+	size_t left = a->len;
+	off_t off = a->off;
+	ssize_t n;
+
+	while (left > 0) {
+		n = pwrite(a->fd, p, left, off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return CG_E_IO;
+		if (n == 0) {	/* no progress and no reason: give one */
+			errno = EIO;
+			return CG_E_IO;
+		}
+		p += n;
+		off += n;
+		left -= (size_t)n;
+	}
+	if (a->sync && fdatasync(a->fd) == -1)
 		return CG_E_IO;
-	xfsz_before = sigpending(&pending) == 0 &&
-	    sigismember(&pending, SIGXFSZ) == 1;
-	err = atomic_write_unmasked(dirfd, name, data, len, o);
-	saved = errno;
-	if (!xfsz_before && sigpending(&pending) == 0 &&
-	    sigismember(&pending, SIGXFSZ) == 1)
-		(void)sigtimedwait(&xfsz, NULL, &zero);
-	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = saved;
-	return err;
+	return CG_OK;
+}
+
+cg_err cg_write_at(int fd, off_t off, const void *data, size_t len,
+		   bool sync)
+{
+	struct write_at_args a = { fd, off, data, len, sync };
+	struct stat st;
+
+	if (fd < 0 || off < 0 || (data == NULL && len > 0))
+		return CG_E_INVAL;
+	if (fstat(fd, &st) == -1)
+		return CG_E_IO;
+	if (!S_ISREG(st.st_mode) || (uint64_t)off + len > (uint64_t)st.st_size)
+		return CG_E_INVAL;
+	return with_signals_held(write_at_held, &a);
 }
 
 cg_err cg_atomic_replace(int dirfd, const char *name, const void *data,

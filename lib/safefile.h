@@ -156,6 +156,18 @@ cg_err cg_atomic_write_locked(int dirfd, const char *name, const char *tmp,
 			      const void *data, size_t len, mode_t mode,
 			      bool replace);
 
+/* Overwrite len bytes at offset off of the regular file fd, in place,
+ * and with sync fdatasync(2) it: one durable write that changes neither
+ * the file's size nor its blocks, so the file system has no metadata to
+ * commit (the files store's slotted state, store_files.c).  The range
+ * must lie inside the file (else CG_E_INVAL): nothing grows, so a full
+ * file system cannot refuse it.  Signals are held as for
+ * cg_atomic_write_locked (a SIGXFSZ the write raised fails it with
+ * EFBIG, discarded).  On failure the range may hold part of the new
+ * bytes: the caller undoes it. */
+cg_err cg_write_at(int fd, off_t off, const void *data, size_t len,
+		   bool sync);
+
 /* The replacement of a file others use (credgate put): like
  * cg_atomic_write_locked (tmp may also be NULL for a random temp name),
  * and the new file gets uid:gid and mode.  With expect, NAME is replaced

@@ -1,5 +1,8 @@
-/* The sealed on-disk form of a user's state (format 2), and reading the
- * clear format 1 that came before it.
+/* Reading a user's state file: the dispatch on its first line, and the
+ * two formats that came before format 3 (state_slots.c, the only one
+ * written now): they are read, and the next write converts them.
+ *
+ * Format 1 is the clear text of state.h.  Format 2:
  *
  *   credgate-state 2
  *   key 0123456789abcdef          id of the host key that sealed it
@@ -9,7 +12,7 @@
  * up to a multiple of STATE_PAD, so the file's size says nothing about
  * how many recovery codes or grace entries it holds.  STATE_PAD is chosen
  * so that one padded state, sealed and in base64, still fits in one 4 KiB
- * block: the padding costs no space on disk and no extra I/O.  The additional data
+ * block.  The additional data
  * is "credgate-state 2", a NUL and the user name: a file copied or
  * renamed to another user, or relabelled as another version, fails to
  * open.  Nothing of the secret or the recovery hashes is in the clear. */
@@ -25,6 +28,7 @@
 
 #define V1_HEADER "credgate-state 1\n"
 #define V2_HEADER "credgate-state 2"
+#define V3_HEADER "credgate-state 3\n"
 #define STATE_PAD 3000
 
 /* "credgate-state 2" NUL user */
@@ -62,47 +66,6 @@ static bool b64_decode(const char *s, size_t n, uint8_t **out, size_t *len)
 	*out = buf;
 	*len = (size_t)r - pad;
 	return true;
-}
-
-cg_err cg_state_seal(const struct cg_state *st, const char *user,
-		     const struct cg_key *k, char **text_out)
-{
-	char aad[CG_STATE_AAD_MAX], id[2 * CG_KEY_ID_LEN + 1];
-	char *plain = NULL, *text = NULL, *padded = NULL;
-	uint8_t *blob = NULL;
-	size_t plen = 0, padlen = 0, blen = 0, tlen;
-	cg_err e;
-
-	*text_out = NULL;
-	if ((e = cg_state_format(st, &plain)) != CG_OK)
-		goto out;
-	plen = strlen(plain);
-	padlen = (plen / STATE_PAD + 1) * STATE_PAD;
-	if ((padded = calloc(1, padlen)) == NULL) {
-		e = CG_E_NOMEM;
-		goto out;
-	}
-	memcpy(padded, plain, plen);
-	if ((e = cg_seal(k, aad, make_aad(user, aad), padded, padlen, &blob,
-			 &blen)) != CG_OK)
-		goto out;
-	cg_key_id_hex(k, id);
-	tlen = strlen(V2_HEADER) + 6 + sizeof(id) + 8 + (blen + 2) / 3 * 4 + 2;
-	if ((text = malloc(tlen)) == NULL) {
-		e = CG_E_NOMEM;
-		goto out;
-	}
-	snprintf(text, tlen, V2_HEADER "\nkey %s\nsealed ", id);
-	EVP_EncodeBlock((unsigned char *)text + strlen(text), blob, (int)blen);
-	strcat(text, "\n");
-	*text_out = text;
-	text = NULL;
- out:
-	free(text);
-	free(blob);
-	cg_freezero(padded, padlen);
-	cg_free_string(plain);
-	return e;
 }
 
 /* Split the three lines of format 2: key id and sealed blob. */
@@ -162,6 +125,10 @@ cg_err cg_state_open(const char *text, size_t len, const char *user,
 	memset(form, 0, sizeof(*form));
 	if (bad_line != NULL)
 		*bad_line = 0;
+	if (len >= strlen(V3_HEADER) &&
+	    memcmp(text, V3_HEADER, strlen(V3_HEADER)) == 0)
+		return cg_state_open_v3(text, len, user, keys, nkeys, out,
+					bad_line, form);
 	if (len >= strlen(V1_HEADER) &&
 	    memcmp(text, V1_HEADER, strlen(V1_HEADER)) == 0) {
 		form->version = 1;

@@ -11,7 +11,9 @@
  *   2. change  the caller's fn decides, in memory only, and says what to
  *              do: keep, write, or remove
  *   3. commit  at most one durable write
- *              (files: temp file, fdatasync, rename, fsync of the dir;
+ *              (files: one slot of the file written in place and one
+ *               fdatasync; a new file by temp file, fsync, rename and
+ *               fsync of the dir when the file must change shape;
  *               ldap: one modify that is a compare-and-set against what
  *               step 1 read: it fails, and the transaction is retried,
  *               if anyone changed the entry since)

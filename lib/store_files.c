@@ -6,10 +6,31 @@
  * directory fd, so nothing a user controls becomes a path.
  *
  * Exclusivity is pessimistic: read_locked takes flock on the lock file
- * before reading, and holds it until release, after the directory fsync.
- * The temp name is fixed per user: only the lock holder writes it, and a
- * temp file left by a writer killed mid-write (SIGKILL cannot be blocked)
- * is removed by the next write under the same lock.  Names starting with
+ * before reading, and holds it until release, after the write is durable.
+ *
+ * Two ways to write (DESIGN.md rule 3, both crash-safe):
+ * - in place, the usual one: the file is format 3 (two sealed slots,
+ *   state_slots.c) and the new state fits a slot, so the slot that does
+ *   not hold the state just read is overwritten with generation + 1, one
+ *   pwrite and one fdatasync (cg_write_at).  No temp file, no rename, no
+ *   directory sync, no size change and no new block: the file system has
+ *   no metadata to commit, and a full file system cannot refuse it.  A
+ *   crash half-way leaves that slot failing its tag and the other slot,
+ *   untouched, holding the state as it was: the attempt was not accepted
+ *   (it counts only once fdatasync returned).  A failed write or sync is
+ *   undone at once (the slot's old bytes written back, best effort, no
+ *   sync: a crash may still show the new slot, which records an attempt
+ *   that was refused -- more cautious, never less).
+ * - by replacement, for everything else (a new user, a file of format 1
+ *   or 2, a state that outgrew its slots, one sealed under a key other
+ *   than the one writes use now, damaged content): a new format-3 file in
+ *   the temp file, fsync, rename, directory fsync.
+ *   The temp name is fixed per user: only the lock holder writes it, and
+ *   a temp file left by a writer killed mid-write (SIGKILL cannot be
+ *   blocked) is removed by the next replacement under the same lock.
+ * A lockless snapshot read (files_read) may meet a slot being written: it
+ * fails its tag and the other slot is taken; should both fail (two writes
+ * during one read) the read is retried.  Names starting with
  * '.' are never user names, so lock and temp files cannot collide with a
  * state file; ".A.tmp" can never equal ".B.lock".
  *
@@ -28,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "safefile.h"
 #include "seal.h"
@@ -55,9 +77,18 @@ struct files_store {
 	char why[PATH_MAX + 320];     /* what the last failure was about */
 };
 
-/* One open transaction: the held lock. */
+/* Snapshot reads retried when a slotted file opened in neither slot. */
+#define SNAPSHOT_TRIES 3
+
+/* One open transaction: the held lock, and what an in-place commit
+ * needs of the file read under it. */
 struct files_txn {
 	int lockfd;
+	int fd;                       /* the state file (O_RDWR), or -1 */
+	uint8_t *file;                /* its bytes as read (sealed only) */
+	size_t flen;
+	bool in_place;                /* format 3, opened, not stale */
+	struct cg_state_form form;
 	char user[CG_USER_MAX];
 };
 
@@ -174,14 +205,16 @@ static void open_problem(struct files_store *fs, cg_err e,
 			 "which is not this host's key", id);
 }
 
-/* Would a write now store this differently: a clear format-1 file, or
- * one sealed under a key other than the one writes use now? */
+/* Would a write now store this differently: a file of format 1 or 2, or
+ * one sealed under a key other than the one writes use now?  (A stale
+ * file is replaced, never updated in place: after a rekey no slot sealed
+ * under the old key stays behind.) */
 static bool form_stale(struct files_store *fs,
 		       const struct cg_state_form *form)
 {
 	const struct cg_key *k = NULL;
 
-	if (form->version == 1)
+	if (form->version != CG_STATE_VERSION_CURRENT)
 		return true;
 	if (write_key(fs, &k) != CG_OK)
 		return false;           /* nothing to bring it up to */
@@ -189,51 +222,80 @@ static bool form_stale(struct files_store *fs,
 	return memcmp(form->key_id, k->id, CG_KEY_ID_LEN) != 0;
 }
 
+/* What one read of the user's file found. */
+struct file_read {
+	int fd;                       /* with keep_fd: the file, else -1 */
+	char *text;                   /* with keep_fd: its bytes */
+	size_t len;
+	struct cg_state_form form;
+	bool stale;
+};
+
+static void file_read_done(struct file_read *fr)
+{
+	if (fr->fd >= 0)
+		close(fr->fd);
+	if (fr->text != NULL)
+		cg_freezero(fr->text, fr->len + 1);
+	fr->fd = -1;
+	fr->text = NULL;
+}
+
 /* Read and open the user's file: regular, one link, trusted owner, no
- * group/other bits at all.  *stale (may be NULL) as txn->stale. */
+ * group/other bits at all.  With keep_fd (under the lock) the file is
+ * opened for writing too and fd and bytes are kept in *fr, for an
+ * in-place commit; the caller then calls file_read_done. */
 static cg_err files_read_form(struct files_store *fs, const char *user,
 			      struct cg_state *out, unsigned *bad_line,
-			      bool *stale)
+			      bool keep_fd, struct file_read *fr)
 {
 	const struct cg_key *keys[2];
-	struct cg_state_form form;
-	char *text = NULL;
-	size_t len = 0;
-	int fd = -1;
 	cg_err r;
 
+	memset(fr, 0, sizeof(*fr));
+	fr->fd = -1;
 	fs->why[0] = '\0';
 	keys_load(fs);
 	keys[0] = fs->key_err == CG_OK ? &fs->key : NULL;
 	keys[1] = fs->new_key_err == CG_OK ? &fs->new_key : NULL;
-	if ((r = cg_openat_file(fs->dirfd, user, O_RDONLY, 077, &fd,
-				NULL)) != CG_OK)
+	if ((r = cg_openat_file(fs->dirfd, user, keep_fd ? O_RDWR : O_RDONLY,
+				077, &fr->fd, NULL)) != CG_OK)
 		goto out;
-	if ((r = cg_read_all(fd, CG_STATE_MAX_BYTES, &text, &len)) != CG_OK)
+	if ((r = cg_read_all(fr->fd, CG_STATE_MAX_BYTES, &fr->text,
+			     &fr->len)) != CG_OK)
 		goto out;
-	r = cg_state_open(text, len, user, keys, CG_ARRAY_SIZE(keys), out,
-			  bad_line, &form);
-	open_problem(fs, r, &form);
-	if (r == CG_OK && stale != NULL)
-		*stale = form_stale(fs, &form);
+	r = cg_state_open(fr->text, fr->len, user, keys, CG_ARRAY_SIZE(keys),
+			  out, bad_line, &fr->form);
+	open_problem(fs, r, &fr->form);
+	if (r == CG_OK)
+		fr->stale = form_stale(fs, &fr->form);
  out:
-	if (fd >= 0)
-		close(fd);
-	if (text != NULL)
-		cg_freezero(text, len + 1);
+	if (!keep_fd)
+		file_read_done(fr);
 	return r;
 }
 
 static cg_err files_read(void *be, const char *user, struct cg_state *out,
 			 unsigned *bad_line)
 {
-	return files_read_form(be, user, out, bad_line, NULL);
+	const struct timespec nap = { 0, 1000000L };
+	struct file_read fr;
+	cg_err r;
+
+	for (int i = 0;; i++) {
+		r = files_read_form(be, user, out, bad_line, false, &fr);
+		if (r == CG_OK || fr.form.version != CG_STATE_VERSION_CURRENT ||
+		    !cg_store_damaged(r) || i + 1 == SNAPSHOT_TRIES)
+			return r;
+		(void)nanosleep(&nap, NULL);
+	}
 }
 
 static cg_err files_read_locked(void *be, struct cg_store_txn *txn, void **h)
 {
 	struct files_store *fs = be;
 	const char *user = txn->user;
+	struct file_read fr;
 	struct files_txn *t;
 	char lock[AUX_NAME_SIZE];
 	cg_err e;
@@ -241,6 +303,7 @@ static cg_err files_read_locked(void *be, struct cg_store_txn *txn, void **h)
 	*h = NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return CG_E_NOMEM;
+	t->fd = -1;
 	aux_name(lock, user, "lock");
 	if ((e = cg_lock_file(fs->dirfd, lock, CG_LOCK_TIMEOUT_MS,
 			      &t->lockfd)) != CG_OK) {
@@ -248,7 +311,19 @@ static cg_err files_read_locked(void *be, struct cg_store_txn *txn, void **h)
 		return e;
 	}
 	memcpy(t->user, user, strlen(user) + 1);  /* valid: < CG_USER_MAX */
-	e = files_read_form(fs, user, &txn->st, &txn->bad_line, &txn->stale);
+	e = files_read_form(fs, user, &txn->st, &txn->bad_line, true, &fr);
+	txn->stale = e == CG_OK && fr.stale;
+	t->form = fr.form;
+	t->in_place = e == CG_OK && !fr.stale;  /* stale: not format 3 */
+	if (t->in_place) {
+		/* Handed over: the bytes are ciphertext and headers only. */
+		t->fd = fr.fd;
+		t->file = (uint8_t *)fr.text;
+		t->flen = fr.len;
+		fr.fd = -1;
+		fr.text = NULL;
+	}
+	file_read_done(&fr);
 	if (e == CG_OK || e == CG_E_NOENT || cg_store_damaged(e)) {
 		*h = t;
 		return e;
@@ -265,29 +340,86 @@ static void files_release(void *be, void *h)
 	(void)be;
 	if (t == NULL)
 		return;
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->file);
 	if (t->lockfd >= 0)
 		close(t->lockfd);
 	free(t);
 }
 
-/* Format st and write it under the held lock. */
+/* Overwrite the slot that does not hold the state read, with the next
+ * generation: one pwrite, one fdatasync.  CG_E_TOOBIG (nothing written)
+ * when st does not fit the file's slots.  A failed write is undone. */
+static cg_err commit_in_place(struct files_txn *t, const struct cg_key *k,
+			      const struct cg_state *st)
+{
+	size_t s = t->form.slot_size;
+	size_t off = cg_state_slot_offset(s, 1 - t->form.slot);
+	uint8_t *slot;
+	cg_err r;
+
+	if (off + s > t->flen)
+		return CG_E_INVAL;
+	if ((slot = malloc(s)) == NULL)
+		return CG_E_NOMEM;
+	if ((r = cg_state_seal_slot(st, t->user, k, t->form.generation + 1, s,
+				    slot)) != CG_OK)
+		goto out;
+	if ((r = cg_write_at(t->fd, (off_t)off, slot, s, true)) != CG_OK) {
+		int saved = errno;
+
+		(void)cg_write_at(t->fd, (off_t)off, t->file + off, s, false);
+		errno = saved;
+	}
+ out:
+	free(slot);
+	return r;
+}
+
+/* Seal st into a new file and put it in place of the old one (if any):
+ * temp file, fsync, rename, directory fsync, under the held lock. */
+static cg_err commit_replace(struct files_store *fs, struct files_txn *t,
+			     const struct cg_key *k, const struct cg_state *st,
+			     bool replace)
+{
+	char tmp[AUX_NAME_SIZE];
+	uint8_t *file = NULL;
+	size_t len = 0;
+	cg_err r;
+
+	/* The generation goes on from the file replaced, if it was ours. */
+	if ((r = cg_state_seal_file(st, t->user, k, t->form.generation + 1,
+				    t->form.slot_size, &file, &len)) != CG_OK)
+		return r;
+	aux_name(tmp, t->user, "tmp");
+	r = cg_atomic_write_locked(fs->dirfd, t->user, tmp, file, len, 0600,
+				   replace);
+	free(file);
+	return r;
+}
+
+/* Write st under the held lock: in place when the file allows it. */
 static cg_err files_store(struct files_store *fs, struct files_txn *t,
 			  const struct cg_state *st, bool replace)
 {
 	const struct cg_key *k = NULL;
-	char tmp[AUX_NAME_SIZE];
-	char *text = NULL;
 	cg_err r;
 
-	if ((r = write_key(fs, &k)) != CG_OK ||
-	    (r = cg_state_seal(st, t->user, k, &text)) != CG_OK)
-		goto out;
-	aux_name(tmp, t->user, "tmp");
-	r = cg_atomic_write_locked(fs->dirfd, t->user, tmp, text, strlen(text),
-				   0600, replace);
- out:
-	cg_free_string(text);
-	return r;
+	if ((r = write_key(fs, &k)) != CG_OK)
+		return r;
+	if (replace && t->in_place) {
+		char tmp[AUX_NAME_SIZE];
+
+		/* A temp file a killed replacement left goes now too (not
+		 * synced: should the removal be lost, it is harmless and
+		 * still the only one). */
+		aux_name(tmp, t->user, "tmp");
+		(void)unlinkat(fs->dirfd, tmp, 0);
+		if ((r = commit_in_place(t, k, st)) != CG_E_TOOBIG)
+			return r;
+	}
+	return commit_replace(fs, t, k, st, replace);
 }
 
 static cg_err files_commit(void *be, void *h, const struct cg_state *old,

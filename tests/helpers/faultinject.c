@@ -1,6 +1,12 @@
 /* Test helper, LD_PRELOAD shim: make file operations on one directory
  * fail, to prove a failed write never damages a user's state.
  *   CG_FAULT=write:ENOSPC | fsync:EIO | rename:EIO | ...
+ *                           write covers write(2) and pwrite(2), fsync
+ *                           covers fsync(2) and fdatasync(2)
+ *   CG_FAULT=write:TORN     a pwrite in the directory writes a random
+ *                           part of its bytes and the process dies of
+ *                           SIGKILL: a crash in the middle of an
+ *                           in-place update of a state slot
  *   CG_FAULT_DIR=/abs/dir   only files in this directory are affected
  *   CG_SYNC_LOG=/abs/file   every fsync/fdatasync (any fd, fault or not)
  *                           appends a line "CALL PATH" to this file
@@ -14,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +38,7 @@ static int fault_errno(const char *op)
 	if (strcmp(spec, "ENOSPC") == 0) return ENOSPC;
 	if (strcmp(spec, "EIO") == 0) return EIO;
 	if (strcmp(spec, "EDQUOT") == 0) return EDQUOT;
+	if (strcmp(spec, "TORN") == 0) return -1;
 	return 0;
 }
 
@@ -67,11 +75,40 @@ static int path_in_dir(int dirfd, const char *p)
 ssize_t write(int fd, const void *buf, size_t count)
 {
 	int e = fault_errno("write");
-	if (e != 0 && fd_in_dir(fd)) {
+	if (e > 0 && fd_in_dir(fd)) {
 		errno = e;
 		return -1;
 	}
 	return REAL(write)(fd, buf, count);
+}
+
+/* A crash half-way through: some of the bytes (at least one, never all),
+ * then death without any cleanup. */
+static void torn_write(int fd, const void *buf, size_t count, off_t off)
+{
+	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL) ^
+	    (unsigned)clock();
+	size_t part = count > 1 ? 1 + (size_t)rand_r(&seed) % (count - 1) : 0;
+
+	(void)!REAL(pwrite)(fd, buf, part, off);
+	kill(getpid(), SIGKILL);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
+{
+	int e = fault_errno("write");
+	if (e != 0 && fd_in_dir(fd)) {
+		if (e == -1)
+			torn_write(fd, buf, count, off);
+		errno = e;
+		return -1;
+	}
+	return REAL(pwrite)(fd, buf, count, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t count, off_t off)
+{
+	return pwrite(fd, buf, count, off);
 }
 
 /* Count a durable-write call: one line, written with O_APPEND. */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Secrets sealed at rest (state format 2): nothing of a secret or a
+# Secrets sealed at rest (state format 3): nothing of a secret or a
 # recovery hash under the state directory; a state bound to its user; a
 # missing, wrong or unsafe host key denies with its reason; a clear
 # format-1 state still works and is sealed by its next write.
@@ -31,8 +31,8 @@ clean_of() {
 
 enroll alice
 enroll bob
-[ "$(head -n 1 "$STATE/alice")" = "credgate-state 2" ]
-ok $? "a new state is written in format 2"
+[ "$(head -n 1 "$STATE/alice")" = "credgate-state 3" ]
+ok $? "a new state is written in format 3 (two sealed slots)"
 clean_of alice "after enrollment"
 pam_auth alice "$(code_for alice "$(at 0)")" "$(at 0)"; ok $? "alice logs in"
 clean_of alice "after a login"
@@ -57,9 +57,17 @@ pam_auth bob "$(code_for bob "$(at 2)")" "$(at 2)"; ok $? "bob's own state works
 
 # --- altered -----------------------------------------------------------------
 cp "$STATE/alice" "$T/alice.saved"
-# change the letters of the sealed blob (line 3)
-sed '3y/ABCDEFGHIJKLMNOPQRSTUVWXYZ/BCDEFGHIJKLMNOPQRSTUVWXYZA/' \
-	"$T/alice.saved" >"$T/alice.altered"
+# change one byte inside the sealed blob of each slot (format 3: 64 bytes
+# of header, then two slots of slot_size bytes; each blob starts after 16
+# bytes of generation and key id).  One altered slot alone is a torn
+# write and the other slot answers (tests/unit/test_store.c).
+cp "$T/alice.saved" "$T/alice.altered"
+s=$(sed -n '2s/^slot_size //p' "$T/alice.saved")
+for o in $((64 + 40)) $((64 + s + 40)); do
+	b=$(od -An -j$o -N1 -tu1 "$T/alice.saved" | tr -d ' ')
+	printf "\\$(printf %o $(((b + 1) % 256)))" |
+		dd of="$T/alice.altered" bs=1 seek=$o conv=notrunc 2>/dev/null
+done
 cmp -s "$T/alice.saved" "$T/alice.altered"
 [ $? -ne 0 ]; ok $? "(the altered copy differs)"
 cat "$T/alice.altered" >"$STATE/alice"
@@ -102,7 +110,7 @@ printf 'credgate-state 1\nsecret %s\nalgorithm sha1\ndigits 6\nperiod 30\nlast_s
 "$CG_STATE" "$STATE" check carol; ok $? "a format-1 state is read"
 grep -q "$b32" "$STATE/carol"; ok $? "(in the clear)"
 pam_auth carol "$(code_for carol "$(at 8)")" "$(at 8)"; ok $? "carol logs in with it"
-[ "$(head -n 1 "$STATE/carol")" = "credgate-state 2" ]
+[ "$(head -n 1 "$STATE/carol")" = "credgate-state 3" ]
 ok $? "and her state is sealed by that login's write"
 clean_of carol "after the format-1 state was rewritten"
 pam_auth carol "$(code_for carol "$(at 8)")" "$(at 8)"

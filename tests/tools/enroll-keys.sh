@@ -30,7 +30,17 @@ clean_of() {
 	[ -n "$hex" ] && [ -z "$found" ]
 	ok $? "$2: no secret or recovery hash in the state directory${found:+ ($found)}"
 }
-key_id() { sed -n 's/^key //p' "$STATE/$1"; }
+# The id of the key that sealed USER's state: format 3 (lib/state_slots.c),
+# the key id (8 bytes after the generation) of the slot with the higher
+# generation (8 bytes little-endian at the start of each slot).
+key_id() {
+	_f=$STATE/$1
+	_s=$(sed -n '2s/^slot_size //p' "$_f")
+	_g0=$(od -An -j64 -N8 -tu8 "$_f" | tr -d ' ')
+	_g1=$(od -An -j$((64 + _s)) -N8 -tu8 "$_f" | tr -d ' ')
+	_o=64; [ "$_g1" -gt "$_g0" ] && _o=$((64 + _s))
+	od -An -j$((_o + 8)) -N8 -tx1 "$_f" | tr -d ' \n'
+}
 
 # ---- init ---------------------------------------------------------------------
 [ "$(stat -c '%a %U %G %s' "$KEY")" = "400 root root 32" ]
@@ -132,8 +142,8 @@ run_tool "$TOOL" init
 expect_rc 0 "init with a clear state present: exit 0"
 grep -q "1 of them sealed now" "$W/out"
 ok $? "says it sealed one"
-[ "$(head -n 1 "$STATE/dave")" = "credgate-state 2" ]
-ok $? "dave's state is now format 2"
+[ "$(head -n 1 "$STATE/dave")" = "credgate-state 3" ]
+ok $? "dave's state is now format 3"
 clean_of "$DB" "after init"
 pam_ok dave "$("$OATHTOOL" --totp -N "@$(at 7)" "$DS")" "$(at 7)" "dave logs in"
 

@@ -26,6 +26,13 @@ tests_unit_state_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_state_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_state_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# State format 3: which of the two slots a reader takes.
+CMOCKA_TESTS += tests/unit/state_slots.t
+tests_unit_state_slots_t_SOURCES = tests/unit/test_state_slots.c
+tests_unit_state_slots_t_CFLAGS = $(CG_TEST_CFLAGS)
+tests_unit_state_slots_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_state_slots_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+
 CMOCKA_TESTS += tests/unit/store.t
 tests_unit_store_t_SOURCES = tests/unit/test_store.c
 tests_unit_store_t_CFLAGS = $(CG_TEST_CFLAGS)
@@ -93,14 +100,14 @@ tests_unit_policy_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_policy_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_policy_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
-# The locked verify step (lib/verify.c): renameat and cg_totp_verify are
+# The locked verify step (lib/verify.c): fdatasync and cg_totp_verify are
 # wrapped at link time to inject write failures and count judged codes.
 CMOCKA_TESTS += tests/unit/verify.t
 tests_unit_verify_t_SOURCES = tests/unit/test_verify.c
 tests_unit_verify_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_verify_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_verify_t_LDFLAGS = $(CG_TEST_LINKFLAGS) \
-	-Wl,--wrap=renameat -Wl,--wrap=cg_totp_verify \
+	-Wl,--wrap=fdatasync -Wl,--wrap=cg_totp_verify \
 	-Wl,--wrap=cg_recovery_match
 EXTRA_DIST += tests/unit/table_test.h
 

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "recovery.h"
 #include "safefile.h"
 #include "seal.h"
 #include "state.h"
@@ -265,6 +266,111 @@ static void test_update_sees_and_keeps(void **unused)
 			 CG_OK);
 	assert_false(exists_in_dir("carol"));
 	assert_false(exists_in_dir(".carol.lock"));
+	cg_state_wipe(&st);
+	cg_store_close(store);
+}
+
+/* ---- format 3: in place, or replaced ----------------------------------- */
+
+static void stat_state(const char *user, struct stat *sb)
+{
+	char path[256];
+
+	path_in(path, sizeof(path), state_dir, user);
+	assert_int_equal(lstat(path, sb), 0);
+}
+
+/* The generation in slot 0 and slot 1 (state_slots.c: 8 bytes LE at the
+ * start of each slot; slots of 2016 bytes after 64 bytes of header). */
+static void slot_gens(const char *user, uint64_t gen[2])
+{
+	char path[256];
+	uint8_t b[8];
+	int fd;
+
+	path_in(path, sizeof(path), state_dir, user);
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pread(fd, b, 8, 64 + i * 2016), 8);
+		gen[i] = 0;
+		for (int j = 7; j >= 0; j--)
+			gen[i] = gen[i] << 8 | b[j];
+	}
+	close(fd);
+}
+
+/* Updates overwrite the other slot in place: same inode, same size, the
+ * generations leapfrog, and every read sees the latest. */
+static void test_in_place_alternates(void **unused)
+{
+	struct cg_store *store = open_store();
+	struct cg_state st, back;
+	struct stat first, now;
+	uint64_t gen[2];
+
+	(void)unused;
+	fill_state(&st);
+	assert_int_equal(cg_store_create(store, "fay", &st), CG_OK);
+	stat_state("fay", &first);
+	assert_int_equal(first.st_size, 4096);
+	slot_gens("fay", gen);
+	assert_true(gen[0] == 1 && gen[1] == 0);
+	for (int i = 1; i <= 5; i++) {
+		st.failures = (unsigned)i;
+		assert_int_equal(cg_store_put(store, "fay", &st, NULL), CG_OK);
+		stat_state("fay", &now);
+		assert_int_equal(now.st_ino, first.st_ino);
+		assert_int_equal(now.st_size, 4096);
+		slot_gens("fay", gen);
+		assert_int_equal(gen[i % 2], (uint64_t)i + 1);
+		assert_int_equal(gen[1 - i % 2], (uint64_t)i);
+		assert_int_equal(cg_store_read(store, "fay", &back, NULL), CG_OK);
+		assert_states_equal(&st, &back);
+	}
+	cg_store_close(store);
+}
+
+/* A format-1 file is read, and its next write replaces it by format 3;
+ * a state that outgrows its slots gets a bigger file, kept after. */
+static void test_converted_and_grown(void **unused)
+{
+	char codes[CG_RECOVERY_MAX][CG_RECOVERY_CODE_SIZE];
+	struct cg_store *store = open_store();
+	struct cg_state st, back;
+	struct stat before, now;
+	char path[256];
+	char head[17];
+	int fd;
+
+	(void)unused;
+	write_raw("gus", VALID, 0600);
+	stat_state("gus", &before);
+	assert_int_equal(cg_store_read(store, "gus", &st, NULL), CG_OK);
+	assert_int_equal(cg_store_put(store, "gus", &st, NULL), CG_OK);
+	stat_state("gus", &now);
+	assert_true(now.st_ino != before.st_ino);
+	assert_int_equal(now.st_size, 4096);
+	path_in(path, sizeof(path), state_dir, "gus");
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	assert_int_equal(read(fd, head, sizeof(head)), (ssize_t)sizeof(head));
+	close(fd);
+	assert_memory_equal(head, "credgate-state 3\n", sizeof(head));
+
+	assert_int_equal(cg_recovery_regenerate(&st, CG_RECOVERY_MAX, codes),
+			 CG_OK);
+	assert_int_equal(cg_store_put(store, "gus", &st, NULL), CG_OK);
+	stat_state("gus", &before);
+	assert_int_equal(before.st_size, 8192);
+	assert_int_equal(cg_store_read(store, "gus", &back, NULL), CG_OK);
+	assert_states_equal(&st, &back);
+	st.nrecovery = 1;
+	assert_int_equal(cg_store_put(store, "gus", &st, NULL), CG_OK);
+	stat_state("gus", &now);
+	assert_int_equal(now.st_ino, before.st_ino);   /* in place again */
+	assert_int_equal(now.st_size, 8192);
+	assert_int_equal(cg_store_read(store, "gus", &back, NULL), CG_OK);
+	assert_states_equal(&st, &back);
+	cg_wipe_array(codes);
 	cg_state_wipe(&st);
 	cg_store_close(store);
 }
@@ -579,6 +685,8 @@ int main(void)
 		T(test_create_twice),
 		T(test_update_sees_and_keeps),
 		T(test_stale_temp_removed),
+		T(test_in_place_alternates),
+		T(test_converted_and_grown),
 		T(test_concurrent_updates),
 		T(test_read_missing),
 		T(test_symlink_refused),

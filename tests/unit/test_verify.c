@@ -1,9 +1,10 @@
 /* The read-judge-record transaction (lib/verify.c): verdicts, replay,
  * lock-out, one write per attempt, the same judging work whatever the
  * outcome, and that a code whose acceptance cannot be written is never
- * accepted.  renameat(2) (how every state update lands), cg_totp_verify
- * and cg_recovery_match are wrapped at link time (-Wl,--wrap) to fail
- * writes on demand and to count writes and judging work. */
+ * accepted.  fdatasync(2) (how every update of a state with slots lands:
+ * one slot written in place, then synced), cg_totp_verify and
+ * cg_recovery_match are wrapped at link time (-Wl,--wrap) to fail writes
+ * on demand and to count writes and judging work. */
 #include "config.h"
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,8 +32,8 @@
 
 /* ---- link-time wraps -------------------------------------------------- */
 
-int __real_renameat(int, const char *, int, const char *);
-int __wrap_renameat(int, const char *, int, const char *);
+int __real_fdatasync(int);
+int __wrap_fdatasync(int);
 cg_err __real_cg_totp_verify(const struct cg_totp *, const char *, uint64_t,
 			     unsigned, uint64_t *);
 cg_err __wrap_cg_totp_verify(const struct cg_totp *, const char *, uint64_t,
@@ -42,22 +43,20 @@ cg_err __real_cg_recovery_match(const struct cg_state *, const char *,
 cg_err __wrap_cg_recovery_match(const struct cg_state *, const char *,
 				size_t *);
 
-static unsigned renames;        /* renameat calls so far */
-static unsigned fail_rename_at; /* fail the Nth call (1-based), 0 never */
-static bool fail_all_renames;
+static unsigned syncs;          /* fdatasync calls so far */
+static bool fail_all_syncs;
 static unsigned judged;         /* cg_totp_verify calls so far */
 static unsigned recovery_checks; /* cg_recovery_match calls so far */
 static cg_err totp_fault;       /* returned instead of judging, if set */
 
-int __wrap_renameat(int olddirfd, const char *oldpath, int newdirfd,
-		    const char *newpath)
+int __wrap_fdatasync(int fd)
 {
-	renames++;
-	if (fail_all_renames || renames == fail_rename_at) {
-		errno = ENOSPC;
+	syncs++;
+	if (fail_all_syncs) {
+		errno = EIO;
 		return -1;
 	}
-	return __real_renameat(olddirfd, oldpath, newdirfd, newpath);
+	return __real_fdatasync(fd);
 }
 
 cg_err __wrap_cg_totp_verify(const struct cg_totp *t, const char *code,
@@ -104,8 +103,8 @@ static int setup(void **s)
 	struct cg_state st;
 
 	(void)s;
-	renames = fail_rename_at = judged = recovery_checks = 0;
-	fail_all_renames = false;
+	syncs = judged = recovery_checks = 0;
+	fail_all_syncs = false;
 	totp_fault = CG_OK;
 	snprintf(dir, sizeof(dir), "/tmp/cg-verify.XXXXXX");
 	if (mkdtemp(dir) == NULL)
@@ -219,19 +218,19 @@ static void test_one_write_per_attempt(void **s)
 	(void)s;
 	code_at(NOW, good);
 	wrong_code_at(NOW, bad);
-	renames = 0;
+	syncs = 0;
 	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
-	assert_int_equal(renames, 1);
+	assert_int_equal(syncs, 1);
 	assert_int_equal(attempt(good, NOW), CG_GRANTED_CODE);
-	assert_int_equal(renames, 2);
+	assert_int_equal(syncs, 2);
 	assert_int_equal(attempt(good, NOW), CG_DENIED_REPLAY);
-	assert_int_equal(renames, 3);
+	assert_int_equal(syncs, 3);
 	assert_int_equal(attempt(bad, NOW), CG_DENIED_BAD_CODE);
-	assert_int_equal(renames, 4);
+	assert_int_equal(syncs, 4);
 	assert_int_equal(attempt(bad, NOW), CG_DENIED_NOW_LOCKED);
-	assert_int_equal(renames, 5);
+	assert_int_equal(syncs, 5);
 	assert_int_equal(attempt(good, NOW + 30), CG_DENIED_LOCKED);
-	assert_int_equal(renames, 5);
+	assert_int_equal(syncs, 5);
 }
 
 /* The same judging work for a right code, a wrong one and a recovery
@@ -275,12 +274,12 @@ static void test_unwritable_state_denies_everything(void **s)
 	(void)s;
 	code_at(NOW, good);
 	wrong_code_at(NOW, bad);
-	fail_all_renames = true;
+	fail_all_syncs = true;
 	for (int i = 0; i < 10; i++) {
 		assert_int_equal(attempt(bad, NOW), CG_DENIED_STATE_ERROR);
 		assert_int_equal(attempt(good, NOW), CG_DENIED_STATE_ERROR);
 	}
-	fail_all_renames = false;
+	fail_all_syncs = false;
 	read_back(&st);
 	assert_int_equal(st.failures, 0);
 	assert_int_equal(st.last_step, -1);
