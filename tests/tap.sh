@@ -13,7 +13,8 @@ pass() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
 fail() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP ${2:-}"; }
 # ok STATUS DESC: pass when STATUS is 0.  Usage: some_cmd; ok $? "desc"
-ok() { if [ "$1" -eq 0 ]; then shift; pass "$@"; else shift; fail "$@"; fi; }
+# Returns STATUS's truth, so "ok $? DESC || diag ..." explains a failure.
+ok() { if [ "$1" -eq 0 ]; then shift; pass "$@"; else shift; fail "$@"; return 1; fi; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 bail() { echo "Bail out! $*"; exit 99; }
 need_tool() { [ -n "$2" ] && [ -x "$2" ] || skip_all "$1 not installed"; }

@@ -25,7 +25,7 @@ PTY_RUN="$abs_top_builddir/tests/helpers/pty-run"
 # Run the whole test script again inside a private syslog, once.
 with_private_syslog() {
 	[ -n "${CG_SYSLOG_FILE:-}" ] && return 0
-	CG_SYSLOG_FILE=$(mktemp /tmp/cg-syslog.XXXXXX)
+	CG_SYSLOG_FILE=$(mktemp "$abs_top_builddir/tests/syslog.XXXXXX")
 	export CG_SYSLOG_FILE
 	sh "$abs_top_srcdir/tests/with-syslog.sh" "$CG_SYSLOG_FILE" sh "$0" "$@"
 	rc=$?
@@ -175,8 +175,12 @@ strike() {
 	wait "$VPID" 2>/dev/null
 }
 
+# CG_TMP_EACH=1 (root only): each pamtester in a /tmp of its own, for
+# tests that start many at once (pam_wrapper's one-character /tmp/pam.X
+# names collide, and one process removes the directory another is using).
 pam_exec() {
-	AT_PRELOAD="$(preload "${5:-}")" at_time "$3" env \
+	AT_PRELOAD="$(preload "${5:-}")" at_time "$3" ${CG_TMP_EACH:+unshare -m \
+		--propagation private sh "$abs_top_srcdir/tests/pam/private-tmp.sh"} env \
 		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
 		PAM_WRAPPER_USE_SYSLOG=1 \
 		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
