@@ -4,6 +4,7 @@
  * libldap's result codes to ours, with a reason for the log. */
 #include "config.h"
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +146,8 @@ static int set_options(LDAP *ld, const struct cg_ldap_conf *c)
 	    (rc = ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF)) ||
 	    (rc = ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv)) ||
 	    (rc = ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv)) ||
-	    (rc = ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &c->timeout)))
+	    (rc = ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &c->timeout)) ||
+	    (rc = ldap_set_option(ld, LDAP_OPT_CONNECT_ASYNC, LDAP_OPT_ON)))
 		return rc;
 	if (c->ca_file == NULL)
 		return LDAP_SUCCESS;          /* no TLS anywhere (checked) */
@@ -166,12 +168,47 @@ static bool uri_is_ldaps(const char *uri)
 	return strncasecmp(uri, "ldaps://", 8) == 0;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Connections are made asynchronously (LDAP_OPT_CONNECT_ASYNC): it is the
+ * one mode in which libldap 2.5 bounds the TLS handshake of ldaps:// by
+ * LDAP_OPT_NETWORK_TIMEOUT; made synchronously, the handshake with a
+ * server that accepts and never answers spins for ever (fleet.sh stops
+ * slapd with SIGSTOP).  The first operation then returns
+ * LDAP_X_CONNECTING until the TCP connection is up: true when it is worth
+ * sending again (the socket became writable within the timeout), else
+ * false, with *rc LDAP_TIMEOUT if the time ran out. */
+static bool still_connecting(struct cg_ldap *l, int *rc,
+			     const struct timespec *t0)
+{
+	struct pollfd p = { .fd = -1, .events = POLLOUT };
+	long left = (long)l->conf->timeout * 1000 - ms_since(t0);
+
+	if (*rc != LDAP_X_CONNECTING)
+		return false;
+	if (left <= 0 ||
+	    ldap_get_option(l->ld, LDAP_OPT_DESC, &p.fd) != LDAP_OPT_SUCCESS ||
+	    p.fd < 0 || poll(&p, 1, (int)left) <= 0) {
+		*rc = LDAP_TIMEOUT;
+		return false;
+	}
+	return true;
+}
+
 /* One URI: handle, options, StartTLS if asked, simple bind as dn (NULL:
  * anonymous). */
 static cg_err try_uri(struct cg_ldap *l, const char *uri, const char *dn,
 		      const struct berval *cred)
 {
 	const struct cg_ldap_conf *c = l->conf;
+	struct timespec t0;
 	int rc;
 
 	l->uri = uri;
@@ -179,14 +216,20 @@ static cg_err try_uri(struct cg_ldap *l, const char *uri, const char *dn,
 		return cg_ldap_fail(l, "initialize", rc);
 	if ((rc = set_options(l->ld, c)) != LDAP_SUCCESS)
 		return cg_ldap_fail(l, "TLS options", rc);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!uri_is_ldaps(uri) && c->tls == CG_LDAP_TLS_STARTTLS) {
 		l->ops++;
-		if ((rc = ldap_start_tls_s(l->ld, NULL, NULL)) != LDAP_SUCCESS)
+		do
+			rc = ldap_start_tls_s(l->ld, NULL, NULL);
+		while (still_connecting(l, &rc, &t0));
+		if (rc != LDAP_SUCCESS)
 			return cg_ldap_fail(l, "StartTLS", rc);
 	}
 	l->ops++;
-	rc = ldap_sasl_bind_s(l->ld, dn, LDAP_SASL_SIMPLE,
-			      (struct berval *)cred, NULL, NULL, NULL);
+	do
+		rc = ldap_sasl_bind_s(l->ld, dn, LDAP_SASL_SIMPLE,
+				      (struct berval *)cred, NULL, NULL, NULL);
+	while (still_connecting(l, &rc, &t0));
 	if (rc != LDAP_SUCCESS)
 		return cg_ldap_fail(l, uri_is_ldaps(uri) ? "TLS connect and "
 				    "bind" : "bind", rc);

@@ -307,6 +307,27 @@ kill -CONT "$SLAPD_PID"
 [ $((t1 - t0)) -le 12 ]; ok $? "... after the timeout, not hanging ($((t1 - t0)) s with timeout = 2)"
 audit_ok 'event=auth result=denied reason=store_unavailable user=erin .*detail=.*StartTLS: Timed out' \
 	"... with reason=store_unavailable and the timeout logged"
+# The same over ldaps://: the TLS handshake itself gets no answer (with a
+# synchronous connect, libldap 2.5 spun there for ever; lib/ldap_conn.c).
+# The store fails before any code is read: any code does.
+sed 's|^uri = .*|uri = ldaps://127.0.0.1|' "$RT/slow.conf" >"$RT/slowtls.conf"
+echo "auth required $MODULE config=$RT/slowtls.conf" >"$S/slowtls"
+kill -STOP "$SLAPD_PID"
+log_mark
+t0=$(date +%s)
+login slowtls erin 123456 &
+lp=$!
+# At most 20 s: a login that hangs fails this test instead of hanging it.
+i=0
+while kill -0 "$lp" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+t1=$(date +%s)
+kill -CONT "$SLAPD_PID"
+wait "$lp"
+rc=$?
+[ $rc -ne 0 ] && [ $((t1 - t0)) -le 12 ]
+ok $? "ldaps:// to a directory that does not answer: denied after the timeout ($((t1 - t0)) s)"
+audit_ok "event=auth result=denied reason=store_unavailable user=erin .*detail=.*ldaps://127.0.0.1: TLS connect and bind: Can't contact LDAP server" \
+	"... with reason=store_unavailable"
 
 # ---- the directory down: deny, except the break-glass users ----------------------------------
 echo "otpauth://totp/test:rescue?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" |
