@@ -117,6 +117,27 @@ probe "$RT/alt.conf" connect; RC=$?
 expect_rc 7 "every URI down: unavailable"
 grep -q "127.0.0.1:1.*; ldaps://127.0.0.1:2" "$ERR"; ok $? "... with every URI's reason"
 
+# An address that never answers the TCP connect: a veth in this network
+# namespace with a static neighbour, so the SYN leaves and nothing comes
+# back.  The connect, made asynchronously, is bounded by timeout.
+if ip link add cgv0 type veth peer name cgv1 2>/dev/null &&
+	ip addr add 10.9.9.1/24 dev cgv0 && ip link set cgv0 up &&
+	ip link set cgv1 up &&
+	ip neigh replace 10.9.9.2 lladdr 02:00:00:00:00:02 dev cgv0; then
+	for u in ldap://10.9.9.2 ldaps://10.9.9.2; do
+		conf_with "uri=$u" timeout=2
+		t0=$(date +%s)
+		probe "$RT/alt.conf" connect; RC=$?
+		t1=$(date +%s)
+		[ $RC -eq 7 ] && [ $((t1 - t0)) -le 6 ] && grep -q -E "$u: .*(Timed out|Can't contact LDAP server)" "$ERR"; r=$?
+		ok $r "$u never answering the connect: unavailable after timeout = 2 ($((t1 - t0)) s)"
+		[ $r -eq 0 ] || diag "exit $RC" "$(cat "$ERR")"
+	done
+else
+	skip "an address that never answers the connect" "no veth here"
+	skip "... over ldaps" "no veth here"
+fi
+
 # ---- a token in the OATH-LDAP schema ---------------------------------------
 probe "$C" find alice; RC=$?
 expect_rc 3 "not enrolled: no token"
