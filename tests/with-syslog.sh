@@ -5,8 +5,8 @@
 # under test uses glibc's real syslog(3) path and nothing reaches the
 # host's logger.  The host's journal socket is hidden too (an empty tmpfs
 # on /run/systemd/journal): audit events go to the journal where its
-# socket exists, and must come here instead.  /tmp is private as well
-# (see below).  LOGFILE must not be under /tmp.  Needs root or unprivileged
+# socket exists, and must come here instead.  /tmp can be private as
+# well (CG_PRIVATE_TMP, below).  Needs root or unprivileged
 # user namespaces; exits 77 when neither is available.
 # Usage: with-syslog.sh LOGFILE CMD [ARGS...]
 set -u
@@ -47,11 +47,15 @@ sink=$!
 i=0
 while [ ! -S "$d/log" ] && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
 mount --rbind "$d" /dev || exit 99
-# A /tmp of our own too: pam_wrapper copies its service directory to
-# /tmp/pam.X (one character, chosen from the pid), so tests running side
-# by side would otherwise load each other's PAM services, and its stale
-# directories (it cannot parse a pid above 65535) use up the names.
-mount -t tmpfs -o mode=1777 cg-tmp /tmp || exit 99
+# With CG_PRIVATE_TMP=1 (the test suite), a /tmp of our own too:
+# pam_wrapper copies its service directory to /tmp/pam.X (one character,
+# chosen from the pid), so tests running side by side would otherwise
+# load each other's PAM services, and its stale directories (it cannot
+# parse a pid above 65535) use up the names.  LOGFILE must then not be
+# under /tmp.
+if [ "${CG_PRIVATE_TMP:-}" = 1 ]; then
+	mount -t tmpfs -o mode=1777 cg-tmp /tmp || exit 99
+fi
 "$@"
 rc=$?
 sleep 0.1            # let the last datagrams be written

@@ -27,7 +27,8 @@ with_private_syslog() {
 	[ -n "${CG_SYSLOG_FILE:-}" ] && return 0
 	CG_SYSLOG_FILE=$(mktemp "$abs_top_builddir/tests/syslog.XXXXXX")
 	export CG_SYSLOG_FILE
-	sh "$abs_top_srcdir/tests/with-syslog.sh" "$CG_SYSLOG_FILE" sh "$0" "$@"
+	CG_PRIVATE_TMP=1 sh "$abs_top_srcdir/tests/with-syslog.sh" \
+		"$CG_SYSLOG_FILE" sh "$0" "$@"
 	rc=$?
 	rm -f "$CG_SYSLOG_FILE"
 	if [ $rc -eq 77 ]; then
