@@ -22,9 +22,7 @@
 #define KEY_ID_LABEL "credgate key id"
 #define DERIVE_PREFIX "credgate:"
 
-/* Split an absolute path into its directory (opened and checked: root's,
- * not writable by group or others) and its last component. */
-static cg_err open_key_dir(const char *path, int *dirfd, const char **base)
+cg_err cg_key_dir_open(const char *path, int *dirfd, const char **base)
 {
 	char dir[PATH_MAX];
 	const char *slash;
@@ -82,16 +80,27 @@ void cg_key_id_hex(const struct cg_key *k, char out[2 * CG_KEY_ID_LEN + 1])
 cg_err cg_key_load(const char *path, struct cg_key *out)
 {
 	const char *base = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	int dirfd = -1, fd = -1;
+	int dirfd = -1;
 	cg_err e;
 
 	cg_key_wipe(out);
-	if ((e = open_key_dir(path, &dirfd, &base)) != CG_OK)
-		goto out;
+	if ((e = cg_key_dir_open(path, &dirfd, &base)) != CG_OK)
+		return e;
+	e = cg_key_load_at(dirfd, base, out);
+	close(dirfd);
+	return e;
+}
+
+cg_err cg_key_load_at(int dirfd, const char *name, struct cg_key *out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1;
+	cg_err e;
+
+	cg_key_wipe(out);
 	/* Private to its owner; 0400 as created, 0600 tolerated. */
-	if ((e = cg_openat_file(dirfd, base, O_RDONLY, 077, &fd, NULL)) !=
+	if ((e = cg_openat_file(dirfd, name, O_RDONLY, 077, &fd, NULL)) !=
 	    CG_OK)
 		goto out;
 	e = cg_read_all(fd, CG_KEY_LEN, &buf, &len);
@@ -106,8 +115,6 @@ cg_err cg_key_load(const char *path, struct cg_key *out)
 		cg_freezero(buf, len + 1);
 	if (fd >= 0)
 		close(fd);
-	if (dirfd >= 0)
-		close(dirfd);
 	if (e != CG_OK)
 		cg_key_wipe(out);
 	return e;
@@ -121,7 +128,7 @@ cg_err cg_key_create(const char *path, struct cg_key *out)
 	cg_err e;
 
 	memset(&k, 0, sizeof(k));
-	if ((e = open_key_dir(path, &dirfd, &base)) != CG_OK)
+	if ((e = cg_key_dir_open(path, &dirfd, &base)) != CG_OK)
 		goto out;
 	if ((e = cg_random_bytes(k.bytes, CG_KEY_LEN)) != CG_OK ||
 	    (e = key_set_id(&k)) != CG_OK)
@@ -152,7 +159,7 @@ cg_err cg_key_promote(const char *path)
 	int dirfd = -1;
 	cg_err e;
 
-	if ((e = open_key_dir(path, &dirfd, &base)) != CG_OK)
+	if ((e = cg_key_dir_open(path, &dirfd, &base)) != CG_OK)
 		return e;
 	e = CG_E_NAME;
 	if (cg_key_new_path(base, newbase, sizeof(newbase)) != CG_OK)

@@ -50,6 +50,16 @@ struct cg_key {
  * exactly CG_KEY_LEN bytes.  *out is wiped on failure. */
 cg_err cg_key_load(const char *path, struct cg_key *out);
 
+/* cg_key_load in two steps, for a caller that loads keys more than once
+ * (the files store, at every read): open the directory of the absolute
+ * key path, walked and checked as cg_open_dir does (trusted owner, not
+ * writable by group or others; CG_E_INVAL for a relative path or one
+ * ending in '/'), pointing *base at the path's last component; then load
+ * the key file `name` (one component) in that directory, with the checks
+ * and errors of cg_key_load. */
+cg_err cg_key_dir_open(const char *path, int *dirfd, const char **base);
+cg_err cg_key_load_at(int dirfd, const char *name, struct cg_key *out);
+
 /* Create the key file with CG_KEY_LEN bytes from the CSPRNG: O_EXCL,
  * mode 0400, root:root when run as root, written durably (file and
  * directory synced).  CG_E_EXISTS if it exists.  The directory must pass

@@ -39,7 +39,9 @@
  * afresh at the start of every read, under the user's lock, so a state
  * that rekey sealed under the new key is readable by every transaction
  * that comes after it; every write seals under the new key if there is
- * one.  A clear format-1 state is read without a key and sealed on its
+ * one.  Their directory is walked and checked once, at the first read,
+ * and its fd kept like the state directory's: every later load is two
+ * openat calls in it, not two walks from "/" (a login reads twice).  A clear format-1 state is read without a key and sealed on its
  * next write; no write happens without a key. */
 #include "config.h"
 #include <dirent.h>
@@ -70,6 +72,7 @@ _Static_assert(CG_USER_NAME_LEN + 6 <= NAME_MAX, "lock file name");
 
 struct files_store {
 	int dirfd;
+	int keydir;                   /* the host key's directory, or -1 */
 	char key_path[PATH_MAX];
 	char new_key_path[PATH_MAX + sizeof(NEW_KEY_SUFFIX)];
 	struct cg_key key, new_key;
@@ -118,7 +121,7 @@ cg_err cg_store_files_open(const char *state_dir, const char *host_key,
 		return CG_E_INVAL;
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return CG_E_NOMEM;
-	fs->dirfd = -1;
+	fs->dirfd = fs->keydir = -1;
 	memcpy(fs->key_path, host_key, strlen(host_key) + 1);
 	snprintf(fs->new_key_path, sizeof(fs->new_key_path), "%s%s", host_key,
 		 NEW_KEY_SUFFIX);
@@ -140,6 +143,8 @@ static void files_close(void *be)
 		return;
 	if (fs->dirfd >= 0)
 		close(fs->dirfd);
+	if (fs->keydir >= 0)
+		close(fs->keydir);
 	cg_key_wipe(&fs->key);
 	cg_key_wipe(&fs->new_key);
 	cg_freezero(fs, sizeof(*fs));
@@ -150,11 +155,30 @@ static const char *files_why(void *be)
 	return ((struct files_store *)be)->why;
 }
 
-/* Load the host key and a pending new key (rekey under way). */
+/* Load the host key and a pending new key (rekey under way).  A key
+ * directory that would not open is tried again at the next load; its
+ * refusal stands for both keys, as a walk to each would have said. */
 static void keys_load(struct files_store *fs)
 {
-	fs->key_err = cg_key_load(fs->key_path, &fs->key);
-	fs->new_key_err = cg_key_load(fs->new_key_path, &fs->new_key);
+	const char *base = NULL;
+	size_t dirlen;
+	cg_err e;
+
+	if (fs->keydir < 0 &&
+	    (e = cg_key_dir_open(fs->key_path, &fs->keydir, &base)) != CG_OK) {
+		fs->keydir = -1;
+		cg_key_wipe(&fs->key);
+		cg_key_wipe(&fs->new_key);
+		fs->key_err = fs->new_key_err = e;
+		return;
+	}
+	/* Both names start after the key path's last '/'. */
+	dirlen = (size_t)(strrchr(fs->key_path, '/') - fs->key_path) + 1;
+	fs->key_err = cg_key_load_at(fs->keydir, fs->key_path + dirlen,
+				     &fs->key);
+	fs->new_key_err = cg_key_load_at(fs->keydir,
+					 fs->new_key_path + dirlen,
+					 &fs->new_key);
 }
 
 static void key_problem(struct files_store *fs, const char *path, cg_err e)
