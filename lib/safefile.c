@@ -98,26 +98,32 @@ cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 	return CG_OK;
 }
 
-/* Common tail of the file openers: check the fd opened with O_NONBLOCK
- * (so a FIFO or device could not block or act), then make it blocking. */
+/* A file opened with O_NONBLOCK (so a FIFO or device could not block or
+ * act) and checked: make it blocking and hand it over, else close it. */
+static cg_err hand_over(int fd, int *fd_out)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		close_keep_errno(fd);
+		return CG_E_IO;
+	}
+	*fd_out = fd;
+	return CG_OK;
+}
+
+/* Common tail of the file openers: check the fd, then hand it over. */
 static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
 			  struct stat *st_out)
 {
 	cg_err err;
-	int fl;
 
-	if ((err = cg_check_fd(fd, false, forbidden, st_out)) != CG_OK)
-		goto out;
-	err = CG_E_IO;
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
-		goto out;
-	*fd_out = fd;
-	fd = -1;
-	err = CG_OK;
- out:
-	close_keep_errno(fd);
-	return err;
+	if ((err = cg_check_fd(fd, false, forbidden, st_out)) != CG_OK) {
+		close_keep_errno(fd);
+		return err;
+	}
+	return hand_over(fd, fd_out);
 }
 
 /* ---- saying why --------------------------------------------------------- */
@@ -553,12 +559,12 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 		err = walk_refuse(&w, step_errno_to_err(w.fd, leaf));
 		goto out;
 	}
-	if ((err = cg_check_fd(fd, false, forbidden, NULL)) != CG_OK) {
+	if ((err = cg_check_fd(fd, false, forbidden, st_out)) != CG_OK) {
 		walk_refuse_fd(&w, err, fd);
 		goto out;
 	}
-	/* finish_open closes fd on failure. */
-	err = finish_open(fd, forbidden, fd_out, st_out);
+	/* hand_over closes fd on failure. */
+	err = hand_over(fd, fd_out);
 	fd = -1;
 	if (err != CG_OK)
 		walk_refuse(&w, err);
@@ -1036,17 +1042,17 @@ cg_err cg_atomic_replace_checked(int dirfd, const char *name,
 	return atomic_write(dirfd, name, data, len, &o);
 }
 
-/* Is fd still the file at dirfd/name?  A lock on a file that was unlinked
- * or replaced meanwhile protects nothing. */
-static cg_err lock_still_named(int dirfd, const char *name, int fd)
+/* Is the locked file (its fstat) still the one at dirfd/name?  A lock on
+ * a file that was unlinked or replaced meanwhile protects nothing. */
+static cg_err lock_still_named(int dirfd, const char *name,
+			       const struct stat *locked)
 {
-	struct stat at_name, locked;
+	struct stat at_name;
 
-	if (fstat(fd, &locked) == -1)
-		return CG_E_IO;
 	if (fstatat(dirfd, name, &at_name, AT_SYMLINK_NOFOLLOW) == -1)
 		return errno == ENOENT ? CG_E_LOCK : CG_E_IO;
-	if (at_name.st_dev != locked.st_dev || at_name.st_ino != locked.st_ino)
+	if (at_name.st_dev != locked->st_dev ||
+	    at_name.st_ino != locked->st_ino)
 		return CG_E_LOCK;
 	return CG_OK;
 }
@@ -1054,18 +1060,19 @@ static cg_err lock_still_named(int dirfd, const char *name, int fd)
 /* One attempt: CG_OK with the lock held, CG_E_LOCK if busy, else error. */
 static cg_err lock_try(int dirfd, const char *name, int *fd_out)
 {
+	struct stat locked;          /* an open file's dev/ino never change */
 	cg_err err;
 	int fd = -1;
 
 	if ((err = cg_openat_file(dirfd, name, O_RDONLY | O_CREAT, 077, &fd,
-				  NULL)) != CG_OK)
+				  &locked)) != CG_OK)
 		return err;
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		err = (errno == EWOULDBLOCK || errno == EINTR) ?
 		    CG_E_LOCK : CG_E_IO;
 		goto out;
 	}
-	if ((err = lock_still_named(dirfd, name, fd)) != CG_OK)
+	if ((err = lock_still_named(dirfd, name, &locked)) != CG_OK)
 		goto out;
 	*fd_out = fd;
 	fd = -1;
