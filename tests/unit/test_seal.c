@@ -172,6 +172,45 @@ static void test_key_file(void **s)
 	cg_key_wipe(&again);
 }
 
+/* The two steps of cg_key_load: the directory once, keys in it many
+ * times, each with the file's own checks; the directory's checks are
+ * those of cg_key_load. */
+static void test_key_load_at(void **s)
+{
+	struct cg_key k, again;
+	const char *base = NULL;
+	char sub[128];
+	int dfd = -1;
+
+	(void)s;
+	assert_int_equal(cg_key_create(keypath, &k), CG_OK);
+	assert_int_equal(cg_key_dir_open(keypath, &dfd, &base), CG_OK);
+	assert_string_equal(base, strrchr(keypath, '/') + 1);
+	assert_int_equal(cg_key_load_at(dfd, base, &again), CG_OK);
+	assert_memory_equal(k.bytes, again.bytes, CG_KEY_LEN);
+	assert_memory_equal(k.id, again.id, CG_KEY_ID_LEN);
+	assert_int_equal(cg_key_load_at(dfd, "absent.new", &again),
+			 CG_E_NOENT);
+	assert_int_equal(cg_key_load_at(dfd, "../host.key", &again),
+			 CG_E_NAME);
+	snprintf(sub, sizeof(sub), "%s/link", dir);
+	assert_int_equal(symlink(keypath, sub), 0);
+	assert_int_equal(cg_key_load_at(dfd, "link", &again), CG_E_SYMLINK);
+	assert_int_equal(chmod(keypath, 0440), 0);
+	assert_int_equal(cg_key_load_at(dfd, base, &again), CG_E_MODE);
+	assert_int_equal(close(dfd), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(cg_key_dir_open(keypath, &dfd, &base), CG_E_MODE);
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(cg_key_dir_open(sub, &dfd, &base), CG_OK);
+	assert_int_equal(close(dfd), 0);
+	assert_int_equal(cg_key_dir_open("host.key", &dfd, &base),
+			 CG_E_INVAL);
+	assert_int_equal(cg_key_dir_open("/srv/", &dfd, &base), CG_E_INVAL);
+	cg_key_wipe(&k);
+	cg_key_wipe(&again);
+}
+
 static void test_new_key_promote(void **s)
 {
 	struct cg_key k, n, back;
@@ -238,6 +277,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip_and_refusals,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_load_at, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_new_key_promote, setup,
 						teardown),
 		cmocka_unit_test(test_derive_is_hkdf),
