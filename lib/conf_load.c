@@ -1,12 +1,15 @@
-/* Reading credgate.conf and its drop-ins from disk.  Each path is walked
- * and each file checked on its open fd (safefile.h: no symlink anywhere,
- * root's directories nobody else may write, regular file, trusted owner,
- * not group/world writable) before a byte of it is believed, and every
- * refusal names the file (and the directory on the way) and says why. */
+/* Reading credgate.conf and its drop-ins from disk.  The main file's path
+ * is walked and each file checked on its open fd (safefile.h: no symlink
+ * anywhere, root's directories nobody else may write, regular file,
+ * trusted owner, not group/world writable) before a byte of it is
+ * believed; credgate.d is opened under the directory that walk checked,
+ * the drop-ins under credgate.d.  Every refusal names the file (and the
+ * directory on the way) and says why. */
 #include "config.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +36,17 @@ static void refuse(struct cg_diag *diag, const char *file, cg_err err,
 	cg_conf_diag(diag, file, 0, "%s", why);
 }
 
-/* A drop-in opened by name under its checked directory was refused:
- * what it looks like, for the message. */
-static void refuse_dropin(struct cg_diag *diag, const char *file, int dirfd,
-			  const char *name, cg_err err, int errnum)
+/* A drop-in (or credgate.d: want_dir) opened by name under its checked
+ * directory was refused: what it looks like, for the message. */
+static void refuse_at(struct cg_diag *diag, const char *file, int dirfd,
+		      const char *name, bool want_dir, cg_err err, int errnum)
 {
 	struct cg_path_diag pd;
 	struct stat st;
 
 	memset(&pd, 0, sizeof(pd));
 	pd.leaf = true;
+	pd.want_dir = want_dir;
 	pd.forbidden = FORBIDDEN_MODE;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		pd.have_stat = true;
@@ -79,14 +83,15 @@ static cg_err parse_fd(struct cg_config *cfg, int fd, const char *file,
 	return err;
 }
 
-static cg_err load_main(struct cg_config *cfg, const char *path,
+/* The main file; *dirfd gets its checked directory, for credgate.d. */
+static cg_err load_main(struct cg_config *cfg, const char *path, int *dirfd,
 			struct cg_diag *diag)
 {
 	struct cg_path_diag pd;
 	int fd = -1;
 	cg_err err;
 
-	err = cg_open_file_diag(path, FORBIDDEN_MODE, &fd, NULL, &pd);
+	err = cg_open_file_dir_diag(path, FORBIDDEN_MODE, &fd, dirfd, &pd);
 	if (err != CG_OK) {
 		refuse(diag, path, err, errno, &pd);
 		return err;
@@ -193,7 +198,7 @@ static cg_err load_dropin(struct cg_config *cfg, int dirfd, const char *dir,
 	}
 	err = cg_openat_file(dirfd, name, O_RDONLY, FORBIDDEN_MODE, &fd, NULL);
 	if (err != CG_OK) {
-		refuse_dropin(diag, file, dirfd, name, err, errno);
+		refuse_at(diag, file, dirfd, name, false, err, errno);
 		return err;
 	}
 	err = parse_fd(cfg, fd, file, diag);
@@ -216,22 +221,23 @@ static cg_err dropin_dir(const char *path, char *out, size_t sz,
 	return CG_OK;
 }
 
-static cg_err load_dropins(struct cg_config *cfg, const char *path,
-			   struct cg_diag *diag)
+/* credgate.d under maindir, the main file's checked directory. */
+static cg_err load_dropins(struct cg_config *cfg, int maindir,
+			   const char *path, struct cg_diag *diag)
 {
 	char dir[PATH_MAX], **names = NULL;
-	struct cg_path_diag pd;
 	size_t n = 0;
 	int dirfd = -1;
 	cg_err err;
 
 	if ((err = dropin_dir(path, dir, sizeof(dir), diag)) != CG_OK)
 		return err;
-	err = cg_open_dir_diag(dir, FORBIDDEN_MODE, &dirfd, &pd);
-	if (err == CG_E_NOENT && pd.leaf)
+	err = cg_openat_dir(maindir, DROPIN_DIR, false, FORBIDDEN_MODE,
+			    &dirfd);
+	if (err == CG_E_NOENT)
 		return CG_OK;   /* drop-ins are optional */
 	if (err != CG_OK) {
-		refuse(diag, dir, err, errno, &pd);
+		refuse_at(diag, dir, maindir, DROPIN_DIR, true, err, errno);
 		return err;
 	}
 	if ((err = list_dropins(dirfd, dir, &names, &n, diag)) != CG_OK)
@@ -251,6 +257,7 @@ cg_err cg_config_load(const char *path, struct cg_config **out,
 		      struct cg_diag *diag)
 {
 	struct cg_config *cfg = NULL;
+	int dirfd = -1;
 	cg_err err;
 
 	cg_conf_diag_clear(diag);
@@ -266,15 +273,17 @@ cg_err cg_config_load(const char *path, struct cg_config **out,
 		cg_conf_diag(diag, path, 0, "out of memory");
 		return CG_E_NOMEM;
 	}
-	if ((err = load_main(cfg, path, diag)) != CG_OK)
+	if ((err = load_main(cfg, path, &dirfd, diag)) != CG_OK)
 		goto out;
-	if ((err = load_dropins(cfg, path, diag)) != CG_OK)
+	if ((err = load_dropins(cfg, dirfd, path, diag)) != CG_OK)
 		goto out;
 	if ((err = cg_config_validate(cfg, diag)) != CG_OK)
 		goto out;
 	*out = cfg;
 	cfg = NULL;
  out:
+	if (dirfd >= 0)
+		close(dirfd);
 	cg_config_free(cfg);
 	return err;
 }

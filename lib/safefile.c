@@ -538,8 +538,9 @@ cg_err cg_open_dir_create(const char *path, mode_t mode, mode_t forbidden,
 	return open_dir_walk(path, forbidden, true, mode, dirfd_out, diag);
 }
 
-cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
-			 struct stat *st_out, struct cg_path_diag *diag)
+static cg_err open_file_walk(const char *path, mode_t forbidden, int *fd_out,
+			     struct stat *st_out, int *dirfd_out,
+			     struct cg_path_diag *diag)
 {
 	char buf[PATH_MAX];
 	struct walk w = { .diag = diag };
@@ -568,10 +569,26 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 	fd = -1;
 	if (err != CG_OK)
 		walk_refuse(&w, err);
+	else if (dirfd_out != NULL) {
+		*dirfd_out = w.fd;
+		w.fd = -1;
+	}
  out:
 	close_keep_errno(fd);
 	walk_end(&w);
 	return err;
+}
+
+cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
+			 struct stat *st_out, struct cg_path_diag *diag)
+{
+	return open_file_walk(path, forbidden, fd_out, st_out, NULL, diag);
+}
+
+cg_err cg_open_file_dir_diag(const char *path, mode_t forbidden, int *fd_out,
+			     int *dirfd_out, struct cg_path_diag *diag)
+{
+	return open_file_walk(path, forbidden, fd_out, NULL, dirfd_out, diag);
 }
 
 cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,

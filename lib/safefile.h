@@ -91,6 +91,14 @@ cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
 cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 			 struct stat *st_out, struct cg_path_diag *diag);
 
+/* cg_open_file_diag that also hands over, in *dirfd_out, the file's
+ * directory as the walk left it (an O_PATH fd, checked like every
+ * directory on the way), so that a sibling can be opened under it with
+ * cg_openat_file or cg_openat_dir without a second walk from "/".
+ * *dirfd_out is set only on success. */
+cg_err cg_open_file_dir_diag(const char *path, mode_t forbidden, int *fd_out,
+			     int *dirfd_out, struct cg_path_diag *diag);
+
 /* Open `name` (a single component: non-empty, no '/', not "." or "..",
  * else CG_E_NAME) relative to dirfd with O_NOFOLLOW|O_CLOEXEC|O_NOCTTY
  * plus `flags`, and check it.  `flags` is an access mode plus any of
