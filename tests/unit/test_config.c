@@ -637,6 +637,13 @@ static void test_write_keys(void **state)
 	assert_string_equal(w->group, "postfix");
 	assert_int_equal(w->mode, 0600);
 	cg_config_free(cfg);
+	/* One size lexer (conf_lex.c): max_size takes the suffix in either
+	 * case, as [scan] sizes do. */
+	cfg = parse_ok("[role mail]\nmembers = a\n[credential c]\npath = /x\n"
+		       "roles = mail\nwriters = mail\nmax_size = 1m\n", NULL);
+	assert_int_equal(cg_config_credential(cfg, "c")->write.max_size,
+			 1024 * 1024);
+	cg_config_free(cfg);
 
 	cfg = parse_ok("[defaults]\nversions_dir = /srv/v\n[role a]\n"
 		       "members = x\n[credential c]\nroles = a\n"
