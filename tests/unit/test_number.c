@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "cg_macros.h"
@@ -87,6 +88,88 @@ static void test_hex(void **s)
 	assert_int_equal(cg_hex_value('\0'), -1);
 }
 
+/* Every byte value decodes back, in both cases. */
+static void test_hex_every_byte(void **s)
+{
+	uint8_t in[256], out[256];
+	char txt[2 * 256 + 1];
+	(void)s;
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 7 + 3);  /* every value, shuffled */
+	cg_hex_encode(in, sizeof(in), txt);
+	assert_true(cg_hex_decode(txt, sizeof(in), true, out));
+	assert_memory_equal(in, out, sizeof(in));
+	for (size_t i = 0; txt[i] != '\0'; i++)
+		if (txt[i] >= 'a' && txt[i] <= 'f')
+			txt[i] = (char)(txt[i] - 'a' + 'A');
+	memset(out, 0, sizeof(out));
+	assert_true(cg_hex_decode(txt, sizeof(in), false, out));
+	assert_memory_equal(in, out, sizeof(in));
+	assert_false(cg_hex_decode(txt, sizeof(in), true, out));
+}
+
+/* Every character at every position of inputs of 1..9 bytes (the
+ * decoder works eight digits at a time, then the rest): accepted exactly
+ * when cg_hex_value says it is a digit (lower case only when asked),
+ * decoded to its value, and a refused input leaves out zeroed. */
+static void test_hex_every_char(void **s)
+{
+	char txt[2 * 9 + 1];
+	uint8_t out[10];
+	(void)s;
+	for (size_t n = 1; n <= 9; n++) {
+		for (size_t pos = 0; pos < 2 * n; pos++) {
+			for (int c = 1; c < 256; c++) {
+				int v = cg_hex_value((char)c);
+				bool up = c >= 'A' && c <= 'F';
+
+				memset(txt, '5', 2 * n);
+				txt[2 * n] = '\0';
+				txt[pos] = (char)c;
+				memset(out, 0xaa, sizeof(out));
+				if (cg_hex_decode(txt, n, false, out) != (v >= 0))
+					fail_msg("n %zu pos %zu char %d", n, pos, c);
+				if (v >= 0) {
+					unsigned want = pos % 2 == 0 ?
+					    (unsigned)v << 4 | 5 : 0x50 | (unsigned)v;
+					assert_int_equal(out[pos / 2], want);
+					for (size_t i = 0; i < n; i++)
+						if (i != pos / 2)
+							assert_int_equal(out[i], 0x55);
+				} else {
+					for (size_t i = 0; i < n; i++)
+						assert_int_equal(out[i], 0);
+				}
+				assert_int_equal(out[n], 0xaa);  /* nothing past n */
+				if (cg_hex_decode(txt, n, true, NULL) != (v >= 0 && !up))
+					fail_msg("lower n %zu pos %zu char %d", n, pos, c);
+			}
+		}
+	}
+}
+
+/* A string shorter than 2n digits (a NUL anywhere) is refused, and
+ * nothing past the NUL is read (ASan and valgrind see the allocation
+ * end there). */
+static void test_hex_short(void **s)
+{
+	uint8_t out[8];
+	(void)s;
+	assert_true(cg_hex_decode("", 0, true, out));
+	for (size_t len = 0; len < 16; len++) {
+		char *p = malloc(len + 1);
+
+		assert_non_null(p);
+		memset(p, 'a', len);
+		p[len] = '\0';
+		memset(out, 0xaa, sizeof(out));
+		assert_false(cg_hex_decode(p, 8, false, out));
+		for (size_t i = 0; i < sizeof(out); i++)
+			assert_int_equal(out[i], 0);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +177,9 @@ int main(void)
 		cmocka_unit_test(test_whole_unsigned),
 		cmocka_unit_test(test_signed),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_hex_every_byte),
+		cmocka_unit_test(test_hex_every_char),
+		cmocka_unit_test(test_hex_short),
 	};
 	return cmocka_run_group_tests_name("number", tests, NULL, NULL);
 }
