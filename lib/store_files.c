@@ -41,8 +41,13 @@
  * that comes after it; every write seals under the new key if there is
  * one.  Their directory is walked and checked once, at the first read,
  * and its fd kept like the state directory's: every later load is two
- * openat calls in it, not two walks from "/" (a login reads twice).  A clear format-1 state is read without a key and sealed on its
- * next write; no write happens without a key. */
+ * openat calls in it, not two walks from "/" (a login reads twice).
+ * A clear format-1 state is read without a key and sealed on its next
+ * write; no write happens without a key.
+ *
+ * A login's second read finds, as a rule, the bytes its first read
+ * opened: it then takes the state the first read unsealed
+ * (snapshot_take) instead of unsealing again. */
 #include "config.h"
 #include <dirent.h>
 #include <errno.h>
@@ -70,6 +75,17 @@ _Static_assert(CG_USER_NAME_LEN + 6 <= NAME_MAX, "lock file name");
 
 #define NEW_KEY_SUFFIX ".new"
 
+/* The last snapshot read's bytes and what they opened to (see
+ * snapshot_take). */
+struct snapshot {
+	bool valid;
+	char user[CG_USER_MAX];
+	char *bytes;                  /* the file as read: no secret in it */
+	size_t len;
+	struct cg_state st;           /* the secret: wiped when dropped */
+	struct cg_state_form form;
+};
+
 struct files_store {
 	int dirfd;
 	int keydir;                   /* the host key's directory, or -1 */
@@ -77,6 +93,7 @@ struct files_store {
 	char new_key_path[PATH_MAX + sizeof(NEW_KEY_SUFFIX)];
 	struct cg_key key, new_key;
 	cg_err key_err, new_key_err;  /* CG_OK when loaded */
+	struct snapshot snap;
 	char why[PATH_MAX + 320];     /* what the last failure was about */
 };
 
@@ -135,6 +152,64 @@ cg_err cg_store_files_open(const char *state_dir, const char *host_key,
 	return CG_OK;
 }
 
+static void snapshot_drop(struct snapshot *sn)
+{
+	if (sn->valid)
+		cg_state_wipe(&sn->st);
+	free(sn->bytes);
+	memset(sn, 0, sizeof(*sn));
+}
+
+/* Remember what a snapshot read of user opened (best effort: without
+ * memory, nothing is remembered). */
+static void snapshot_keep(struct snapshot *sn, const char *user,
+			  const char *bytes, size_t len,
+			  const struct cg_state *st,
+			  const struct cg_state_form *form)
+{
+	snapshot_drop(sn);
+	if ((sn->bytes = malloc(len + 1)) == NULL)
+		return;
+	memcpy(sn->bytes, bytes, len);
+	sn->len = len;
+	memcpy(sn->user, user, strlen(user) + 1);  /* valid: < CG_USER_MAX */
+	sn->st = *st;
+	sn->form = *form;
+	sn->valid = true;
+}
+
+/* A login reads its user's state twice: before the prompt (a snapshot,
+ * no lock) and in the transaction, under the lock.  When the locked read
+ * finds the very bytes the snapshot opened, for the same user, and the
+ * key that opened them is still one this store holds, unsealing them
+ * again would give the same state (the seal is deterministic given key,
+ * bytes and user): take the snapshot's instead, once.  Every path of a
+ * login still unseals exactly once (the decoy's included), so the time
+ * a wrong code takes still tells nothing. */
+static bool snapshot_take(struct files_store *fs, const char *user,
+			  const char *bytes, size_t len,
+			  struct cg_state *out, struct cg_state_form *form)
+{
+	struct snapshot *sn = &fs->snap;
+	const uint8_t *id = sn->form.key_id;
+	bool key_held;
+
+	if (!sn->valid || strcmp(sn->user, user) != 0 || sn->len != len ||
+	    memcmp(sn->bytes, bytes, len) != 0)
+		return false;
+	key_held = sn->form.version == 1 ||
+		   (fs->key_err == CG_OK &&
+		    memcmp(fs->key.id, id, CG_KEY_ID_LEN) == 0) ||
+		   (fs->new_key_err == CG_OK &&
+		    memcmp(fs->new_key.id, id, CG_KEY_ID_LEN) == 0);
+	if (!key_held)
+		return false;
+	*out = sn->st;
+	*form = sn->form;
+	snapshot_drop(sn);
+	return true;
+}
+
 static void files_close(void *be)
 {
 	struct files_store *fs = be;
@@ -147,6 +222,7 @@ static void files_close(void *be)
 		close(fs->keydir);
 	cg_key_wipe(&fs->key);
 	cg_key_wipe(&fs->new_key);
+	snapshot_drop(&fs->snap);
 	cg_freezero(fs, sizeof(*fs));
 }
 
@@ -288,9 +364,19 @@ static cg_err files_read_form(struct files_store *fs, const char *user,
 	if ((r = cg_read_all(fr->fd, CG_STATE_MAX_BYTES, &fr->text,
 			     &fr->len)) != CG_OK)
 		goto out;
-	r = cg_state_open(fr->text, fr->len, user, keys, CG_ARRAY_SIZE(keys),
-			  out, bad_line, &fr->form);
-	open_problem(fs, r, &fr->form);
+	if (keep_fd && snapshot_take(fs, user, fr->text, fr->len, out,
+				     &fr->form)) {
+		*bad_line = 0;
+		r = CG_OK;
+	} else {
+		r = cg_state_open(fr->text, fr->len, user, keys,
+				  CG_ARRAY_SIZE(keys), out, bad_line,
+				  &fr->form);
+		open_problem(fs, r, &fr->form);
+		if (!keep_fd && r == CG_OK)
+			snapshot_keep(&fs->snap, user, fr->text, fr->len, out,
+				      &fr->form);
+	}
 	if (r == CG_OK)
 		fr->stale = form_stale(fs, &fr->form);
  out:
