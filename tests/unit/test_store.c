@@ -444,6 +444,51 @@ static void test_concurrent_updates(void **unused)
 	cg_store_close(store);
 }
 
+/* A transaction after a snapshot read of the same user takes what the
+ * snapshot unsealed only while the file and the key are what it saw. */
+static void test_snapshot_taken_only_when_unchanged(void **unused)
+{
+	struct cg_store *a = open_store(), *b = open_store();
+	struct cg_state st;
+
+	(void)unused;
+	fill_state(&st);
+	st.failures = 1;
+	assert_int_equal(cg_store_create(a, "dave", &st), CG_OK);
+	/* Changed by another process in between: the bytes now count. */
+	assert_int_equal(cg_store_read(a, "dave", &st, NULL), CG_OK);
+	assert_int_equal(st.failures, 1);
+	assert_int_equal(cg_store_update(b, "dave", increment_fn, NULL, NULL),
+			 CG_OK);
+	assert_int_equal(cg_store_update(a, "dave", increment_fn, NULL, NULL),
+			 CG_OK);
+	assert_int_equal(cg_store_read(b, "dave", &st, NULL), CG_OK);
+	assert_int_equal(st.failures, 3);
+	/* Unchanged: taken, and the write goes on from it. */
+	assert_int_equal(cg_store_read(a, "dave", &st, NULL), CG_OK);
+	assert_int_equal(cg_store_update(a, "dave", increment_fn, NULL, NULL),
+			 CG_OK);
+	assert_int_equal(cg_store_read(b, "dave", &st, NULL), CG_OK);
+	assert_int_equal(st.failures, 4);
+	/* Another user's snapshot is never taken. */
+	assert_int_equal(cg_store_create(a, "erin", &st), CG_OK);
+	assert_int_equal(cg_store_read(a, "erin", &st, NULL), CG_OK);
+	assert_int_equal(cg_store_update(a, "dave", increment_fn, NULL, NULL),
+			 CG_OK);
+	assert_int_equal(cg_store_read(b, "dave", &st, NULL), CG_OK);
+	assert_int_equal(st.failures, 5);
+	/* The host key replaced, the file not: the file no longer opens,
+	 * whatever the snapshot unsealed before. */
+	assert_int_equal(cg_store_read(a, "dave", &st, NULL), CG_OK);
+	assert_int_equal(unlink(key_path), 0);
+	assert_int_equal(cg_key_create(key_path, NULL), CG_OK);
+	assert_int_equal(cg_store_update(a, "dave", increment_fn, NULL, NULL),
+			 CG_E_UNSEAL);
+	cg_state_wipe(&st);
+	cg_store_close(a);
+	cg_store_close(b);
+}
+
 /* ---- refusals --------------------------------------------------------- */
 
 static void test_read_missing(void **unused)
@@ -688,6 +733,7 @@ int main(void)
 		T(test_in_place_alternates),
 		T(test_converted_and_grown),
 		T(test_concurrent_updates),
+		T(test_snapshot_taken_only_when_unchanged),
 		T(test_read_missing),
 		T(test_symlink_refused),
 		T(test_mode_refused),
