@@ -10,7 +10,7 @@ pam_module_pam_credgate_la_SOURCES = \
 pam_module_pam_credgate_la_CFLAGS = $(AM_CFLAGS)
 pam_module_pam_credgate_la_LIBADD = lib/libcredgate.la $(PAM_LIBS)
 pam_module_pam_credgate_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
-	-export-symbols-regex '^pam_sm_' -Wl,--gc-sections
+	-export-symbols-regex '^pam_sm_' -Wl,--gc-sections -Wl,-z,nodelete
 
 # PAM loads the .so; a libtool archive next to it is only clutter there.
 install-data-hook: pam-credgate-remove-la
