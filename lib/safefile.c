@@ -98,22 +98,21 @@ cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 	return CG_OK;
 }
 
-/* A file opened with O_NONBLOCK (so a FIFO or device could not block or
- * act) and checked: make it blocking and hand it over, else close it. */
-static cg_err hand_over(int fd, int *fd_out)
-{
-	int fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
-		close_keep_errno(fd);
-		return CG_E_IO;
-	}
-	*fd_out = fd;
-	return CG_OK;
-}
-
-/* Common tail of the file openers: check the fd, then hand it over. */
+/* Common tail of the file openers: check the fd, then hand it over.
+ *
+ * The file was opened with O_NONBLOCK, so that a FIFO or device planted
+ * at its name can neither block the open nor act on it.  Once fstat has
+ * shown a regular file the flag is left set (clearing it cost two fcntl
+ * calls per open): for a regular file, read(2), pwrite(2), fdatasync(2)
+ * and flock(2) do not look at it -- the kernel's generic file read and
+ * write paths never turn it into a non-waiting I/O, and flock waits or
+ * not by LOCK_NB alone -- and that is all that is done with these fds
+ * (cg_read_all, cg_write_at, cg_lock_file, the callers' own reads).  The
+ * one exception was mandatory locking (gone since Linux 5.15), where a
+ * read would fail with EAGAIN instead of waiting: that fails closed.
+ * io_uring does honour the flag on a regular file, so a caller that
+ * hands the fd to io_uring or to another process clears it first
+ * (safefile.h). */
 static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
 			  struct stat *st_out)
 {
@@ -123,7 +122,8 @@ static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
 		close_keep_errno(fd);
 		return err;
 	}
-	return hand_over(fd, fd_out);
+	*fd_out = fd;
+	return CG_OK;
 }
 
 /* ---- saying why --------------------------------------------------------- */
@@ -564,12 +564,10 @@ static cg_err open_file_walk(const char *path, mode_t forbidden, int *fd_out,
 		walk_refuse_fd(&w, err, fd);
 		goto out;
 	}
-	/* hand_over closes fd on failure. */
-	err = hand_over(fd, fd_out);
+	/* O_NONBLOCK stays: see finish_open. */
+	*fd_out = fd;
 	fd = -1;
-	if (err != CG_OK)
-		walk_refuse(&w, err);
-	else if (dirfd_out != NULL) {
+	if (dirfd_out != NULL) {
 		*dirfd_out = w.fd;
 		w.fd = -1;
 	}

@@ -85,7 +85,13 @@ cg_err cg_open_dir_create(const char *path, mode_t mode, mode_t forbidden,
 
 /* Open a file by absolute path for reading, walked as above, and check
  * it as cg_check_fd does.  A FIFO or device planted there is refused
- * without blocking.  st_out and diag may be NULL. */
+ * without blocking.  st_out and diag may be NULL.
+ *
+ * The fd this and cg_openat_file hand over still has O_NONBLOCK, the
+ * flag that kept the open from blocking: on a regular file read(2),
+ * pwrite(2), fsync(2) and flock(2) ignore it, so it costs nothing to
+ * leave.  Clear it (fcntl F_SETFL) before handing the fd to io_uring,
+ * which honours it, or to another process. */
 cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
 		    struct stat *st_out);
 cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
