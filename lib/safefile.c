@@ -903,7 +903,17 @@ static cg_err atomic_write_unmasked(int dirfd, const char *name,
  * the write itself when the caller set RLIMIT_FSIZE low: the write then
  * fails with EFBIG and fn cleans up; a SIGXFSZ that became pending during
  * fn was ours and is taken back, so its default action cannot kill the
- * process later.  errno is fn's. */
+ * process later.  errno is fn's.
+ *
+ * Two system calls when fn succeeds, the mask and its restoring:
+ * - a SIGXFSZ pending before fn can only be one the caller kept blocked
+ *   (one not blocked would have been handled, or have killed us, or been
+ *   dropped as ignored, before the mask took effect), so sigpending is
+ *   asked only then;
+ * - the kernel raises SIGXFSZ only together with an EFBIG failure of the
+ *   write, which fails fn: after a success there is none of ours to take
+ *   back, and after a failure sigtimedwait alone takes it if it is there
+ *   (EAGAIN if not). */
 static cg_err with_signals_held(cg_err (*fn)(void *), void *arg)
 {
 	const struct timespec zero = { 0, 0 };
@@ -917,12 +927,11 @@ static cg_err with_signals_held(cg_err (*fn)(void *), void *arg)
 	sigaddset(&xfsz, SIGXFSZ);
 	if (pthread_sigmask(SIG_BLOCK, &all, &old) != 0)
 		return CG_E_IO;
-	xfsz_before = sigpending(&pending) == 0 &&
-	    sigismember(&pending, SIGXFSZ) == 1;
+	xfsz_before = sigismember(&old, SIGXFSZ) == 1 &&
+	    sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ) == 1;
 	err = fn(arg);
 	saved = errno;
-	if (!xfsz_before && sigpending(&pending) == 0 &&
-	    sigismember(&pending, SIGXFSZ) == 1)
+	if (err != CG_OK && !xfsz_before)
 		(void)sigtimedwait(&xfsz, NULL, &zero);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = saved;

@@ -657,6 +657,92 @@ static void test_atomic_fail_write(void **state)
 	assert_int_equal(count_entries(fx, NULL), 1);
 }
 
+/* ---- writing in place (cg_write_at) ---- */
+
+static void test_write_at(void **state)
+{
+	struct fixture *fx = *state;
+	sigset_t usr2, after;
+	int fd;
+
+	make_text(fx, "slots", "aaaaaaaaaa", 0600);
+	assert_int_equal(cg_openat_file(fx->dirfd, "slots", O_RDWR, 077, &fd,
+					NULL), CG_OK);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &usr2, NULL), 0);
+	assert_int_equal(cg_write_at(fd, 2, "BBB", 3, true), CG_OK);
+	assert_int_equal(cg_write_at(fd, 8, "CC", 2, false), CG_OK);
+	/* nothing grows */
+	assert_int_equal(cg_write_at(fd, 9, "DD", 2, true), CG_E_INVAL);
+	assert_int_equal(cg_write_at(fd, -1, "D", 1, true), CG_E_INVAL);
+	assert_int_equal(cg_write_at(-1, 0, "D", 1, true), CG_E_INVAL);
+	/* the caller's mask is back, its own blocked signal still blocked */
+	assert_int_equal(sigprocmask(SIG_UNBLOCK, &usr2, &after), 0);
+	assert_int_equal(sigismember(&after, SIGUSR2), 1);
+	assert_int_equal(sigismember(&after, SIGTERM), 0);
+	close(fd);
+	assert_contents(fx, "slots", "aaBBBaaaCC");
+}
+
+/* A child writes 4 bytes at offset 2 of a 10-byte file under a 4-byte
+ * RLIMIT_FSIZE with SIGXFSZ's default action (kill): 2 bytes go, the
+ * next pwrite fails with EFBIG and raises SIGXFSZ, which cg_write_at
+ * must take back.  With own_xfsz the child has SIGXFSZ blocked and one
+ * already pending: that one is the caller's and must stay pending.
+ * Exits 0 when all is as it should be; a death by SIGXFSZ fails
+ * wait_child's WIFEXITED. */
+static int write_at_fsize_child(struct fixture *fx, bool own_xfsz)
+{
+	pid_t pid = fork();
+
+	assert_true(pid != -1);
+	if (pid == 0) {
+		struct rlimit rl;
+		sigset_t set, pending;
+		cg_err err;
+		int fd;
+
+		signal(SIGXFSZ, SIG_DFL);
+		if (cg_openat_file(fx->dirfd, "slots", O_RDWR, 077, &fd,
+				   NULL) != CG_OK)
+			_exit(2);
+		if (own_xfsz) {
+			sigemptyset(&set);
+			sigaddset(&set, SIGXFSZ);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			raise(SIGXFSZ);
+		}
+		getrlimit(RLIMIT_FSIZE, &rl);
+		rl.rlim_cur = 4;
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(3);
+		err = cg_write_at(fd, 2, "XYZW", 4, true);
+		if (err != CG_E_IO || errno != EFBIG)
+			_exit(4);
+		/* a successful write under the limit raises nothing */
+		if (cg_write_at(fd, 0, "ab", 2, true) != CG_OK)
+			_exit(5);
+		if (sigpending(&pending) != 0)
+			_exit(6);
+		if (sigismember(&pending, SIGXFSZ) != (own_xfsz ? 1 : 0))
+			_exit(7);
+		_exit(0);
+	}
+	return wait_child(pid);
+}
+
+static void test_write_at_fsize(void **state)
+{
+	struct fixture *fx = *state;
+
+	make_text(fx, "slots", "aaaaaaaaaa", 0600);
+	assert_int_equal(write_at_fsize_child(fx, false), 0);
+	assert_contents(fx, "slots", "abXYaaaaaa");
+	assert_int_equal(write_at_fsize_child(fx, true), 0);
+	assert_contents(fx, "slots", "abXYaaaaaa");
+}
+
 static void test_atomic_name_limits(void **state)
 {
 	struct fixture *fx = *state;
@@ -1217,6 +1303,8 @@ int main(void)
 		T(test_atomic_fail_rename),
 		T(test_atomic_fail_write),
 		T(test_atomic_name_limits),
+		T(test_write_at),
+		T(test_write_at_fsize),
 		T(test_atomic_crash),
 		T(test_lock_contended),
 		T(test_lock_refusals),
