@@ -77,24 +77,44 @@ bool cg_owner_trusted(uid_t uid)
 	return uid == 0 || uid == geteuid();
 }
 
+/* cg_check_fd on an fstat already taken. */
+static cg_err check_stat(const struct stat *st, bool want_dir,
+			 mode_t forbidden)
+{
+	if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
+		return CG_E_NOTREG;
+	if (!cg_owner_trusted(st->st_uid))
+		return CG_E_OWNER;
+	if ((st->st_mode & forbidden) != 0)
+		return CG_E_MODE;
+	/* A second link may live in a directory someone else controls. */
+	if (!want_dir && st->st_nlink != 1)
+		return CG_E_NLINK;
+	return CG_OK;
+}
+
 cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
 		   struct stat *st_out)
 {
 	struct stat st;
+	cg_err err;
 
 	if (fstat(fd, &st) == -1)
 		return CG_E_IO;
-	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-		return CG_E_NOTREG;
-	if (!cg_owner_trusted(st.st_uid))
-		return CG_E_OWNER;
-	if ((st.st_mode & forbidden) != 0)
-		return CG_E_MODE;
-	/* A second link may live in a directory someone else controls. */
-	if (!want_dir && st.st_nlink != 1)
-		return CG_E_NLINK;
+	if ((err = check_stat(&st, want_dir, forbidden)) != CG_OK)
+		return err;
 	if (st_out != NULL)
 		*st_out = st;
+	return CG_OK;
+}
+
+/* Files we create belong to root:root when we run as root.  A setuid
+ * program runs with the caller's group as its effective gid, and a file
+ * it creates would take that group ("-rw------- root alice"). */
+static cg_err own_by_root_group(int fd)
+{
+	if (geteuid() == 0 && getegid() != 0 && fchown(fd, 0, 0) == -1)
+		return CG_E_IO;
 	return CG_OK;
 }
 
@@ -113,17 +133,31 @@ cg_err cg_check_fd(int fd, bool want_dir, mode_t forbidden,
  * io_uring does honour the flag on a regular file, so a caller that
  * hands the fd to io_uring or to another process clears it first
  * (safefile.h). */
-static cg_err finish_open(int fd, mode_t forbidden, int *fd_out,
+static cg_err finish_open(int fd, int flags, mode_t forbidden, int *fd_out,
 			  struct stat *st_out)
 {
-	cg_err err;
+	struct stat st;
+	cg_err err = CG_E_IO;
 
-	if ((err = cg_check_fd(fd, false, forbidden, st_out)) != CG_OK) {
-		close_keep_errno(fd);
-		return err;
-	}
+	if (fstat(fd, &st) == -1)
+		goto out;
+	/* With O_CREAT the file may be one we just made, with our egid
+	 * (own_by_root_group).  One that is root:root already -- the lock
+	 * file, at every login -- needs nothing: looking at its fstat first
+	 * spares asking for our ids.  The checks are made on what the
+	 * chown left. */
+	if ((flags & O_CREAT) != 0 && (st.st_uid != 0 || st.st_gid != 0) &&
+	    (own_by_root_group(fd) != CG_OK || fstat(fd, &st) == -1))
+		goto out;
+	if ((err = check_stat(&st, false, forbidden)) != CG_OK)
+		goto out;
+	if (st_out != NULL)
+		*st_out = st;
 	*fd_out = fd;
-	return CG_OK;
+	fd = -1;
+ out:
+	close_keep_errno(fd);
+	return err;
 }
 
 /* ---- saying why --------------------------------------------------------- */
@@ -248,16 +282,6 @@ void cg_path_explain(cg_err err, int errnum, const struct cg_path_diag *diag,
 		explain_leaf(err, errnum, diag, buf, sz);
 	else
 		explain_component(err, errnum, diag, buf, sz);
-}
-
-/* Files we create belong to root:root when we run as root.  A setuid
- * program runs with the caller's group as its effective gid, and a file
- * it creates would take that group ("-rw------- root alice"). */
-static cg_err own_by_root_group(int fd)
-{
-	if (geteuid() == 0 && getegid() != 0 && fchown(fd, 0, 0) == -1)
-		return CG_E_IO;
-	return CG_OK;
 }
 
 /* ---- resolving a path without being fooled ---------------------------- */
@@ -634,11 +658,7 @@ cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		    O_NONBLOCK, 0600);
 	if (fd == -1)
 		return open_errno_to_err();
-	if ((flags & O_CREAT) != 0 && own_by_root_group(fd) != CG_OK) {
-		close_keep_errno(fd);
-		return CG_E_IO;
-	}
-	return finish_open(fd, forbidden, fd_out, st_out);
+	return finish_open(fd, flags, forbidden, fd_out, st_out);
 }
 
 /* Make room for more data in *bufp (allocated *sizep bytes, len used),

@@ -467,6 +467,54 @@ static void test_openat_create(void **state)
 	assert_int_equal(fd, -1);
 }
 
+/* Run as root with a user's group as egid, as a setuid tool runs: what
+ * cg_openat_file and cg_lock_file create is still root:root, and one
+ * that exists with another group is taken back (in a child: egid). */
+static void test_create_owned_by_root(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	make_text(fx, "old", "x", 0600);
+	assert_int_equal(fchownat(fx->dirfd, "old", 0, 65534, 0), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		struct stat cst;
+		int fd, lfd;
+
+		if (setegid(65534) != 0)
+			_exit(2);
+		if (cg_openat_file(fx->dirfd, "new", O_WRONLY | O_CREAT, 077,
+				   &fd, &cst) != CG_OK)
+			_exit(3);
+		if (cst.st_uid != 0 || cst.st_gid != 0)
+			_exit(4);
+		close(fd);
+		if (cg_openat_file(fx->dirfd, "old", O_RDONLY | O_CREAT, 077,
+				   &fd, &cst) != CG_OK)
+			_exit(5);
+		if (cst.st_gid != 0)
+			_exit(6);
+		close(fd);
+		if (cg_lock_file(fx->dirfd, ".lock", 0, &lfd) != CG_OK)
+			_exit(7);
+		close(lfd);
+		_exit(0);
+	}
+	assert_int_equal(wait_child(pid), 0);
+	assert_int_equal(fstatat(fx->dirfd, ".lock", &st, 0), 0);
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(st.st_gid, 0);
+	assert_int_equal(fstatat(fx->dirfd, "old", &st, 0), 0);
+	assert_int_equal(st.st_gid, 0);
+}
+
 /* ---- reading and writing ---- */
 
 static void read_back(struct fixture *fx, const char *name, size_t size,
@@ -1296,6 +1344,7 @@ int main(void)
 		T(test_wrong_owner_refused),
 		T(test_openat_bad_names),
 		T(test_openat_create),
+		T(test_create_owned_by_root),
 		T(test_read_all),
 		T(test_write_all),
 		T(test_atomic_replace),
