@@ -48,6 +48,12 @@ static size_t escape_byte(unsigned char c, char *out, size_t room)
 
 void cg_audit_escape(const char *value, char *out, size_t outsz)
 {
+	cg_audit_escape_max(value, CG_AUDIT_VALUE_MAX, out, outsz);
+}
+
+void cg_audit_escape_max(const char *value, size_t max, char *out,
+			 size_t outsz)
+{
 	size_t o = 0, in = 0;
 	int quote;
 
@@ -69,7 +75,7 @@ void cg_audit_escape(const char *value, char *out, size_t outsz)
 	size_t limit = outsz - 6;
 	if (quote && o < limit)
 		out[o++] = '"';
-	for (; value[in] != '\0' && in < CG_AUDIT_VALUE_MAX; in++) {
+	for (; value[in] != '\0' && in < max; in++) {
 		size_t w = escape_byte((unsigned char)value[in], out + o,
 				       limit > o ? limit - o : 0);
 		if (w == 0)
@@ -88,14 +94,19 @@ void cg_audit_escape(const char *value, char *out, size_t outsz)
 void cg_audit_format(const struct cg_audit_field *fields, size_t n,
 		     char *out, size_t outsz)
 {
-	char value[CG_AUDIT_VALUE_MAX * 4 + 8];
+	char value[CG_AUDIT_DETAIL_MAX * 4 + 8];
 	size_t o = 0;
 
 	if (outsz == 0)
 		return;
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		cg_audit_escape(fields[i].value, value, sizeof(value));
+		/* A detail says what went wrong ("FILE:LINE: what, why"),
+		 * and a path may take 128 bytes of it alone. */
+		cg_audit_escape_max(fields[i].value,
+				    strcmp(fields[i].key, "detail") == 0 ?
+				    CG_AUDIT_DETAIL_MAX : CG_AUDIT_VALUE_MAX,
+				    value, sizeof(value));
 		size_t need = strlen(fields[i].key) + 1 + strlen(value) +
 			      (o > 0 ? 1 : 0);
 		if (o + need + 1 > outsz)

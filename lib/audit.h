@@ -25,6 +25,7 @@
 
 #define CG_AUDIT_LINE_MAX 1024
 #define CG_AUDIT_VALUE_MAX 128        /* longer values are cut, marked "..." */
+#define CG_AUDIT_DETAIL_MAX 512       /* ... except detail= */
 #define CG_AUDIT_EXTRA_MAX 8          /* command-specific fields, at the end */
 
 struct cg_audit_field {
@@ -128,6 +129,10 @@ bool cg_audit_plain_char(unsigned char c);
 
 /* Building blocks, exposed for tests. */
 void cg_audit_escape(const char *value, char *out, size_t outsz);
+/* The same, cutting after max bytes of value instead of
+ * CG_AUDIT_VALUE_MAX. */
+void cg_audit_escape_max(const char *value, size_t max, char *out,
+			 size_t outsz);
 void cg_audit_format(const struct cg_audit_field *fields, size_t n,
 		     char *out, size_t outsz);
 

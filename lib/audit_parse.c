@@ -120,11 +120,13 @@ static cg_err take_value(struct cursor *c, const char **value,
 		if ((e = take_quoted(c, &special)) != CG_OK)
 			return e;
 		n = (size_t)(c->out - v);
-		/* A value cut at CG_AUDIT_VALUE_MAX bytes keeps the quotes its
-		 * lost tail needed; any other quoting must be necessary. */
+		/* A value cut at CG_AUDIT_VALUE_MAX bytes (a detail at
+		 * CG_AUDIT_DETAIL_MAX) keeps the quotes its lost tail needed;
+		 * any other quoting must be necessary. */
 		if (n == 0)
 			return bad(c, "empty quoted value");
-		if (!special && !(n == CG_AUDIT_VALUE_MAX + 3 &&
+		if (!special && !((n == CG_AUDIT_VALUE_MAX + 3 ||
+				   n == CG_AUDIT_DETAIL_MAX + 3) &&
 				  memcmp(v + n - 3, "...", 3) == 0))
 			return bad(c, "needless quotes");
 	} else {

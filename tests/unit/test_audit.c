@@ -112,6 +112,36 @@ static void test_format_drops_fields_that_do_not_fit(void **s)
 	assert_string_equal(line, "event=auth result=ok");
 }
 
+/* A detail keeps CG_AUDIT_DETAIL_MAX bytes, every other value
+ * CG_AUDIT_VALUE_MAX: a configuration error names a file that may lie
+ * deep, its line, the offending word and why. */
+static void test_format_keeps_a_long_detail(void **s)
+{
+	char detail[CG_AUDIT_DETAIL_MAX + 50], user[300];
+	char line[CG_AUDIT_LINE_MAX], want[CG_AUDIT_DETAIL_MAX + 8];
+	struct cg_audit_field f[] = {
+		{ "event", "access" }, { "user", user }, { "detail", detail },
+	};
+	const char *d, *u;
+	(void)s;
+	memset(user, 'u', sizeof(user) - 1);
+	user[sizeof(user) - 1] = '\0';
+	memset(detail, 'd', sizeof(detail) - 1);
+	detail[sizeof(detail) - 1] = '\0';
+	cg_audit_format(f, 3, line, sizeof(line));
+	assert_non_null(u = strstr(line, " user="));
+	assert_int_equal(strcspn(u + 6, " "), CG_AUDIT_VALUE_MAX + 3);
+	assert_non_null(d = strstr(line, " detail="));
+	memset(want, 'd', CG_AUDIT_DETAIL_MAX);
+	strcpy(want + CG_AUDIT_DETAIL_MAX, "...");
+	assert_string_equal(d + 8, want);
+	/* Shorter than that: whole. */
+	detail[300] = '\0';
+	cg_audit_format(f, 3, line, sizeof(line));
+	assert_non_null(d = strstr(line, " detail="));
+	assert_string_equal(d + 8, detail);
+}
+
 /* The module's documented line, byte for byte (pam_credgate(8)). */
 static void test_event_module_line(void **s)
 {
@@ -321,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_tiny_buffer_stays_in_bounds),
 		cmocka_unit_test(test_format_line),
 		cmocka_unit_test(test_format_drops_fields_that_do_not_fit),
+		cmocka_unit_test(test_format_keeps_a_long_detail),
 		cmocka_unit_test(test_event_module_line),
 		cmocka_unit_test(test_event_gate_line),
 		cmocka_unit_test(test_event_enroll_line_with_extras),

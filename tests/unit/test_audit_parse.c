@@ -41,7 +41,7 @@ static void test_round_trip(void **s)
 {
 	static const char *const keys[] = { "event", "result", "reason",
 		"user", "credential", "service", "tty", "rhost", "detail" };
-	char vals[9][300], line[CG_AUDIT_LINE_MAX], why[128];
+	char vals[9][CG_AUDIT_DETAIL_MAX + 100], line[CG_AUDIT_LINE_MAX], why[128];
 	struct cg_audit_field f[9];
 	struct cg_audit_record r;
 
@@ -60,13 +60,14 @@ static void test_round_trip(void **s)
 			size_t k = 0;
 			while (strcmp(keys[k], r.f[i].key) != 0)
 				k++;
-			if (strlen(vals[k]) <= CG_AUDIT_VALUE_MAX) {
+			size_t max = strcmp(keys[k], "detail") == 0 ?
+				     CG_AUDIT_DETAIL_MAX : CG_AUDIT_VALUE_MAX;
+
+			if (strlen(vals[k]) <= max) {
 				assert_string_equal(r.f[i].value, vals[k]);
 			} else {
-				assert_memory_equal(r.f[i].value, vals[k],
-						    CG_AUDIT_VALUE_MAX);
-				assert_string_equal(r.f[i].value +
-						    CG_AUDIT_VALUE_MAX, "...");
+				assert_memory_equal(r.f[i].value, vals[k], max);
+				assert_string_equal(r.f[i].value + max, "...");
 			}
 		}
 		cg_audit_record_free(&r);
