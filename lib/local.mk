@@ -22,7 +22,7 @@ lib_libcredgate_la_SOURCES = \
 	lib/verify.c lib/verify.h \
 	lib/state_text.c lib/state.h lib/state_sealed.c lib/state_sealed.h \
 	lib/state_slots.c \
-	lib/seal.c lib/seal.h \
+	lib/seal.c lib/seal.h lib/evp_fetch.c lib/evp_fetch.h \
 	lib/store.c lib/store.h lib/store_backend.h lib/store_files.c \
 	lib/session.c lib/session.h \
 	lib/grace.c lib/grace.h \

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include "recovery.h"
 #include "cg_macros.h"
+#include "evp_fetch.h"
 #include "hex.h"
 #include "number.h"
 #include "random.h"
@@ -80,22 +81,22 @@ static cg_err recovery_normalise(const char *code, char out[RECOVERY_NORM_MAX + 
 	return n > 0 ? CG_OK : CG_E_INVAL;
 }
 
-/* SHA-256(salt || code): the fast hash.  md is fetched once per
- * caller. */
-static cg_err fast_hash(EVP_MD *md, const char *norm, size_t len,
+/* SHA-256(salt || code): the fast hash.  One context serves all the
+ * hashes of a caller (re-initialised each time, cleansed when freed);
+ * the digest is fetched once per process (evp_fetch.h). */
+static cg_err fast_hash(EVP_MD_CTX *ctx, const char *norm, size_t len,
 			const uint8_t salt[CG_RECOVERY_SALT_LEN],
 			uint8_t out[CG_RECOVERY_KEY_LEN])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD *md = cg_evp_sha256();
 	unsigned n = 0;
 	cg_err e = CG_E_CRYPTO;
 
-	if (ctx != NULL && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+	if (md != NULL && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
 	    EVP_DigestUpdate(ctx, salt, CG_RECOVERY_SALT_LEN) == 1 &&
 	    EVP_DigestUpdate(ctx, norm, len) == 1 &&
 	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == CG_RECOVERY_KEY_LEN)
 		e = CG_OK;
-	EVP_MD_CTX_free(ctx);
 	if (e != CG_OK)
 		cg_wipe(out, CG_RECOVERY_KEY_LEN);
 	return e;
@@ -115,11 +116,11 @@ static cg_err pbkdf2_hash(const char *norm, size_t len,
 }
 
 /* iter 0: the fast hash, else PBKDF2 with iter iterations. */
-static cg_err entry_hash(EVP_MD *md, const char *norm, size_t len,
+static cg_err entry_hash(EVP_MD_CTX *ctx, const char *norm, size_t len,
 			 const uint8_t salt[CG_RECOVERY_SALT_LEN],
 			 unsigned iter, uint8_t out[CG_RECOVERY_KEY_LEN])
 {
-	return iter == 0 ? fast_hash(md, norm, len, salt, out) :
+	return iter == 0 ? fast_hash(ctx, norm, len, salt, out) :
 	    pbkdf2_hash(norm, len, salt, iter, out);
 }
 
@@ -129,7 +130,7 @@ cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE])
 	uint8_t salt[CG_RECOVERY_SALT_LEN], key[CG_RECOVERY_KEY_LEN];
 	char salthex[2 * CG_RECOVERY_SALT_LEN + 1];
 	char keyhex[2 * CG_RECOVERY_KEY_LEN + 1];
-	EVP_MD *md = NULL;
+	EVP_MD_CTX *ctx = NULL;
 	size_t len;
 	int n;
 	cg_err r;
@@ -142,8 +143,8 @@ cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE])
 	if ((r = cg_random_bytes(salt, sizeof(salt))) != CG_OK)
 		goto out;
 	r = CG_E_CRYPTO;
-	if ((md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
-	    (r = fast_hash(md, norm, len, salt, key)) != CG_OK)
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    (r = fast_hash(ctx, norm, len, salt, key)) != CG_OK)
 		goto out;
 	cg_hex_encode(salt, sizeof(salt), salthex);
 	cg_hex_encode(key, sizeof(key), keyhex);
@@ -153,7 +154,7 @@ cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE])
  out:
 	if (r != CG_OK)
 		cg_wipe(out, CG_RECOVERY_HASH_SIZE);
-	EVP_MD_free(md);
+	EVP_MD_CTX_free(ctx);
 	cg_wipe_array(norm);
 	cg_wipe_array(key);
 	cg_wipe_array(keyhex);
@@ -228,7 +229,7 @@ cg_err cg_recovery_entry_parse(const char *entry, unsigned *iter,
  * whether or not it is a real entry (real = 0: a dummy for an empty
  * slot, which never matches).  A malformed entry (the parser refuses
  * those, so only a corrupted struct) never matches. */
-static unsigned entry_matches(EVP_MD *md, const char *entry, unsigned real,
+static unsigned entry_matches(EVP_MD_CTX *ctx, const char *entry, unsigned real,
 			      const char *norm, size_t len)
 {
 	static const char dummy[] = FAST_PREFIX
@@ -240,7 +241,7 @@ static unsigned entry_matches(EVP_MD *md, const char *entry, unsigned real,
 
 	if (cg_recovery_entry_parse(real ? entry : dummy, &iter, salt,
 				    want) == CG_OK &&
-	    entry_hash(md, norm, len, salt, iter, got) == CG_OK)
+	    entry_hash(ctx, norm, len, salt, iter, got) == CG_OK)
 		ok = cg_memeq_consttime(got, want, sizeof(got));
 	cg_wipe_array(got);
 	cg_wipe_array(want);
@@ -253,7 +254,7 @@ cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 	char norm[RECOVERY_NORM_MAX + 1];
 	size_t len = 0, found = 0, n = st->nrecovery;
 	unsigned hit = 0;
-	EVP_MD *md = NULL;
+	EVP_MD_CTX *ctx = NULL;
 	cg_err r;
 
 	memset(norm, 0, sizeof(norm));
@@ -261,7 +262,7 @@ cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 	 * code that matches nothing): the work depends on nothing. */
 	if (recovery_normalise(input, norm, &len) != CG_OK)
 		len = 0;
-	if ((md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+	if ((ctx = EVP_MD_CTX_new()) == NULL || cg_evp_sha256() == NULL) {
 		r = CG_E_CRYPTO;
 		goto out;
 	}
@@ -270,7 +271,7 @@ cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 		unsigned real = i < n, m;
 		size_t first;
 
-		m = entry_matches(md, st->recovery[i], real, norm, len) &
+		m = entry_matches(ctx, st->recovery[i], real, norm, len) &
 		    (unsigned)(len > 0);
 		first = (size_t)0 - (size_t)(m & ~hit & 1u);
 		found = (found & ~first) | (i & first);
@@ -283,7 +284,7 @@ cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 		r = CG_E_INVAL;
 	}
  out:
-	EVP_MD_free(md);
+	EVP_MD_CTX_free(ctx);
 	cg_wipe_array(norm);
 	return r;
 }

@@ -47,6 +47,13 @@ tests_unit_seal_t_CFLAGS = $(CG_TEST_CFLAGS) -Wno-deprecated-declarations
 tests_unit_seal_t_LDADD = $(CG_TEST_LIBS)
 tests_unit_seal_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 
+# OpenSSL algorithms fetched once per process (lib/evp_fetch.c).
+CMOCKA_TESTS += tests/unit/evp_fetch.t
+tests_unit_evp_fetch_t_SOURCES = tests/unit/test_evp_fetch.c
+tests_unit_evp_fetch_t_CFLAGS = $(CG_TEST_CFLAGS) -pthread
+tests_unit_evp_fetch_t_LDADD = $(CG_TEST_LIBS)
+tests_unit_evp_fetch_t_LDFLAGS = $(CG_TEST_LINKFLAGS) -pthread
+
 CMOCKA_TESTS += tests/unit/recovery.t
 tests_unit_recovery_t_SOURCES = tests/unit/test_recovery.c
 tests_unit_recovery_t_CFLAGS = $(CG_TEST_CFLAGS)
