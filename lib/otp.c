@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include "evp_fetch.h"
 #include "otp.h"
 #include "wipe.h"
 #include "cg_macros.h"
@@ -59,34 +60,31 @@ bool cg_period_valid(unsigned period)
 	return period == 30 || period == 60;
 }
 
-/* One HMAC over msg.  mac must hold EVP_MAX_MD_SIZE bytes. */
-static cg_err hmac(const uint8_t *key, size_t keylen, cg_alg alg,
-		   const uint8_t *msg, size_t msglen,
-		   uint8_t *mac, size_t macsz, size_t *maclen)
+/* An HMAC context keyed for one secret: set up once (the HMAC fetched
+ * once per process, the digest and the key's pads once per context),
+ * then one hotp_step per counter.  Freeing it wipes OpenSSL's copy of
+ * the key. */
+static cg_err hmac_keyed(const uint8_t *key, size_t keylen, cg_alg alg,
+			 EVP_MAC_CTX **out)
 {
-	EVP_MAC *impl = NULL;
+	EVP_MAC *impl = cg_evp_hmac();
 	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
-	cg_err r = CG_E_CRYPTO;
 
+	*out = NULL;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    (char *)algs[alg].digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
-	if ((impl = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(impl)) == NULL ||
-	    EVP_MAC_init(ctx, key, keylen, params) != 1 ||
-	    EVP_MAC_update(ctx, msg, msglen) != 1 ||
-	    EVP_MAC_final(ctx, mac, maclen, macsz) != 1) {
+	if (impl == NULL || (ctx = EVP_MAC_CTX_new(impl)) == NULL ||
+	    EVP_MAC_init(ctx, key, keylen, params) != 1) {
 		/* Leave no errors behind in the queue of the application
 		 * we are loaded into (sshd, sudo use OpenSSL too). */
 		ERR_clear_error();
-		goto out;
+		EVP_MAC_CTX_free(ctx);
+		return CG_E_CRYPTO;
 	}
-	r = CG_OK;
- out:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(impl);
-	return r;
+	*out = ctx;
+	return CG_OK;
 }
 
 /* RFC 4226 section 5.3: 31 bits at the offset given by the low nibble of
@@ -111,12 +109,42 @@ static void format_code(uint32_t value, unsigned digits, char *out)
 	out[digits] = '\0';
 }
 
-cg_err cg_hotp(const uint8_t *key, size_t keylen, cg_alg alg, uint64_t counter,
-	       unsigned digits, char *out, size_t outsz)
+/* The HOTP value for one counter under a keyed context (hmac_keyed),
+ * `digits` digits and a NUL into out.  The context is re-initialised
+ * first (same key), so every step costs the same. */
+static cg_err hotp_step(EVP_MAC_CTX *ctx, uint64_t counter, unsigned digits,
+			char out[CG_CODE_MAX + 1])
 {
 	uint8_t msg[8], mac[EVP_MAX_MD_SIZE];
 	size_t maclen = 0;
 	uint32_t value = 0;
+	cg_err r = CG_E_CRYPTO;
+
+	for (int i = 7; i >= 0; i--, counter >>= 8)
+		msg[i] = (uint8_t)(counter & 0xff);
+	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(ctx, msg, sizeof(msg)) != 1 ||
+	    EVP_MAC_final(ctx, mac, &maclen, sizeof(mac)) != 1 ||
+	    maclen < 20) {
+		ERR_clear_error();
+		goto out;
+	}
+	/* 10^8 < 2^31, so the modulus is never larger than the value range. */
+	value = dynamic_truncate(mac, maclen) % (digits == 8 ? 100000000u :
+	    1000000u);
+	format_code(value, digits, out);
+	r = CG_OK;
+ out:
+	cg_wipe(mac, sizeof(mac));
+	cg_wipe(&value, sizeof(value));
+	return r;
+}
+
+cg_err cg_hotp(const uint8_t *key, size_t keylen, cg_alg alg, uint64_t counter,
+	       unsigned digits, char *out, size_t outsz)
+{
+	char code[CG_CODE_MAX + 1];
+	EVP_MAC_CTX *ctx = NULL;
 	cg_err r;
 
 	if (key == NULL || out == NULL || !alg_valid(alg) ||
@@ -126,18 +154,11 @@ cg_err cg_hotp(const uint8_t *key, size_t keylen, cg_alg alg, uint64_t counter,
 		return CG_E_RANGE;
 	if (outsz < (size_t)digits + 1)
 		return CG_E_TOOBIG;
-	for (int i = 7; i >= 0; i--, counter >>= 8)
-		msg[i] = (uint8_t)(counter & 0xff);
-	if ((r = hmac(key, keylen, alg, msg, sizeof(msg), mac, sizeof(mac),
-	    &maclen)) != CG_OK)
-		goto out;
-	/* 10^8 < 2^31, so the modulus is never larger than the value range. */
-	value = dynamic_truncate(mac, maclen) % (digits == 8 ? 100000000u :
-	    1000000u);
-	format_code(value, digits, out);
- out:
-	cg_wipe(mac, sizeof(mac));
-	cg_wipe(&value, sizeof(value));
+	if ((r = hmac_keyed(key, keylen, alg, &ctx)) == CG_OK &&
+	    (r = hotp_step(ctx, counter, digits, code)) == CG_OK)
+		memcpy(out, code, (size_t)digits + 1);
+	EVP_MAC_CTX_free(ctx);
+	cg_wipe_array(code);
 	return r;
 }
 
@@ -200,6 +221,7 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 {
 	char want[CG_CODE_MAX + 1];
 	uint64_t step, found = 0, mask;
+	EVP_MAC_CTX *ctx = NULL;
 	unsigned any = 0;
 	cg_err r;
 
@@ -211,13 +233,16 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 		return CG_E_RANGE;
 	if (!code_well_formed(code, t->digits))
 		return CG_E_INVAL;
+	/* One keyed context for the whole window. */
+	if ((r = hmac_keyed(t->secret, t->secret_len, t->alg, &ctx)) != CG_OK)
+		return r;
 	/* No early exit.  Highest step first, so that if two steps match
 	 * (a collision) the lowest is reported: the conservative choice for
 	 * the caller's replay check. */
 	for (long long off = window; off >= -(long long)window; off--) {
 		if (!window_step(center, off, &step))
 			continue;
-		if ((r = cg_totp_code(t, step, want, sizeof(want))) != CG_OK)
+		if ((r = hotp_step(ctx, step, t->digits, want)) != CG_OK)
 			goto out;
 		mask = (uint64_t)0 - (uint64_t)cg_memeq_consttime(want, code,
 		    t->digits);
@@ -228,6 +253,7 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 	if (r == CG_OK)
 		*matched_step = found;
  out:
+	EVP_MAC_CTX_free(ctx);
 	cg_wipe(want, sizeof(want));
 	return r;
 }
