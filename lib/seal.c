@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include "evp_fetch.h"
 #include "hex.h"
 #include "random.h"
 #include "safefile.h"
@@ -40,17 +41,29 @@ cg_err cg_key_dir_open(const char *path, int *dirfd, const char **base)
 	return cg_open_dir(n == 0 ? "/" : dir, 022, dirfd);
 }
 
+/* HMAC fetched once per process (evp_fetch.h); the context, which holds
+ * the key's pads, is cleansed when freed. */
 static cg_err hmac_sha256(const uint8_t *key, size_t keylen,
 			  const void *data, size_t len, uint8_t out[32])
 {
+	EVP_MAC *mac = cg_evp_hmac();
+	EVP_MAC_CTX *ctx = NULL;
+	OSSL_PARAM params[2];
 	size_t outlen = 0;
+	cg_err e = CG_E_CRYPTO;
 
-	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen, data,
-		      len, out, 32, &outlen) == NULL || outlen != 32) {
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						     (char *)"SHA2-256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (mac != NULL && (ctx = EVP_MAC_CTX_new(mac)) != NULL &&
+	    EVP_MAC_init(ctx, key, keylen, params) == 1 &&
+	    EVP_MAC_update(ctx, data, len) == 1 &&
+	    EVP_MAC_final(ctx, out, &outlen, 32) == 1 && outlen == 32)
+		e = CG_OK;
+	EVP_MAC_CTX_free(ctx);
+	if (e != CG_OK)
 		cg_wipe(out, 32);
-		return CG_E_CRYPTO;
-	}
-	return CG_OK;
+	return e;
 }
 
 static cg_err key_set_id(struct cg_key *k)
@@ -179,14 +192,17 @@ static cg_err gcm(bool enc, const struct cg_key *k, const uint8_t *nonce,
 		  const void *aad, size_t aadlen, const uint8_t *in,
 		  size_t len, uint8_t *out, uint8_t *tag)
 {
+	EVP_CIPHER *aes = cg_evp_aes256gcm();
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int n = 0, fin = 0;
 	cg_err e = CG_E_CRYPTO;
 
-	if (ctx == NULL || len > CG_SEAL_MAX || aadlen > INT_MAX)
+	if (aes == NULL || ctx == NULL || len > CG_SEAL_MAX || aadlen > INT_MAX)
 		goto out;
-	if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, k->bytes, nonce,
-			      enc ? 1 : 0) != 1)
+	/* The cipher fetched once per process (evp_fetch.h), where
+	 * EVP_aes_256_gcm() would fetch it again at every init. */
+	if (EVP_CipherInit_ex2(ctx, aes, k->bytes, nonce, enc ? 1 : 0,
+			       NULL) != 1)
 		goto out;
 	if (aadlen > 0 &&
 	    EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aadlen) != 1)

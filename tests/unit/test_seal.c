@@ -267,6 +267,9 @@ static void test_derive_is_hkdf(void **s)
 	assert_int_equal(cg_key_mac(&k, "fingerprint", "data", 4, mac), CG_OK);
 	hmac(d1.bytes, 32, "data", 4, want);
 	assert_memory_equal(mac, want, 32);
+	/* A key's id: HMAC-SHA256(key, "credgate key id"), truncated. */
+	hmac(d1.bytes, 32, "credgate key id", 15, want);
+	assert_memory_equal(d1.id, want, CG_KEY_ID_LEN);
 	cg_key_wipe(&k);
 }
 
