@@ -1,19 +1,25 @@
 /* Opening and replacing files with privilege, without being fooled.
  *
  * Rules (DESIGN.md rule 2): no path component is followed if it is a
- * symlink, in any position, and every check is made on an open fd
+ * symlink, in any position, and every file is checked on its open fd
  * (fstat), never on a path.  Paths must be absolute: a setuid program's
  * working directory belongs to the user who started it.
  *
- * Resolving a path (cg_open_file, cg_open_dir, cg_open_dir_create) walks
- * it from "/" one component at a time, holding an fd on each directory:
- * each step is openat2(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) where
- * the kernel has it, else openat(O_PATH | O_DIRECTORY | O_NOFOLLOW).
- * Every directory on the way must have a trusted owner and must not be
- * writable by group or others -- except a sticky directory with a
- * trusted owner (/tmp), since below it every entry on the way, the leaf
- * included, must have a trusted owner too.  So nobody but root can swap
- * a directory for a symlink under a credential.  "." and empty
+ * Resolving a path (cg_open_file, cg_open_dir, cg_open_dir_create)
+ * checks every directory on the way, from "/" down: each must have a
+ * trusted owner and must not be writable by group or others -- except a
+ * sticky directory with a trusted owner (/tmp), since below it every
+ * entry on the way, the leaf included, must have a trusted owner too.
+ * So nobody but root can swap a directory for a symlink under a
+ * credential, nor change where a checked directory's name leads.  Where
+ * the kernel has openat2, each directory is checked by fstatat (not
+ * following it), in order, and the leaf is then opened by one
+ * openat2(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) of the whole path:
+ * safefile.c argues why that is as safe as holding an fd on each
+ * directory.  Without openat2, or when anything is refused, the path is
+ * walked one component at a time holding an fd on each directory (each
+ * step openat2 with those flags, else openat(O_PATH | O_DIRECTORY |
+ * O_NOFOLLOW)), and that walk gives the answer.  "." and empty
  * components are skipped; ".." is refused (CG_E_NAME).  The _diag
  * variants name the refused component (the path up to it) for messages.
  *

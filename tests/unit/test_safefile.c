@@ -16,6 +16,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1163,6 +1164,136 @@ static void test_walk_foreign_dir_refused(void **state)
 	assert_int_equal(fd, -1);
 }
 
+/* What one walk reached while "d" was being swapped: 0 refused, 1 the
+ * real thing, -1 the thing behind the symlink. */
+static int swapped_walk(int i, const char *file, const char *dir,
+			const struct stat *real)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1, dfd = -1, got;
+
+	switch (i % 3) {
+	case 0:
+		if (cg_open_file(file, 077, &fd, NULL) != CG_OK)
+			return 0;
+		assert_int_equal(cg_read_all(fd, 100, &buf, &len), CG_OK);
+		got = strcmp(buf, "real") == 0 ? 1 : -1;
+		free(buf);
+		break;
+	case 1:
+		if (cg_open_file_dir_diag(file, 077, &fd, &dfd, NULL) != CG_OK)
+			return 0;
+		assert_int_equal(fstat(dfd, &st), 0);
+		close(dfd);
+		got = st.st_ino == real->st_ino ? 1 : -1;
+		break;
+	default:
+		if (cg_open_dir(dir, 022, &fd) != CG_OK)
+			return 0;
+		assert_int_equal(fstat(fd, &st), 0);
+		got = st.st_ino == real->st_ino ? 1 : -1;
+		break;
+	}
+	close(fd);
+	return got;
+}
+
+/* A directory on the way swapped with a symlink (renameat2
+ * RENAME_EXCHANGE), over and over, while paths through it are walked:
+ * each walk refuses or reaches the real file and directory, never what
+ * is behind the link -- whichever way it goes (checked by path and then
+ * one openat2, or, under no-openat2.so, an fd held on each directory). */
+static void test_walk_swapped_for_symlink(void **state)
+{
+	struct fixture *fx = *state;
+	char file[PATH_MAX], dir[PATH_MAX];
+	unsigned reached = 0, refused = 0;
+	volatile unsigned long *swaps;
+	struct stat real;
+	pid_t pid;
+	int got;
+
+	assert_int_equal(mkdirat(fx->dirfd, "d", 0755), 0);
+	assert_int_equal(mkdirat(fx->dirfd, "d/sub", 0755), 0);
+	make_text(fx, "d/sub/f", "real", 0600);
+	assert_int_equal(mkdirat(fx->dirfd, "evil", 0755), 0);
+	assert_int_equal(mkdirat(fx->dirfd, "evil/sub", 0755), 0);
+	make_text(fx, "evil/sub/f", "evil", 0600);
+	assert_int_equal(symlinkat("evil", fx->dirfd, "l"), 0);
+	assert_int_equal(fstatat(fx->dirfd, "d/sub", &real, 0), 0);
+	snprintf(file, sizeof(file), "%s", path_in(fx, "d/sub/f"));
+	snprintf(dir, sizeof(dir), "%s", path_in(fx, "d/sub/"));
+	swaps = mmap(NULL, sizeof(*swaps), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(swaps != MAP_FAILED);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		for (;;) {
+			if (renameat2(fx->dirfd, "d", fx->dirfd, "l",
+				      RENAME_EXCHANGE) != 0)
+				_exit(1);
+			(*swaps)++;
+		}
+	}
+	for (int i = 0; i < 3000; i++) {
+		got = swapped_walk(i, file, dir, &real);
+		if (got < 0)
+			break;
+		got > 0 ? reached++ : refused++;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	printf("# %u walks reached the real file, %u refused, %lu swaps\n",
+	       reached, refused, *swaps);
+	fflush(stdout);
+	assert_int_equal(got >= 0, 1);
+	assert_true(*swaps > 0);
+	munmap((void *)swaps, sizeof(*swaps));
+	/* and once the swapping stops, with "d" where it belongs */
+	if (fstatat(fx->dirfd, "l", &real, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(real.st_mode))
+		assert_int_equal(renameat2(fx->dirfd, "d", fx->dirfd, "l",
+					   RENAME_EXCHANGE), 0);
+	assert_int_equal(fstatat(fx->dirfd, "d/sub", &real, 0), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(swapped_walk(i, file, dir, &real), 1);
+}
+
+/* The leaf's directory handed over is the one the path names; "/" and
+ * trailing slashes walk too. */
+static void test_walk_dir_handed_over(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat want, st;
+	int fd = -1, dfd = -1;
+
+	assert_int_equal(mkdirat(fx->dirfd, "a", 0755), 0);
+	assert_int_equal(mkdirat(fx->dirfd, "a/b", 0755), 0);
+	make_text(fx, "a/b/f", "x", 0600);
+	assert_int_equal(fstatat(fx->dirfd, "a/b", &want, 0), 0);
+	assert_int_equal(cg_open_file_dir_diag(path_in(fx, "a//b/./f/"), 077,
+					       &fd, &dfd, NULL), CG_OK);
+	assert_int_equal(fstat(dfd, &st), 0);
+	assert_int_equal(st.st_ino, want.st_ino);
+	assert_true((fcntl(dfd, F_GETFL) & O_PATH) != 0);
+	close(fd);
+	/* a sibling opened under it, as conf_load does with credgate.d */
+	assert_int_equal(cg_openat_file(dfd, "f", O_RDONLY, 077, &fd, NULL),
+			 CG_OK);
+	close(fd);
+	close(dfd);
+	assert_int_equal(cg_open_dir("/", 022, &fd), CG_OK);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(stat("/", &want), 0);
+	assert_int_equal(st.st_ino, want.st_ino);
+	close(fd);
+	assert_int_equal(cg_open_dir(path_in(fx, "a/b/"), 022, &fd), CG_OK);
+	close(fd);
+}
+
 static void test_walk_create(void **state)
 {
 	struct fixture *fx = *state;
@@ -1364,6 +1495,8 @@ int main(void)
 		T(test_walk_writable_dir_refused),
 		T(test_walk_foreign_dir_refused),
 		T(test_walk_create),
+		T(test_walk_swapped_for_symlink),
+		T(test_walk_dir_handed_over),
 		T(test_credfile_exposed),
 	};
 
