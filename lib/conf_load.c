@@ -57,15 +57,16 @@ static void refuse_at(struct cg_diag *diag, const char *file, int dirfd,
 	refuse(diag, file, err, errnum, &pd);
 }
 
-/* Read an opened, checked file and parse it into cfg. */
-static cg_err parse_fd(struct cg_config *cfg, int fd, const char *file,
-		       struct cg_diag *diag)
+/* Read an opened, checked file (st: its opener's fstat) and parse it
+ * into cfg. */
+static cg_err parse_fd(struct cg_config *cfg, int fd, const struct stat *st,
+		       const char *file, struct cg_diag *diag)
 {
 	char *text = NULL;
 	size_t len = 0;
 	cg_err err;
 
-	err = cg_read_all(fd, CG_CONFIG_MAX_BYTES, &text, &len);
+	err = cg_read_file(fd, st, CG_CONFIG_MAX_BYTES, &text, &len);
 	if (err == CG_E_TOOBIG) {
 		cg_conf_diag(diag, file, 0, "larger than %d bytes",
 			     CG_CONFIG_MAX_BYTES);
@@ -88,15 +89,17 @@ static cg_err load_main(struct cg_config *cfg, const char *path, int *dirfd,
 			struct cg_diag *diag)
 {
 	struct cg_path_diag pd;
+	struct stat st;
 	int fd = -1;
 	cg_err err;
 
-	err = cg_open_file_dir_diag(path, FORBIDDEN_MODE, &fd, dirfd, &pd);
+	err = cg_open_file_dir_diag(path, FORBIDDEN_MODE, &fd, &st, dirfd,
+				    &pd);
 	if (err != CG_OK) {
 		refuse(diag, path, err, errno, &pd);
 		return err;
 	}
-	err = parse_fd(cfg, fd, path, diag);
+	err = parse_fd(cfg, fd, &st, path, diag);
 	close(fd);
 	return err;
 }
@@ -188,6 +191,7 @@ static cg_err load_dropin(struct cg_config *cfg, int dirfd, const char *dir,
 			  const char *name, struct cg_diag *diag)
 {
 	char file[PATH_MAX];
+	struct stat st;
 	int fd = -1, n;
 	cg_err err;
 
@@ -196,12 +200,12 @@ static cg_err load_dropin(struct cg_config *cfg, int dirfd, const char *dir,
 		cg_conf_diag(diag, dir, 0, "drop-in path too long");
 		return CG_E_TOOBIG;
 	}
-	err = cg_openat_file(dirfd, name, O_RDONLY, FORBIDDEN_MODE, &fd, NULL);
+	err = cg_openat_file(dirfd, name, O_RDONLY, FORBIDDEN_MODE, &fd, &st);
 	if (err != CG_OK) {
 		refuse_at(diag, file, dirfd, name, false, err, errno);
 		return err;
 	}
-	err = parse_fd(cfg, fd, file, diag);
+	err = parse_fd(cfg, fd, &st, file, diag);
 	close(fd);
 	return err;
 }

@@ -799,9 +799,11 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
 }
 
 cg_err cg_open_file_dir_diag(const char *path, mode_t forbidden, int *fd_out,
-			     int *dirfd_out, struct cg_path_diag *diag)
+			     struct stat *st_out, int *dirfd_out,
+			     struct cg_path_diag *diag)
 {
-	return open_file_walk(path, forbidden, fd_out, NULL, dirfd_out, diag);
+	return open_file_walk(path, forbidden, fd_out, st_out, dirfd_out,
+			      diag);
 }
 
 cg_err cg_open_file(const char *path, mode_t forbidden, int *fd_out,
@@ -872,10 +874,20 @@ static cg_err read_grow(char **bufp, size_t *sizep, size_t len, size_t max)
 	return CG_OK;
 }
 
-cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
+/* Read fd to its end, at most max bytes.  expect is the size an fstat of
+ * fd (a regular file) saw, or SIZE_MAX when unknown.  Known, the buffer
+ * starts with room for one byte more than that, and a read that stops
+ * short of it with exactly `expect` bytes read has met the end: a
+ * regular file's read(2) returns less than asked for only there.  So
+ * the whole file comes in one call instead of a read that fills the
+ * buffer and another that returns 0.  A file that grew since the fstat
+ * fills the room and is read on; one that shrank stops short elsewhere
+ * and is read on to the 0 that says where its end is now. */
+static cg_err read_all(int fd, size_t expect, size_t max, char **buf_out,
+		       size_t *len_out)
 {
 	char *buf = NULL;
-	size_t size = 0, len = 0;
+	size_t size = 0, len = 0, want;
 	ssize_t n;
 	cg_err err;
 
@@ -884,11 +896,17 @@ cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
 		*len_out = 0;
 	if (max > SIZE_MAX / 2)
 		return CG_E_INVAL;
+	if (expect != SIZE_MAX) {
+		size = (expect < max ? expect : max) + 2;
+		if ((buf = malloc(size)) == NULL)
+			return CG_E_NOMEM;
+	}
 	for (;;) {
 		if (len + 1 >= size &&
 		    (err = read_grow(&buf, &size, len, max)) != CG_OK)
 			goto out;
-		n = read(fd, buf + len, size - 1 - len);
+		want = size - 1 - len;
+		n = read(fd, buf + len, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		err = CG_E_IO;
@@ -900,6 +918,8 @@ cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
 		err = CG_E_TOOBIG;
 		if (len > max)
 			goto out;
+		if (len == expect && (size_t)n < want)
+			break;
 	}
 	buf[len] = '\0';
 	*buf_out = buf;
@@ -910,6 +930,22 @@ cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
  out:
 	cg_freezero(buf, size);
 	return err;
+}
+
+cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out)
+{
+	return read_all(fd, SIZE_MAX, max, buf_out, len_out);
+}
+
+cg_err cg_read_file(int fd, const struct stat *st, size_t max,
+		    char **buf_out, size_t *len_out)
+{
+	size_t expect = SIZE_MAX;
+
+	if (S_ISREG(st->st_mode) && st->st_size >= 0 &&
+	    (uintmax_t)st->st_size < SIZE_MAX)
+		expect = (size_t)st->st_size;
+	return read_all(fd, expect, max, buf_out, len_out);
 }
 
 cg_err cg_write_all(int fd, const void *buf, size_t len)

@@ -107,9 +107,10 @@ cg_err cg_open_file_diag(const char *path, mode_t forbidden, int *fd_out,
  * directory as the walk left it (an O_PATH fd, checked like every
  * directory on the way), so that a sibling can be opened under it with
  * cg_openat_file or cg_openat_dir without a second walk from "/".
- * *dirfd_out is set only on success. */
+ * *dirfd_out is set only on success; st_out may be NULL. */
 cg_err cg_open_file_dir_diag(const char *path, mode_t forbidden, int *fd_out,
-			     int *dirfd_out, struct cg_path_diag *diag);
+			     struct stat *st_out, int *dirfd_out,
+			     struct cg_path_diag *diag);
 
 /* Open `name` (a single component: non-empty, no '/', not "." or "..",
  * else CG_E_NAME) relative to dirfd with O_NOFOLLOW|O_CLOEXEC|O_NOCTTY
@@ -134,6 +135,15 @@ cg_err cg_openat_dir(int dirfd, const char *name, bool create,
  * when it may hold secrets.  len_out may be NULL.  On failure nothing is
  * returned and whatever was read has been wiped. */
 cg_err cg_read_all(int fd, size_t max, char **buf_out, size_t *len_out);
+
+/* cg_read_all of a regular file that was just opened and checked, given
+ * st, the fstat the opener returned (cg_open_file, cg_openat_file ...):
+ * with its size one read(2) suffices, where cg_read_all needs a second
+ * one that returns 0.  The answer is cg_read_all's all the same: a file
+ * that grew or shrank since st was taken is read to its real end, and
+ * max is the bound.  st of anything but a regular file: cg_read_all. */
+cg_err cg_read_file(int fd, const struct stat *st, size_t max,
+		    char **buf_out, size_t *len_out);
 
 /* Write the whole buffer, retrying on EINTR and short writes. */
 cg_err cg_write_all(int fd, const void *buf, size_t len);

@@ -106,6 +106,7 @@ cg_err cg_key_load(const char *path, struct cg_key *out)
 
 cg_err cg_key_load_at(int dirfd, const char *name, struct cg_key *out)
 {
+	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 	int fd = -1;
@@ -113,10 +114,10 @@ cg_err cg_key_load_at(int dirfd, const char *name, struct cg_key *out)
 
 	cg_key_wipe(out);
 	/* Private to its owner; 0400 as created, 0600 tolerated. */
-	if ((e = cg_openat_file(dirfd, name, O_RDONLY, 077, &fd, NULL)) !=
+	if ((e = cg_openat_file(dirfd, name, O_RDONLY, 077, &fd, &st)) !=
 	    CG_OK)
 		goto out;
-	e = cg_read_all(fd, CG_KEY_LEN, &buf, &len);
+	e = cg_read_file(fd, &st, CG_KEY_LEN, &buf, &len);
 	if (e == CG_E_TOOBIG || (e == CG_OK && len != CG_KEY_LEN))
 		e = CG_E_KEY;
 	if (e != CG_OK)

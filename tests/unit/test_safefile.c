@@ -518,11 +518,14 @@ static void test_create_owned_by_root(void **state)
 
 /* ---- reading and writing ---- */
 
+/* Make NAME with size bytes and read it back with at most max: through
+ * cg_read_all, and through cg_read_file given the opener's fstat. */
 static void read_back(struct fixture *fx, const char *name, size_t size,
 		      size_t max, cg_err want)
 {
 	static char sentinel;
 	char *data = malloc(size + 1), *buf = &sentinel;
+	struct stat st;
 	size_t len = 12345;
 	int fd;
 
@@ -531,8 +534,19 @@ static void read_back(struct fixture *fx, const char *name, size_t size,
 		data[i] = (char)('a' + i % 26);
 	make_file(fx, name, data, size, 0600);
 	assert_int_equal(cg_openat_file(fx->dirfd, name, O_RDONLY, 077, &fd,
-					NULL), CG_OK);
+					&st), CG_OK);
 	assert_int_equal(cg_read_all(fd, max, &buf, &len), want);
+	close(fd);
+	if (want == CG_OK) {
+		assert_int_equal(len, size);
+		assert_memory_equal(buf, data, size);
+		cg_freezero(buf, len + 1);
+	}
+	buf = &sentinel;
+	len = 12345;
+	assert_int_equal(cg_openat_file(fx->dirfd, name, O_RDONLY, 077, &fd,
+					&st), CG_OK);
+	assert_int_equal(cg_read_file(fd, &st, max, &buf, &len), want);
 	close(fd);
 	if (want == CG_OK) {
 		assert_int_equal(len, size);
@@ -569,6 +583,66 @@ static void test_read_all(void **state)
 					NULL), CG_OK);
 	assert_int_equal(cg_read_all(fd, SIZE_MAX, &buf, NULL), CG_E_INVAL);
 	close(fd);
+}
+
+/* cg_read_file with an fstat that is no longer true: the file grew,
+ * shrank, or is not a regular file at all; the answer is the file as it
+ * is when read. */
+static void test_read_file_changed(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, wfd, p[2];
+
+	make_text(fx, "f", "0123456789", 0600);
+	assert_int_equal(cg_openat_file(fx->dirfd, "f", O_RDONLY, 077, &fd,
+					&st), CG_OK);
+	assert_int_equal(st.st_size, 10);
+	/* grew: one byte, then a whole buffer more */
+	wfd = openat(fx->dirfd, "f", O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(wfd != -1);
+	assert_int_equal(write(wfd, "a", 1), 1);
+	assert_int_equal(cg_read_file(fd, &st, 100, &buf, &len), CG_OK);
+	assert_int_equal(len, 11);
+	assert_string_equal(buf, "0123456789a");
+	cg_freezero(buf, len + 1);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(write(wfd, "bcdefghijklmnopqrstuvwxyz", 25), 25);
+	assert_int_equal(cg_read_file(fd, &st, 100, &buf, &len), CG_OK);
+	assert_int_equal(len, 36);
+	assert_string_equal(buf, "0123456789abcdefghijklmnopqrstuvwxyz");
+	cg_freezero(buf, len + 1);
+	/* grew past max: too big, as cg_read_all says */
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(cg_read_file(fd, &st, 20, &buf, &len), CG_E_TOOBIG);
+	assert_null(buf);
+	/* shrank */
+	assert_int_equal(ftruncate(wfd, 4), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(cg_read_file(fd, &st, 100, &buf, &len), CG_OK);
+	assert_int_equal(len, 4);
+	assert_string_equal(buf, "0123");
+	cg_freezero(buf, len + 1);
+	/* an fstat that said "larger than max", the file small now */
+	st.st_size = 1000;
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(cg_read_file(fd, &st, 100, &buf, &len), CG_OK);
+	assert_int_equal(len, 4);
+	cg_freezero(buf, len + 1);
+	close(wfd);
+	close(fd);
+	/* not a regular file: read to the end, short reads or not */
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fstat(p[0], &st), 0);
+	assert_int_equal(write(p[1], "abc", 3), 3);
+	assert_int_equal(write(p[1], "def", 3), 3);
+	close(p[1]);
+	assert_int_equal(cg_read_file(p[0], &st, 100, &buf, &len), CG_OK);
+	assert_string_equal(buf, "abcdef");
+	cg_freezero(buf, len + 1);
+	close(p[0]);
 }
 
 static void test_write_all(void **state)
@@ -1183,7 +1257,8 @@ static int swapped_walk(int i, const char *file, const char *dir,
 		free(buf);
 		break;
 	case 1:
-		if (cg_open_file_dir_diag(file, 077, &fd, &dfd, NULL) != CG_OK)
+		if (cg_open_file_dir_diag(file, 077, &fd, NULL, &dfd,
+					  NULL) != CG_OK)
 			return 0;
 		assert_int_equal(fstat(dfd, &st), 0);
 		close(dfd);
@@ -1275,7 +1350,8 @@ static void test_walk_dir_handed_over(void **state)
 	make_text(fx, "a/b/f", "x", 0600);
 	assert_int_equal(fstatat(fx->dirfd, "a/b", &want, 0), 0);
 	assert_int_equal(cg_open_file_dir_diag(path_in(fx, "a//b/./f/"), 077,
-					       &fd, &dfd, NULL), CG_OK);
+					       &fd, &st, &dfd, NULL), CG_OK);
+	assert_int_equal(st.st_size, 1);	/* the file's fstat */
 	assert_int_equal(fstat(dfd, &st), 0);
 	assert_int_equal(st.st_ino, want.st_ino);
 	assert_true((fcntl(dfd, F_GETFL) & O_PATH) != 0);
@@ -1477,6 +1553,7 @@ int main(void)
 		T(test_openat_create),
 		T(test_create_owned_by_root),
 		T(test_read_all),
+		T(test_read_file_changed),
 		T(test_write_all),
 		T(test_atomic_replace),
 		T(test_atomic_create),
