@@ -350,6 +350,7 @@ static cg_err files_read_form(struct files_store *fs, const char *user,
 			      bool keep_fd, struct file_read *fr)
 {
 	const struct cg_key *keys[2];
+	struct stat st;
 	cg_err r;
 
 	memset(fr, 0, sizeof(*fr));
@@ -359,10 +360,10 @@ static cg_err files_read_form(struct files_store *fs, const char *user,
 	keys[0] = fs->key_err == CG_OK ? &fs->key : NULL;
 	keys[1] = fs->new_key_err == CG_OK ? &fs->new_key : NULL;
 	if ((r = cg_openat_file(fs->dirfd, user, keep_fd ? O_RDWR : O_RDONLY,
-				077, &fr->fd, NULL)) != CG_OK)
+				077, &fr->fd, &st)) != CG_OK)
 		goto out;
-	if ((r = cg_read_all(fr->fd, CG_STATE_MAX_BYTES, &fr->text,
-			     &fr->len)) != CG_OK)
+	if ((r = cg_read_file(fr->fd, &st, CG_STATE_MAX_BYTES, &fr->text,
+			      &fr->len)) != CG_OK)
 		goto out;
 	if (keep_fd && snapshot_take(fs, user, fr->text, fr->len, out,
 				     &fr->form)) {
