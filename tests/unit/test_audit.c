@@ -133,7 +133,7 @@ static void test_format_keeps_a_long_detail(void **s)
 	assert_int_equal(strcspn(u + 6, " "), CG_AUDIT_VALUE_MAX + 3);
 	assert_non_null(d = strstr(line, " detail="));
 	memset(want, 'd', CG_AUDIT_DETAIL_MAX);
-	strcpy(want + CG_AUDIT_DETAIL_MAX, "...");
+	memcpy(want + CG_AUDIT_DETAIL_MAX, "...", 4);
 	assert_string_equal(d + 8, want);
 	/* Shorter than that: whole. */
 	detail[300] = '\0';
