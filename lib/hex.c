@@ -57,6 +57,7 @@ static inline void decode8(const char *s, uint64_t upper, uint8_t out[4],
 		    uint64_t *bad)
 {
 	uint64_t x, x7, digit, letter, v;
+	uint32_t w;
 
 	/* Byte i of x is s[i] whatever the host's byte order. */
 	memcpy(&x, s, sizeof(x));
@@ -68,10 +69,12 @@ static inline void decode8(const char *s, uint64_t upper, uint8_t out[4],
 	/* '0'-'9' are 0x30-0x39, 'a'-'f' 0x61-0x66, 'A'-'F' 0x41-0x46: the
 	 * low nibble, plus 9 for a letter.  Every byte stays <= 15. */
 	v = (x & BYTES(0x0f)) + (letter >> 7) * 9;
-	/* Byte 2i becomes digit 2i << 4 | digit 2i+1. */
-	v = (v << 4) | (v >> 8);
-	for (unsigned i = 0; i < 4; i++)
-		out[i] = (uint8_t)(v >> (16 * i));
+	/* Byte 2i becomes digit 2i << 4 | digit 2i+1; then the even bytes
+	 * are packed into the low four. */
+	v = ((v << 4) | (v >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+	v = (v | (v >> 8)) & UINT64_C(0x0000ffff0000ffff);
+	w = htole32((uint32_t)(v | (v >> 16)));
+	memcpy(out, &w, sizeof(w));
 }
 
 bool cg_hex_decode(const char *s, size_t n, bool lower_only, uint8_t *out)
@@ -85,11 +88,8 @@ bool cg_hex_decode(const char *s, size_t n, bool lower_only, uint8_t *out)
 	 * anything past it is read. */
 	if (strnlen(s, 2 * n) < 2 * n)
 		goto fail;
-	for (i = 0; i + 4 <= n; i += 4) {
-		decode8(s + 2 * i, upper, tmp, &bad);
-		if (out != NULL)
-			memcpy(out + i, tmp, 4);
-	}
+	for (i = 0; i + 4 <= n; i += 4)
+		decode8(s + 2 * i, upper, out != NULL ? out + i : tmp, &bad);
 	if ((rem = n - i) > 0) {
 		/* The last 2, 4 or 6 digits, padded with valid ones. */
 		memset(tail, '0', sizeof(tail));
