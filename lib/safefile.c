@@ -131,12 +131,12 @@ static cg_err own_by_root_group(int fd)
  * and flock(2) do not look at it -- the kernel's generic file read and
  * write paths never turn it into a non-waiting I/O, and flock waits or
  * not by LOCK_NB alone -- and that is all that is done with these fds
- * (cg_read_all, cg_write_at, cg_lock_file, the callers' own reads).  The
- * one exception was mandatory locking (gone since Linux 5.15), where a
- * read would fail with EAGAIN instead of waiting: that fails closed.
- * io_uring does honour the flag on a regular file, so a caller that
- * hands the fd to io_uring or to another process clears it first
- * (safefile.h). */
+ * (cg_read_all, cg_read_file, cg_write_at, cg_lock_file, the callers'
+ * own reads).  The one exception was mandatory locking (gone since Linux
+ * 5.15), where a read would fail with EAGAIN instead of waiting: that
+ * fails closed.  io_uring does honour the flag on a regular file, so a
+ * caller that hands the fd to io_uring or to another process clears it
+ * first (safefile.h). */
 static cg_err finish_open(int fd, int flags, mode_t forbidden, int *fd_out,
 			  struct stat *st_out)
 {
