@@ -8,7 +8,9 @@
  * of the process, from the default library context; the caller must not
  * free it.  NULL if the fetch failed (no provider offers it, FIPS
  * refuses it): then the next call tries again, so one failure never
- * sticks.  Safe to call from several threads at once.
+ * sticks.  Safe to call from several threads at once.  A process that
+ * changes its default providers or properties later (FIPS) keeps what
+ * was fetched first: pam_credgate(8), NOTES.
  *
  * The objects are never freed: they stay reachable from this file's
  * statics (valgrind: "still reachable", not a leak), and the PAM module
