@@ -347,7 +347,9 @@ cg_err cg_state_format(const struct cg_state *st, char **text_out)
 	if ((r = cg_base32_encode(st->totp.secret, st->totp.secret_len, false,
 				  secret, sizeof(secret))) != CG_OK)
 		goto out;
-	if ((b.p = calloc(1, b.cap)) == NULL) {
+	/* Not zeroed: only the text vsnprintf writes (NUL included) is ever
+	 * read, and cg_free_string wipes that. */
+	if ((b.p = malloc(b.cap)) == NULL) {
 		r = CG_E_NOMEM;
 		goto out;
 	}
