@@ -35,13 +35,14 @@
  * state file; ".A.tmp" can never equal ".B.lock".
  *
  * Keys: the host key (defaults.host_key) and, while `credgate-enroll
- * rekey` runs, the new key next to it (HOST_KEY.new).  Both are loaded
- * afresh at the start of every read, under the user's lock, so a state
- * that rekey sealed under the new key is readable by every transaction
- * that comes after it; every write seals under the new key if there is
- * one.  Their directory is walked and checked once, at the first read,
- * and its fd kept like the state directory's: every later load is two
- * openat calls in it, not two walks from "/" (a login reads twice).
+ * rekey` runs, the new key next to it (HOST_KEY.new).  Both are looked
+ * at afresh at the start of every read, under the user's lock, and
+ * loaded again when their file changed (key_reload), so a state that
+ * rekey sealed under the new key is readable by every transaction that
+ * comes after it; every write seals under the new key if there is one.
+ * Their directory is walked and checked once, at the first read, and
+ * its fd kept like the state directory's: every later look is two
+ * fstatat calls in it, not two walks from "/" (a login reads twice).
  * A clear format-1 state is read without a key and sealed on its next
  * write; no write happens without a key.
  *
@@ -56,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "safefile.h"
@@ -93,6 +95,7 @@ struct files_store {
 	char new_key_path[PATH_MAX + sizeof(NEW_KEY_SUFFIX)];
 	struct cg_key key, new_key;
 	cg_err key_err, new_key_err;  /* CG_OK when loaded */
+	struct stat key_seen, new_key_seen;  /* the files they came from */
 	struct snapshot snap;
 	char why[PATH_MAX + 320];     /* what the last failure was about */
 };
@@ -231,6 +234,42 @@ static const char *files_why(void *be)
 	return ((struct files_store *)be)->why;
 }
 
+/* Load one key file into *k (*err: how that went), unless it is still
+ * the file the last load read, or still missing.  A login reads twice in
+ * one store (before the prompt, then in the transaction); the second
+ * read then costs one fstatat, not open, fstat, read, close and the key
+ * id's HMAC.  Still the file = same device, inode, size, mode, owner,
+ * mtime and ctime: init and rekey put a key in place by rename (a new
+ * inode), and a write, chmod or chown changes ctime (a timestamp the
+ * kernel makes fine-grained once it was queried).  *seen is taken before
+ * the load, so a file replaced meanwhile is loaded again next time. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size && a->st_mode == b->st_mode &&
+	       a->st_uid == b->st_uid && a->st_gid == b->st_gid &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void key_reload(int dirfd, const char *name, struct cg_key *k,
+		       cg_err *err, struct stat *seen)
+{
+	struct stat now;
+
+	if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno == ENOENT && *err == CG_E_NOENT)
+			return;
+		memset(&now, 0, sizeof(now));
+	} else if (*err == CG_OK && same_file(&now, seen)) {
+		return;
+	}
+	*err = cg_key_load_at(dirfd, name, k);
+	*seen = now;
+}
+
 /* Load the host key and a pending new key (rekey under way).  A key
  * directory that would not open is tried again at the next load; its
  * refusal stands for both keys, as a walk to each would have said. */
@@ -250,11 +289,10 @@ static void keys_load(struct files_store *fs)
 	}
 	/* Both names start after the key path's last '/'. */
 	dirlen = (size_t)(strrchr(fs->key_path, '/') - fs->key_path) + 1;
-	fs->key_err = cg_key_load_at(fs->keydir, fs->key_path + dirlen,
-				     &fs->key);
-	fs->new_key_err = cg_key_load_at(fs->keydir,
-					 fs->new_key_path + dirlen,
-					 &fs->new_key);
+	key_reload(fs->keydir, fs->key_path + dirlen, &fs->key, &fs->key_err,
+		   &fs->key_seen);
+	key_reload(fs->keydir, fs->new_key_path + dirlen, &fs->new_key,
+		   &fs->new_key_err, &fs->new_key_seen);
 }
 
 static void key_problem(struct files_store *fs, const char *path, cg_err e)

@@ -489,6 +489,33 @@ static void test_snapshot_taken_only_when_unchanged(void **unused)
 	cg_store_close(b);
 }
 
+/* The host key is looked at again by every read: one rewritten in place
+ * (same inode, same size) or made readable by others between two reads
+ * of one store is noticed. */
+static void test_key_looked_at_every_read(void **unused)
+{
+	struct cg_store *a = open_store();
+	struct cg_state st;
+	uint8_t other[CG_KEY_LEN];
+	int fd;
+
+	(void)unused;
+	fill_state(&st);
+	assert_int_equal(cg_store_create(a, "fred", &st), CG_OK);
+	assert_int_equal(cg_store_read(a, "fred", &st, NULL), CG_OK);
+	memset(other, 0x5a, sizeof(other));
+	fd = open(key_path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, other, sizeof(other)), (ssize_t)sizeof(other));
+	close(fd);
+	assert_int_equal(cg_store_read(a, "fred", &st, NULL), CG_E_UNSEAL);
+	assert_int_equal(chmod(key_path, 0644), 0);
+	assert_int_equal(cg_store_read(a, "fred", &st, NULL), CG_E_UNSEAL);
+	assert_non_null(strstr(cg_store_why(a), "permissions"));
+	cg_state_wipe(&st);
+	cg_store_close(a);
+}
+
 /* ---- refusals --------------------------------------------------------- */
 
 static void test_read_missing(void **unused)
@@ -734,6 +761,7 @@ int main(void)
 		T(test_converted_and_grown),
 		T(test_concurrent_updates),
 		T(test_snapshot_taken_only_when_unchanged),
+		T(test_key_looked_at_every_read),
 		T(test_read_missing),
 		T(test_symlink_refused),
 		T(test_mode_refused),
