@@ -284,6 +284,74 @@ static void test_growth(void **unused)
 	cg_state_wipe(&st);
 }
 
+/* Slot 0 of a fresh file resealed, as the sealer would, over the state's
+ * text padded with NULs, but with byte `at` of the padding set to c
+ * (at 0: no change; SIZE_MAX: the plaintext's last byte).  The additional data rebuilt from its definition
+ * (state_slots.c): tag, NUL, user, NUL, generation, slot size. */
+static uint8_t *file_with_padding(size_t at, char c, size_t *len)
+{
+	static const char tag[] = "credgate-state 3";
+	struct cg_state st;
+	size_t s = 0, plen, tlen, alen = 0, blen = 0;
+	uint8_t *file = make_file(1, 5, 0, 0, len, &s), *blob = NULL;
+	uint8_t aad[64];
+	char *text = NULL, *plain;
+
+	fill_state(&st);
+	st.last_step = 5;
+	assert_int_equal(cg_state_format(&st, &text), CG_OK);
+	tlen = strlen(text);
+	plen = s - 16 - CG_SEAL_OVERHEAD;
+	assert_non_null(plain = calloc(1, plen));
+	memcpy(plain, text, tlen);
+	if (at == SIZE_MAX) {
+		plain[plen - 1] = c;
+	} else if (at > 0) {
+		assert_true(tlen + at < plen);
+		plain[tlen + at] = c;
+	}
+	memcpy(aad, tag, sizeof(tag));
+	alen = sizeof(tag);
+	memcpy(aad + alen, "alice", 6);
+	alen += 6;
+	for (int i = 0; i < 8; i++)
+		aad[alen++] = i == 0 ? 1 : 0;           /* generation 1 */
+	for (int i = 0; i < 4; i++)
+		aad[alen++] = (uint8_t)(s >> (8 * i));
+	assert_int_equal(cg_seal(&key1, aad, alen, plain, plen, &blob, &blen),
+			 CG_OK);
+	assert_int_equal(blen, s - 16);
+	memcpy(file + HDR + 16, blob, blen);
+	free(blob);
+	free(plain);
+	cg_free_string(text);
+	cg_state_wipe(&st);
+	return file;
+}
+
+/* After the text, the plaintext is NULs to the slot's end: any other
+ * byte there, first, in the middle or last, is damage. */
+static void test_padding_all_nul(void **unused)
+{
+	size_t len = 0, at[] = { 1, 2, 700, 1, 0 };
+	char c[] = { 'x', '\n', '\x01', '\x80', 0 };
+	uint8_t *f;
+
+	(void)unused;
+	f = file_with_padding(0, 0, &len);           /* the oracle holds */
+	expect_slot(f, len, 0, 1, 5);
+	free(f);
+	for (size_t i = 0; at[i] != 0; i++) {
+		f = file_with_padding(at[i], c[i], &len);
+		expect_refused(f, len, CG_E_PARSE);
+		free(f);
+	}
+	/* the very last byte of the plaintext */
+	f = file_with_padding(SIZE_MAX, 'z', &len);
+	expect_refused(f, len, CG_E_PARSE);
+	free(f);
+}
+
 #define T(f) cmocka_unit_test(f)
 int main(void)
 {
@@ -298,6 +366,7 @@ int main(void)
 		T(test_header_checked),
 		T(test_bound_to_user_and_key),
 		T(test_growth),
+		T(test_padding_all_nul),
 	};
 
 	return cmocka_run_group_tests(tests, setup_keys, NULL);
