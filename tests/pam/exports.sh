@@ -10,7 +10,7 @@ so="$abs_top_builddir/pam_module/.libs/pam_credgate.so"
 [ -f "$so" ] || skip_all "module not built: $so"
 command -v nm >/dev/null 2>&1 || skip_all "nm (binutils) not installed"
 command -v readelf >/dev/null 2>&1 || skip_all "readelf (binutils) not installed"
-plan 6
+plan 7
 
 exports=$(nm -D --defined-only "$so" | awk '{ print $3 }' | sort)
 diag "exports: $(echo $exports)"
@@ -31,3 +31,9 @@ extra=$(echo "$needed" | grep -v -E '^(libpam\.so|libcrypto\.so|libc\.so|ld-linu
 tool_only=$(nm "$so" | awk '{ print $3 }' |
 	grep -E '^(cg_otpauth_|cg_qr_|cg_write_private_file|cg_priv_|cg_recovery_regenerate$|QRcode|png_)')
 [ -z "$tool_only" ]; ok $? "no tools-only code in the module${tool_only:+: $(echo $tool_only)}"
+
+# Once loaded, the module stays (-z nodelete, pam_credgate(8) NOTES): a
+# service running many PAM transactions does not map, relocate and unmap
+# it for every login.
+readelf -d "$so" | grep -q 'FLAGS_1.*NODELETE'
+ok $? "the module is linked -z nodelete"
