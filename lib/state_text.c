@@ -7,6 +7,7 @@
 #include "config.h"
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,24 +203,43 @@ static cg_err parse_line(struct cg_state *st, const char *line, unsigned *seen,
 /* Copy the line at *pos into line (NUL-terminated) and advance past its
  * '\n'.  No '\n' before the end, an overlong line, or any control
  * character (CR, NUL, ...) is a parse error. */
+/* Does p[0..n) hold a control character (below 0x20, or 0x7f)?  Eight
+ * bytes at a time: the classic "has a byte less than" and "has a zero
+ * byte" tests, exact for whether any byte is one. */
+static bool has_control(const char *p, size_t n)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	uint64_t w, any = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		any |= ((w - 0x20 * ones) | ((w ^ 0x7f * ones) - ones)) & ~w &
+		    high;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)p[i] < 0x20 || p[i] == 0x7f;
+	return any != 0;
+}
+
+/* The line at *pos: up to STATE_LINE_MAX - 1 characters, none of them a
+ * control character, then '\n'. */
 static cg_err next_line(const char *text, size_t len, size_t *pos,
 			char line[STATE_LINE_MAX])
 {
-	size_t n = 0;
+	const char *p = text + *pos, *nl = memchr(p, '\n', len - *pos);
+	size_t n;
 
-	for (size_t i = *pos; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c == '\n') {
-			line[n] = '\0';
-			*pos = i + 1;
-			return CG_OK;
-		}
-		if (c < 0x20 || c == 0x7f || n + 1 >= STATE_LINE_MAX)
-			return CG_E_PARSE;
-		line[n++] = (char)c;
-	}
-	return CG_E_PARSE;
+	if (nl == NULL)
+		return CG_E_PARSE;
+	n = (size_t)(nl - p);
+	if (n >= STATE_LINE_MAX || has_control(p, n))
+		return CG_E_PARSE;
+	memcpy(line, p, n);
+	line[n] = '\0';
+	*pos += n + 1;
+	return CG_OK;
 }
 
 cg_err cg_state_parse(const char *text, size_t len, struct cg_state *out,

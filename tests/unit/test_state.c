@@ -182,6 +182,16 @@ static const struct bad_case bad_cases[] = {
 	{ "no separator", L_HDR L_SECRET L_ALG "digits6\n" L_PERIOD L_LAST
 	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
 	{ "blank line", L_HDR L_SECRET "\n" L_AFTER_SECRET, 0, 3 },
+	{ "DEL", L_HDR L_SECRET L_ALG "digits 6\x7f\n" L_PERIOD L_LAST
+	  L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
+	{ "control first", L_HDR L_SECRET L_ALG "\x1f" "digits 6\n" L_PERIOD
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 4 },
+	{ "control deep in a line", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT
+	  "enrolled_by rootrootrootroot\x01rootrootroot\n", 0, 11 },
+	{ "DEL deep in a line", L_HDR L_SECRET L_ALG L_DIGITS L_PERIOD
+	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT
+	  "enrolled_by rootrootrootrootr\x7f\n", 0, 11 },
 	{ "leading space", L_HDR L_SECRET " algorithm sha1\n" L_DIGITS L_PERIOD
 	  L_LAST L_FAIL L_LASTF L_LOCKED L_AT L_BY, 0, 3 },
 	{ "embedded NUL", L_HDR L_SECRET L_ALG "digits 6\0\n" L_PERIOD L_LAST
