@@ -336,6 +336,20 @@ static void tb_printf(struct text_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* n bytes of s, appended as tb_printf would, without a format. */
+static void tb_put(struct text_buf *b, const char *s, size_t n)
+{
+	if (b->overflow)
+		return;
+	if (n >= b->cap - b->len) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
 static void format_body(const struct cg_state *st, const char *secret,
 			struct text_buf *b)
 {
@@ -348,8 +362,11 @@ static void format_body(const struct cg_state *st, const char *secret,
 		  (long long)st->last_failure, (long long)st->locked_until);
 	tb_printf(b, "enrolled_at %lld\nenrolled_by %s\n",
 		  (long long)st->enrolled_at, st->enrolled_by);
-	for (size_t i = 0; i < st->nrecovery; i++)
-		tb_printf(b, "recovery %s\n", st->recovery[i]);
+	for (size_t i = 0; i < st->nrecovery; i++) {
+		tb_put(b, "recovery ", strlen("recovery "));
+		tb_put(b, st->recovery[i], strlen(st->recovery[i]));
+		tb_put(b, "\n", 1);
+	}
 }
 
 cg_err cg_state_format(const struct cg_state *st, char **text_out)
