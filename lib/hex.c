@@ -2,18 +2,14 @@
  *
  * cg_hex_decode reads secrets (TOTP secrets from pam_oath files) as well
  * as salts and hashes on every login, so it is both constant-time and
- * cheap: sixteen digits at a time in an SSE2 register where there is
- * one, eight in a 64-bit word (SWAR) otherwise and for the rest, each
- * byte classified with compares or additions and masks, no branch and no
- * table indexed by a digit, so neither the time nor the cache lines
- * touched depend on the value decoded.  Only whether the whole input is valid decides a branch,
+ * cheap: eight digits at a time in a 64-bit word (SWAR), each byte
+ * classified with additions and masks, no branch and no table indexed by
+ * a digit, so neither the time nor the cache lines touched depend on the
+ * value decoded.  Only whether the whole input is valid decides a branch,
  * once, at the end. */
 #include "config.h"
 #include <endian.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "hex.h"
 #include "wipe.h"
 
@@ -81,60 +77,18 @@ static inline void decode8(const char *s, uint64_t upper, uint8_t out[4],
 	memcpy(out, &w, sizeof(w));
 }
 
-#ifdef __SSE2__
-/* decode8 for sixteen digits at once, where every x86-64 CPU can: the
- * same classification with byte compares (signed: a byte >= 0x80 is
- * negative, below every range, so no digit), the same value, the pairs
- * packed with 16-bit shifts.  *bad gets 0xff for each non-digit. */
-static inline void decode16(const char *s, __m128i upper, uint8_t out[8],
-			    __m128i *bad)
-{
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
-	__m128i lower = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('a' - 1)),
-				      _mm_cmplt_epi8(x, _mm_set1_epi8('f' + 1)));
-	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
-				   _mm_cmplt_epi8(x, _mm_set1_epi8('F' + 1)));
-	__m128i letter = _mm_or_si128(lower, _mm_and_si128(up, upper));
-	__m128i v;
-
-	*bad = _mm_or_si128(*bad, _mm_andnot_si128(_mm_or_si128(digit, letter),
-						   _mm_set1_epi8(-1)));
-	v = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0f)),
-			 _mm_and_si128(letter, _mm_set1_epi8(9)));
-	/* 16-bit lane i holds digit 2i (low byte) and 2i+1 (high byte). */
-	v = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0xff)),
-					4),
-			 _mm_srli_epi16(v, 8));
-	_mm_storel_epi64((__m128i *)(void *)out,
-			 _mm_packus_epi16(v, _mm_setzero_si128()));
-}
-#endif
-
 bool cg_hex_decode(const char *s, size_t n, bool lower_only, uint8_t *out)
 {
 	uint64_t upper = lower_only ? 0 : HIGH, bad = 0;
-	uint8_t tmp[8];
+	uint8_t tmp[4];
 	char tail[8];
-	size_t i = 0, rem;
+	size_t i, rem;
 
 	/* A shorter string ends in a NUL, which is no digit: refused before
 	 * anything past it is read. */
 	if (strnlen(s, 2 * n) < 2 * n)
 		goto fail;
-#ifdef __SSE2__
-	{
-		__m128i bad16 = _mm_setzero_si128();
-		__m128i upper16 = _mm_set1_epi8(lower_only ? 0 : -1);
-
-		for (; i + 8 <= n; i += 8)
-			decode16(s + 2 * i, upper16,
-				 out != NULL ? out + i : tmp, &bad16);
-		bad |= (uint64_t)_mm_movemask_epi8(bad16) != 0 ? HIGH : 0;
-	}
-#endif
-	for (; i + 4 <= n; i += 4)
+	for (i = 0; i + 4 <= n; i += 4)
 		decode8(s + 2 * i, upper, out != NULL ? out + i : tmp, &bad);
 	if ((rem = n - i) > 0) {
 		/* The last 2, 4 or 6 digits, padded with valid ones. */
