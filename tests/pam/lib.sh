@@ -199,15 +199,25 @@ log_since() {
 	sleep 0.05
 	tail -n +"$((LOG_MARK + 1))" "$CG_SYSLOG_FILE"
 }
+# audit_ok PATTERN DESC: an audit line since the mark matches PATTERN.
+# The syslog sink writes a line a moment after it was sent, later still
+# on a loaded machine: the line is waited for (5 s at most), not assumed
+# to be there after a fixed pause.
 audit_ok() {
 	if [ "$CG_SYSLOG_FILE" = none ]; then
 		skip "$2" "no private syslog (needs root or user namespaces)"
 		return
 	fi
-	if log_since | grep -E -q -- "$1"; then
-		pass "$2"
-	else
-		fail "$2"
-		diag "expected /$1/ in:" "$(log_since)"
-	fi
+	_i=0
+	until tail -n +"$((LOG_MARK + 1))" "$CG_SYSLOG_FILE" |
+	      grep -E -q -- "$1"; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ]; then
+			fail "$2"
+			diag "expected /$1/ in:" "$(log_since)"
+			return 1
+		fi
+		sleep 0.05
+	done
+	pass "$2"
 }
