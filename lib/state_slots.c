@@ -194,14 +194,17 @@ cg_err cg_state_seal_file(const struct cg_state *st, const char *user,
  * file of exactly header + 2 S bytes. */
 static bool header_parse(const char *text, size_t len, size_t *s_out)
 {
-	const char *p = text + strlen(V3_MAGIC V3_SIZE_KEY), *end;
+	const char *p = text + strlen(V3_MAGIC V3_SIZE_KEY), *end, *nl;
 	uint64_t s;
 
 	if (len < CG_STATE_V3_HEADER ||
 	    memcmp(text, V3_MAGIC V3_SIZE_KEY,
 		   strlen(V3_MAGIC V3_SIZE_KEY)) != 0)
 		return false;
-	if (cg_dec_prefix(p, &end, &s) != CG_OK || *end != '\n' ||
+	/* The size ends at a '\n' inside the header, looked for first: the
+	 * digits are never read past it (text need not end in a NUL). */
+	nl = memchr(p, '\n', (size_t)(text + CG_STATE_V3_HEADER - p));
+	if (nl == NULL || cg_dec_prefix(p, &end, &s) != CG_OK || end != nl ||
 	    p[0] == '0' || !slot_size_valid(s))
 		return false;
 	for (end++; end < text + CG_STATE_V3_HEADER; end++)
