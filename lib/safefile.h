@@ -115,10 +115,16 @@ cg_err cg_open_file_dir_diag(const char *path, mode_t forbidden, int *fd_out,
 /* Open `name` (a single component: non-empty, no '/', not "." or "..",
  * else CG_E_NAME) relative to dirfd with O_NOFOLLOW|O_CLOEXEC|O_NOCTTY
  * plus `flags`, and check it.  `flags` is an access mode plus any of
- * O_CREAT, O_EXCL, O_APPEND (others give CG_E_INVAL; O_TRUNC in particular,
- * since it would act before the checks).  A file created here gets mode
- * 0600.  CG_E_NOENT only when the file does not exist; a symlink gives
- * CG_E_SYMLINK.  st_out may be NULL. */
+ * O_CREAT, O_EXCL, O_APPEND, O_NOATIME (others give CG_E_INVAL; O_TRUNC in
+ * particular, since it would act before the checks).  A file created here
+ * gets mode 0600.  CG_E_NOENT only when the file does not exist; a symlink
+ * gives CG_E_SYMLINK.  st_out may be NULL.
+ *
+ * O_NOATIME is for a file read and rewritten at every login (the state
+ * file): the read leaves its access time alone (a caller the kernel
+ * refuses O_NOATIME to -- not the owner, no CAP_FOWNER -- reads it
+ * normally), and the check asks for no timestamps, so *st_out has zero
+ * times (safefile.c, fstat_untimed, says why both save a disk write). */
 cg_err cg_openat_file(int dirfd, const char *name, int flags,
 		      mode_t forbidden, int *fd_out, struct stat *st_out);
 

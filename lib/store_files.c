@@ -397,8 +397,9 @@ static cg_err files_read_form(struct files_store *fs, const char *user,
 	keys_load(fs);
 	keys[0] = fs->key_err == CG_OK ? &fs->key : NULL;
 	keys[1] = fs->new_key_err == CG_OK ? &fs->new_key : NULL;
-	if ((r = cg_openat_file(fs->dirfd, user, keep_fd ? O_RDWR : O_RDONLY,
-				077, &fr->fd, &st)) != CG_OK)
+	if ((r = cg_openat_file(fs->dirfd, user, O_NOATIME |
+				(keep_fd ? O_RDWR : O_RDONLY), 077, &fr->fd,
+				&st)) != CG_OK)
 		goto out;
 	if ((r = cg_read_file(fr->fd, &st, CG_STATE_MAX_BYTES, &fr->text,
 			      &fr->len)) != CG_OK)

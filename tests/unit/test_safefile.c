@@ -468,6 +468,87 @@ static void test_openat_create(void **state)
 	assert_int_equal(fd, -1);
 }
 
+/* atime of dirfd/name, with plain libc. */
+static time_t atime_of(struct fixture *fx, const char *name)
+{
+	struct stat st;
+
+	assert_int_equal(fstatat(fx->dirfd, name, &st, AT_SYMLINK_NOFOLLOW), 0);
+	return st.st_atime;
+}
+
+/* Open and read dirfd/name through cg_openat_file with `flags`. */
+static void read_via_openat(struct fixture *fx, const char *name, int flags,
+			    struct stat *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1;
+
+	assert_int_equal(cg_openat_file(fx->dirfd, name, flags, 077, &fd, st),
+			 CG_OK);
+	assert_int_equal(cg_read_file(fd, st, 4096, &buf, &len), CG_OK);
+	assert_int_equal(len, 5);
+	cg_freezero(buf, len + 1);
+	close(fd);
+}
+
+/* O_NOATIME (the state file's reads): the access time stays, where a
+ * plain read of a file with an atime older than its mtime moves it
+ * (relatime); *st has size, inode and owner but no times, since asking
+ * for them makes the kernel stamp the next write fine-grained.  As root,
+ * a caller that may not use O_NOATIME (not the owner, no CAP_FOWNER)
+ * still reads the file. */
+static void test_openat_noatime(void **state)
+{
+	struct fixture *fx = *state;
+	const struct timespec old[2] = { { 1000000000, 0 },
+					 { 0, UTIME_NOW } };
+	struct stat st, plain;
+	pid_t pid;
+	int status;
+
+	make_text(fx, "f", "hello", 0600);
+	assert_int_equal(utimensat(fx->dirfd, "f", old, 0), 0);
+	read_via_openat(fx, "f", O_RDONLY, &plain);
+	if (atime_of(fx, "f") == 1000000000)
+		skip();		/* this file system keeps no atime */
+	assert_int_equal(utimensat(fx->dirfd, "f", old, 0), 0);
+	read_via_openat(fx, "f", O_RDWR | O_NOATIME, &st);
+	assert_int_equal(atime_of(fx, "f"), 1000000000);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(st.st_ino, plain.st_ino);
+	assert_int_equal(st.st_dev, plain.st_dev);
+	assert_int_equal(st.st_uid, plain.st_uid);
+	assert_int_equal(st.st_mode, plain.st_mode);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_mtim.tv_sec, 0);
+	assert_int_equal(st.st_ctim.tv_nsec, 0);
+	assert_true(plain.st_mtim.tv_sec > 1000000000);
+	if (geteuid() != 0)
+		return;
+	/* nobody, with the file open to it and the directory searchable */
+	assert_int_equal(fchmodat(fx->dirfd, "f", 0644, 0), 0);
+	assert_int_equal(fchmod(fx->dirfd, 0711), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		int fd = -1;
+
+		if (setresgid(65534, 65534, 65534) != 0 ||
+		    setresuid(65534, 65534, 65534) != 0)
+			_exit(3);
+		if (openat(fx->dirfd, "f", O_RDONLY | O_NOATIME) != -1 ||
+		    errno != EPERM)
+			_exit(4);	/* the kernel did not refuse it */
+		_exit(cg_openat_file(fx->dirfd, "f", O_RDONLY | O_NOATIME,
+				     022, &fd, NULL) == CG_OK ? 0 : 5);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* Run as root with a user's group as egid, as a setuid tool runs: what
  * cg_openat_file and cg_lock_file create is still root:root, and one
  * that exists with another group is taken back (in a child: egid). */
@@ -1551,6 +1632,7 @@ int main(void)
 		T(test_wrong_owner_refused),
 		T(test_openat_bad_names),
 		T(test_openat_create),
+		T(test_openat_noatime),
 		T(test_create_owned_by_root),
 		T(test_read_all),
 		T(test_read_file_changed),
