@@ -8,13 +8,21 @@
  * ("pbkdf2-sha256:ITER:SALTHEX:HASHHEX", what format-1 states stored) is
  * still matched, so codes handed out before stay valid.
  *
- * Matching computes CG_RECOVERY_MAX hashes every time: one per stored
- * entry and one on a dummy entry for each empty slot, with no early exit
- * and no branch on the result, so the time taken says neither which
- * entry matched, nor whether one did, nor how many codes the user has
- * (nor whether the user has a state at all: the module judges a decoy
- * the same way).  Only legacy PBKDF2 entries cost more, until the user
- * gets new codes. */
+ * A code has one of two forms, after case folding and dropping spaces
+ * and dashes: the 12 letters and digits we generate, or the 8 digits of a
+ * Google Authenticator scratch code (imported).  Nothing else is hashed
+ * or stored, and an input of another form -- above all the 6-digit TOTP
+ * code of nearly every login -- is no match without any hashing: what
+ * that skips depends on the form of what was typed, which the typist
+ * knows, never on the state.
+ *
+ * An input of a code's form is matched by CG_RECOVERY_MAX hashes every
+ * time: one per stored entry and one on a dummy entry for each empty
+ * slot, with no early exit and no branch on the result, so the time
+ * taken says neither which entry matched, nor whether one did, nor how
+ * many codes the user has (nor whether the user has a state at all: the
+ * module judges a decoy the same way).  Only legacy PBKDF2 entries cost
+ * more, until the user gets new codes. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
@@ -29,9 +37,10 @@
 
 #define PBKDF2_PREFIX "pbkdf2-sha256:"
 #define FAST_PREFIX "sha256:"
-/* Longest normalised code we hash: generated codes have 12 characters,
+/* The lengths of a normalised code: generated codes have 12 characters,
  * Google Authenticator scratch codes 8 digits. */
-#define RECOVERY_NORM_MAX 32
+#define RECOVERY_NORM_MAX 12
+#define RECOVERY_SCRATCH_LEN 8
 
 static const char code_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -55,8 +64,8 @@ cg_err cg_recovery_generate(char out[CG_RECOVERY_CODE_SIZE])
 	return r;
 }
 
-/* Fold case and drop spaces and dashes.  The result must be 1..
- * RECOVERY_NORM_MAX characters of [a-z0-9]; anything else is no code. */
+/* Fold case and drop spaces and dashes.  The result must be 8 or 12
+ * characters of [a-z0-9]; anything else is no code. */
 static cg_err recovery_normalise(const char *code, char out[RECOVERY_NORM_MAX + 1],
 				 size_t *len_out)
 {
@@ -78,7 +87,10 @@ static cg_err recovery_normalise(const char *code, char out[RECOVERY_NORM_MAX + 
 	}
 	out[n] = '\0';
 	*len_out = n;
-	return n > 0 ? CG_OK : CG_E_INVAL;
+	if (n == RECOVERY_SCRATCH_LEN || n == RECOVERY_NORM_MAX)
+		return CG_OK;
+	cg_wipe(out, RECOVERY_NORM_MAX + 1);
+	return CG_E_INVAL;
 }
 
 /* SHA-256(salt || code): the fast hash.  One context serves all the
@@ -258,10 +270,9 @@ cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 	cg_err r;
 
 	memset(norm, 0, sizeof(norm));
-	/* Input that cannot be a code at all is still hashed (as an empty
-	 * code that matches nothing): the work depends on nothing. */
+	/* Not a code's form: no match, by the form alone (see the top). */
 	if (recovery_normalise(input, norm, &len) != CG_OK)
-		len = 0;
+		return CG_E_INVAL;
 	if ((ctx = EVP_MD_CTX_new()) == NULL || cg_evp_sha256() == NULL) {
 		r = CG_E_CRYPTO;
 		goto out;
@@ -271,8 +282,7 @@ cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 		unsigned real = i < n, m;
 		size_t first;
 
-		m = entry_matches(ctx, st->recovery[i], real, norm, len) &
-		    (unsigned)(len > 0);
+		m = entry_matches(ctx, st->recovery[i], real, norm, len);
 		first = (size_t)0 - (size_t)(m & ~hit & 1u);
 		found = (found & ~first) | (i & first);
 		hit |= m;

@@ -20,13 +20,15 @@ cg_err cg_recovery_generate(char out[CG_RECOVERY_CODE_SIZE]);
  * salt and the normalised code).
  * The code is normalised first: case folded, spaces and dashes dropped,
  * so "ABCD EFGH IJKL" matches "abcd-efgh-ijkl".  Google Authenticator's
- * 8-digit scratch codes are valid codes too (imports keep them). */
+ * 8-digit scratch codes are valid codes too (imports keep them); any
+ * other length is CG_E_INVAL. */
 cg_err cg_recovery_hash(const char *code, char out[CG_RECOVERY_HASH_SIZE]);
 
-/* Is `input` one of st's recovery codes?  CG_RECOVERY_MAX hashes are
- * computed whatever st holds (recovery.c), so timing tells neither which
- * code, nor whether any, nor how many the user has.  CG_E_CRYPTO if
- * OpenSSL fails.
+/* Is `input` one of st's recovery codes?  An input of a code's form (8
+ * or 12 letters and digits once normalised) costs CG_RECOVERY_MAX hashes
+ * whatever st holds (recovery.c), so timing tells neither which code,
+ * nor whether any, nor how many the user has; any other input (a TOTP
+ * code) is no match and costs no hash.  CG_E_CRYPTO if OpenSSL fails.
  * On a match returns CG_OK and *index; CG_E_INVAL if none matches. */
 cg_err cg_recovery_match(const struct cg_state *st, const char *input,
 			 size_t *index);

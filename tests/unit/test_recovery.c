@@ -17,6 +17,17 @@
 #include "wipe.h"
 #include "cg_macros.h"
 
+/* Hashes computed (fast_hash's EVP_DigestInit_ex, wrapped at link time). */
+int __real_EVP_DigestInit_ex(EVP_MD_CTX *, const EVP_MD *, ENGINE *);
+int __wrap_EVP_DigestInit_ex(EVP_MD_CTX *, const EVP_MD *, ENGINE *);
+static unsigned hashes;
+
+int __wrap_EVP_DigestInit_ex(EVP_MD_CTX *ctx, const EVP_MD *md, ENGINE *e)
+{
+	hashes++;
+	return __real_EVP_DigestInit_ex(ctx, md, e);
+}
+
 static void base_state(struct cg_state *st)
 {
 	cg_state_init(st);
@@ -127,8 +138,51 @@ static void test_hash_refuses_non_codes(void **unused)
 	assert_int_equal(cg_recovery_hash("abcd\nefgh", h), CG_E_INVAL);
 	assert_int_equal(cg_recovery_hash(
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", h), CG_E_INVAL);
-	/* Google Authenticator scratch codes are codes too. */
+	/* Google Authenticator scratch codes are codes too; only 8 and
+	 * 12 characters are a code's form. */
 	assert_int_equal(cg_recovery_hash("12345678", h), CG_OK);
+	assert_int_equal(cg_recovery_hash("123456", h), CG_E_INVAL);
+	assert_int_equal(cg_recovery_hash("1234567", h), CG_E_INVAL);
+	assert_int_equal(cg_recovery_hash("abcd-efgh-ijk", h), CG_E_INVAL);
+	assert_int_equal(cg_recovery_hash("abcd-efgh-ijkl-m", h), CG_E_INVAL);
+}
+
+/* Hashes a match of `input` against st computes. */
+static unsigned hashes_for(const struct cg_state *st, const char *input)
+{
+	size_t idx;
+
+	hashes = 0;
+	(void)cg_recovery_match(st, input, &idx);
+	return hashes;
+}
+
+/* The work of a match depends on the form of the input alone: a code's
+ * form (8 or 12 characters) costs CG_RECOVERY_MAX hashes whether the user
+ * has no codes, one or all, and whether it matches; anything else (a
+ * 6-digit TOTP code) costs none. */
+static void test_match_work_by_form_only(void **unused)
+{
+	char codes[CG_RECOVERY_MAX][CG_RECOVERY_CODE_SIZE];
+	const size_t counts[] = { 0, 1, CG_RECOVERY_MAX };
+	struct cg_state st;
+
+	for (size_t c = 0; c < CG_ARRAY_SIZE(counts); c++) {
+		base_state(&st);
+		if (counts[c] > 0)
+			assert_int_equal(cg_recovery_regenerate(&st, counts[c],
+								codes), CG_OK);
+		assert_int_equal(hashes_for(&st, "abcd-efgh-ijkm"),
+				 CG_RECOVERY_MAX);
+		assert_int_equal(hashes_for(&st, "12345678"), CG_RECOVERY_MAX);
+		if (counts[c] > 0)
+			assert_int_equal(hashes_for(&st, codes[0]),
+					 CG_RECOVERY_MAX);
+		assert_int_equal(hashes_for(&st, "123456"), 0);
+		assert_int_equal(hashes_for(&st, "12 34 56"), 0);
+		assert_int_equal(hashes_for(&st, ""), 0);
+		cg_state_wipe(&st);
+	}
 }
 
 static void test_match_variants(void **unused)
@@ -365,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_hash_refuses_non_codes),
 		cmocka_unit_test(test_match_variants),
 		cmocka_unit_test(test_match_wrong_code),
+		cmocka_unit_test(test_match_work_by_form_only),
 		cmocka_unit_test(test_match_duplicate_reports_first),
 		cmocka_unit_test(test_code_not_in_state_text),
 		cmocka_unit_test(test_consume_removes_only_that),
