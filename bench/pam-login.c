@@ -23,6 +23,16 @@
  *       TAG:end (pam_start, pam_authenticate, pam_end), TAG one of cold,
  *       ok, fail.  N >= 2.
  *
+ *   pam-login paired CONFDIR SERVICE USER CODES T0 N FLOORDIR FLOORFILE
+ *       N successful logins at T0, T0+30, ..., each followed by one
+ *       login of the floor (service "bench" of the stack in FLOORDIR,
+ *       plus the floor's write to FLOORFILE, below).  Prints
+ *       "median_us= floor_us= ratio=": the two medians of whole logins
+ *       and the first over the second.  One after the other, login by
+ *       login, the two see the same machine: on a VM whose speed
+ *       changes by a third from one second to the next, two runs even a
+ *       second apart do not.
+ *
  *   pam-login brute CONFDIR SERVICE PROBE-SERVICE USER CODES T0 SECONDS
  *                   INTERVAL MAINDIR PROBEDIR
  *       An attacker types a wrong code every INTERVAL seconds for SECONDS.
@@ -391,6 +401,40 @@ static int run_logins(char **a)
 	return ok == n && (rejected == NFAIL || floor_fd >= 0) ? 0 : 1;
 }
 
+/* ---- mode "paired" ---- */
+
+static int run_paired(char **a)
+{
+	const char *confdir = a[0], *svc = a[1], *user = a[2];
+	time_t t0 = (time_t)atoll(a[4]);
+	int n = atoi(a[5]), ffd, ok = 0;
+	static int64_t ns[MAX_LOGINS], fns[MAX_LOGINS];
+	int64_t med, fmed;
+	struct login l;
+
+	load_codes(a[3]);
+	if (n < 1 || n > MAX_LOGINS ||
+	    (ffd = open(a[7], O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		time_t now = t0 + (time_t)i * PERIOD;
+
+		floor_fd = -1;
+		l = login(confdir, svc, user, code_at(now), now, NULL);
+		ok += l.rc == PAM_SUCCESS;
+		ns[i] = l.ns;
+		floor_fd = ffd;
+		l = login(a[6], "bench", user, code_at(now), now, NULL);
+		ok += l.rc == PAM_SUCCESS;
+		fns[i] = l.ns;
+	}
+	med = median(ns, n);
+	fmed = median(fns, n);
+	printf("ok=%d logins=%d median_us=%.1f floor_us=%.1f ratio=%.2f\n",
+	       ok, 2 * n, med / 1e3, fmed / 1e3, (double)med / (double)fmed);
+	return ok == 2 * n ? 0 : 1;
+}
+
 /* ---- mode "parallel" ---- */
 
 static int run_parallel(char **a)
@@ -573,9 +617,13 @@ int main(int argc, char **argv)
 		return run_parallel(argv + 2);
 	if (argc == 8 && strcmp(argv[1], "logins") == 0)
 		return run_logins(argv + 2);
+	if (argc == 10 && strcmp(argv[1], "paired") == 0)
+		return run_paired(argv + 2);
 	if (argc == 12 && strcmp(argv[1], "brute") == 0)
 		return run_brute(argv + 2);
 	fprintf(stderr, "usage: pam-login logins CONFDIR SERVICE USER CODES T0 N\n"
+		"       pam-login paired CONFDIR SERVICE USER CODES T0 N "
+		"FLOORDIR FLOORFILE\n"
 		"       pam-login brute CONFDIR SERVICE PROBE-SERVICE USER CODES "
 		"T0 SECONDS INTERVAL MAINDIR PROBEDIR\n"
 		"       pam-login parallel CONFDIR SERVICE USERPREFIX NPROC CODES "
