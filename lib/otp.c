@@ -219,10 +219,10 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 		      uint64_t center, unsigned window,
 		      uint64_t *matched_step)
 {
-	char want[CG_CODE_MAX + 1];
+	char want[CG_CODE_MAX + 1], got[CG_CODE_MAX + 1];
 	uint64_t step, found = 0, mask;
 	EVP_MAC_CTX *ctx = NULL;
-	unsigned any = 0;
+	unsigned any = 0, len_ok;
 	cg_err r;
 
 	if (code == NULL || matched_step == NULL)
@@ -231,8 +231,16 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 		return r;
 	if (window > CG_WINDOW_MAX)
 		return CG_E_RANGE;
-	if (!code_well_formed(code, t->digits))
+	/* Either code length is worked on, whatever this user's is: a
+	 * 6-digit answer refused at once for an 8-digit user (or the other
+	 * way round) would take less time than for a 6-digit user or the
+	 * decoy, and tell them apart.  Whether the length is the user's
+	 * counts only in the comparison. */
+	if (!code_well_formed(code, 6) && !code_well_formed(code, 8))
 		return CG_E_INVAL;
+	len_ok = code_well_formed(code, t->digits);
+	memset(got, 0, sizeof(got));
+	memcpy(got, code, strlen(code));         /* 6 or 8 digits: it fits */
 	/* One keyed context for the whole window. */
 	if ((r = hmac_keyed(t->secret, t->secret_len, t->alg, &ctx)) != CG_OK)
 		return r;
@@ -244,8 +252,8 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 			continue;
 		if ((r = hotp_step(ctx, step, t->digits, want)) != CG_OK)
 			goto out;
-		mask = (uint64_t)0 - (uint64_t)cg_memeq_consttime(want, code,
-		    t->digits);
+		mask = (uint64_t)0 - (uint64_t)(cg_memeq_consttime(want, got,
+		    t->digits) & len_ok);
 		found = (found & ~mask) | (step & mask);
 		any |= (unsigned)(mask & 1);
 	}
@@ -255,5 +263,6 @@ cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
  out:
 	EVP_MAC_CTX_free(ctx);
 	cg_wipe(want, sizeof(want));
+	cg_wipe(got, sizeof(got));
 	return r;
 }

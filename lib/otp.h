@@ -58,7 +58,9 @@ cg_err cg_totp_code(const struct cg_totp *t, uint64_t step, char *out,
  * CG_OK and sets *matched_step (the lowest matching step, should two
  * match); CG_E_INVAL if no step matches or the code is not exactly
  * `digits` decimal digits; CG_E_RANGE if window > CG_WINDOW_MAX.  Steps
- * below 0 (or above UINT64_MAX) are skipped, not wrapped. */
+ * below 0 (or above UINT64_MAX) are skipped, not wrapped.  A code of 6
+ * or of 8 digits costs the whole window whatever `digits` is, so the
+ * time does not tell a user's code length; anything else costs none. */
 cg_err cg_totp_verify(const struct cg_totp *t, const char *code,
 		      uint64_t center, unsigned window,
 		      uint64_t *matched_step);

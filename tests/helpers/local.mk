@@ -19,6 +19,15 @@ tests_helpers_faultinject_la_CFLAGS = $(WARN_CFLAGS) -Wno-missing-prototypes
 tests_helpers_faultinject_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_helpers_faultinject_la_LIBADD = -ldl
 
+# workcount.so: LD_PRELOAD shim counting HMACs, seals, unseals, hashes
+# and syncs, for timing.sh's same-work check.
+check_LTLIBRARIES += tests/helpers/workcount.la
+tests_helpers_workcount_la_SOURCES = tests/helpers/workcount.c
+tests_helpers_workcount_la_CFLAGS = $(WARN_CFLAGS) $(CRYPTO_CFLAGS) \
+	-Wno-missing-prototypes
+tests_helpers_workcount_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_helpers_workcount_la_LIBADD = -ldl
+
 # qr-render: draw QR codes through lib/qr.h; term2pbm: paint terminal
 # output as a PBM, so zbarimg can check what a terminal would show.
 check_PROGRAMS += tests/helpers/qr-render tests/helpers/term2pbm

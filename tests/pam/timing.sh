@@ -5,7 +5,9 @@
 # decoy and write it, as a wrong code writes the user's state).  Medians
 # of many interleaved attempts in one process (tests/helpers/pam-time),
 # compared with a tolerance of 1.5x for a shared, loaded machine, and
-# measured again (at most five times) when load made one run miss it.
+# measured again (at most five times) when load made one run miss it;
+# then the work itself, counted call by call (tests/helpers/workcount.c),
+# which must be the same for the four, to the call.
 . "$abs_top_srcdir/tests/tap.sh"
 . "$abs_top_srcdir/tests/pam/lib.sh"
 sandbox_init
@@ -81,5 +83,44 @@ ok $? "and no state was made for carol or zed"
 "$CG_STATE" "$STATE" get alice failures >"$T/f"
 [ "$(cat "$T/f")" -eq $((REPS * total_runs)) ]
 ok $? "each of alice's wrong codes was counted ($(cat "$T/f"))"
+
+# The same work, call for call: one wrong answer per process, counted by
+# the workcount shim (HMACs, seals, unseals, hashes, syncs).  The times
+# above can only say "within 1.5x"; the counts say "the same".
+WORK_SHIM="$abs_top_builddir/tests/helpers/.libs/workcount.so"
+[ -f "$WORK_SHIM" ] || bail "workcount.so not built"
+# count_work USER ANSWER: the counts in $T/work.USER.
+count_work() {
+	rm -f "$T/work.$1"
+	env LD_PRELOAD="$(preload "$WORK_SHIM")" PAM_WRAPPER=1 \
+		PAM_WRAPPER_SERVICE_DIR="$SERVICES" \
+		NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}:verify_asan_link_order=0" \
+		CG_WORK_LOG="$T/work.$1" \
+		"$PAM_TIME" credgate-test 1 "$1=$2" >"$T/work.out" 2>"$T/work.err" ||
+		bail "pam-time failed ($?): $(cat "$T/work.err")"
+	grep -q "^$1 [0-9]* [0-9]* Authentication failure\$" "$T/work.out" ||
+		bail "$1 was not denied: $(cat "$T/work.out")"
+}
+digests() { tr ' ' '\n' <"$T/work.$1" | sed -n 's/^digest=//p'; }
+for code in 000000 abcd-efgh-ijkm; do
+	for u in alice bob carol zed; do
+		count_work $u $code
+	done
+	diag "$code: alice: $(cat "$T/work.alice")"
+	for u in bob carol zed; do
+		cmp -s "$T/work.alice" "$T/work.$u"
+		ok $? "$code: $u's wrong answer costs what alice's does, call for call ($(cat "$T/work.$u"))"
+	done
+	grep -q ' seal=1 .* sync=1$' "$T/work.alice"
+	ok $? "$code: one seal and one sync per attempt"
+done
+# 20 recovery hashes (CG_RECOVERY_MAX, whatever the user has) for an
+# answer of a recovery code's form, none for a TOTP code's.
+[ "$(digests alice)" -ge 20 ]
+ok $? "a recovery code's form is hashed against every slot ($(digests alice) digests)"
+count_work alice 000000
+[ "$(digests alice)" -lt 20 ]
+ok $? "a TOTP code's form is not ($(digests alice) digests)"
 
 done_testing

@@ -72,7 +72,7 @@ tests_unit_base32_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
 tests_unit_otp_t_SOURCES = tests/unit/test_otp.c
 tests_unit_otp_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_otp_t_LDADD = $(CG_TEST_LIBS)
-tests_unit_otp_t_LDFLAGS = $(CG_TEST_LINKFLAGS)
+tests_unit_otp_t_LDFLAGS = $(CG_TEST_LINKFLAGS) -Wl,--wrap=EVP_MAC_init
 tests_unit_otpauth_t_SOURCES = tests/unit/test_otpauth.c
 tests_unit_otpauth_t_CFLAGS = $(CG_TEST_CFLAGS)
 tests_unit_otpauth_t_LDADD = $(CG_TEST_LIBS)

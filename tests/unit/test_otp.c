@@ -9,7 +9,22 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 #include "otp.h"
+
+/* HMAC computations (EVP_MAC_init, wrapped at link time). */
+int __real_EVP_MAC_init(EVP_MAC_CTX *, const unsigned char *, size_t,
+			const OSSL_PARAM[]);
+int __wrap_EVP_MAC_init(EVP_MAC_CTX *, const unsigned char *, size_t,
+			const OSSL_PARAM[]);
+static unsigned mac_inits;
+
+int __wrap_EVP_MAC_init(EVP_MAC_CTX *ctx, const unsigned char *key,
+			size_t keylen, const OSSL_PARAM params[])
+{
+	mac_inits++;
+	return __real_EVP_MAC_init(ctx, key, keylen, params);
+}
 
 #define MAX_TESTS 128
 #include "table_test.h"
@@ -262,6 +277,39 @@ static void test_code_format(void **state)
 	expect_err(cg_totp_verify(&t, good, c, 1, &matched), CG_E_INVAL);
 }
 
+/* HMACs one verification computes. */
+static unsigned macs_for(const struct cg_totp *t, const char *code)
+{
+	uint64_t matched;
+
+	mac_inits = 0;
+	(void)cg_totp_verify(t, code, 1000, 1, &matched);
+	return mac_inits;
+}
+
+/* The work depends on the answer's form, never on the user's digits: a
+ * 6- or 8-digit answer costs the whole window for a 6- and for an
+ * 8-digit user alike (else the time would tell the decoy, which has 6,
+ * from a user with 8); any other answer costs no HMAC. */
+static void test_work_by_form_only(void **state)
+{
+	struct cg_totp six, eight;
+	unsigned ref;
+
+	(void)state;
+	totp_init(&six, CG_ALG_SHA1, 6, 30);
+	totp_init(&eight, CG_ALG_SHA1, 8, 30);
+	ref = macs_for(&six, "123456");
+	assert_true(ref >= 3);                  /* window 1: three steps */
+	assert_int_equal(macs_for(&six, "12345678"), ref);
+	assert_int_equal(macs_for(&eight, "123456"), ref);
+	assert_int_equal(macs_for(&eight, "12345678"), ref);
+	assert_int_equal(macs_for(&six, "12345"), 0);
+	assert_int_equal(macs_for(&eight, "1234567"), 0);
+	assert_int_equal(macs_for(&six, "abcdef"), 0);
+	assert_int_equal(macs_for(&six, ""), 0);
+}
+
 /* ---- arguments and helpers ---------------------------------------------- */
 
 static void test_alg_names(void **state)
@@ -389,6 +437,8 @@ int main(void)
 	    test_window_collision, NULL);
 	add_test("code format: exactly `digits` ASCII digits",
 	    test_code_format, NULL);
+	add_test("work: by the answer's form, not the user's digits",
+	    test_work_by_form_only, NULL);
 	add_test("algorithm names", test_alg_names, NULL);
 	add_test("digits and period", test_valid_params, NULL);
 	add_test("hotp: argument checks", test_hotp_args, NULL);
