@@ -227,6 +227,27 @@ struct slot_view {
 	size_t plen;
 };
 
+/* An empty slot (generation 0: a file not updated since it was made)
+ * costs the unseal of a full one all the same, failed tag and all, under
+ * the first key held: else a user's first login after enrollment would
+ * answer faster than every later one, and than the decoy's. */
+static void slot_open_empty(const uint8_t *slot, size_t s, const char *user,
+			    const struct cg_key *const *keys, size_t nkeys)
+{
+	uint8_t aad[V3_AAD_MAX], *plain = NULL;
+	size_t plen = 0;
+
+	for (size_t i = 0; i < nkeys; i++) {
+		if (keys[i] == NULL)
+			continue;
+		if (cg_unseal(keys[i], aad, make_aad(user, 0, s, aad),
+			      slot + SLOT_HDR, s - SLOT_HDR, &plain,
+			      &plen) == CG_OK)
+			cg_freezero(plain, plen + 1);
+		return;
+	}
+}
+
 static void slot_open(const uint8_t *slot, size_t s, const char *user,
 		      const struct cg_key *const *keys, size_t nkeys,
 		      struct slot_view *v)
@@ -238,6 +259,7 @@ static void slot_open(const uint8_t *slot, size_t s, const char *user,
 	v->gen = get_le(slot, 8);
 	memcpy(v->key_id, slot + 8, CG_KEY_ID_LEN);
 	if (v->gen == 0) {
+		slot_open_empty(slot, s, user, keys, nkeys);
 		v->kind = SLOT_EMPTY;
 		return;
 	}

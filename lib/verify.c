@@ -131,10 +131,29 @@ struct verify_arg {
 	struct cg_verify_result *res;
 };
 
-/* The transaction's decision: locked out (the code is not even looked
- * at, nothing written), or judged and written once.  Written whatever
- * the verdict: a failure raises the count, a success resets it and
- * records the step.  The write is the commit of cg_store_update; if it
+/* A locked-out user's attempt: denied whatever was typed, yet judged (on
+ * a copy, thrown away) and the state written back unchanged, so that it
+ * takes the time of any wrong code.  Without the work and the write, the
+ * answer after a few wrong codes would come faster for an enrolled user
+ * than for one who is not (the decoy never locks out) and tell them
+ * apart. */
+static void locked_txn(struct cg_store_txn *txn, const struct verify_arg *a)
+{
+	struct cg_verify_result ignored;
+	struct cg_state copy = txn->st;
+
+	memset(&ignored, 0, sizeof(ignored));
+	judge(&copy, a->d, a->code, a->now, &ignored);
+	cg_state_wipe(&copy);
+	cg_wipe(&ignored, sizeof(ignored));
+	a->res->verdict = CG_DENIED_LOCKED;
+	txn->op = CG_STORE_WRITE;
+}
+
+/* The transaction's decision: locked out (the code cannot count), or
+ * judged and recorded.  Written once whatever the verdict: a failure
+ * raises the count, a success resets it and records the step, and a
+ * locked-out attempt writes the state back as it was.  The write is the commit of cg_store_update; if it
  * fails the caller turns the verdict into a denial, so a code that
  * cannot be recorded is never accepted, and a guess that cannot be
  * counted gains nothing (same answer, same time, for right and wrong). */
@@ -152,7 +171,7 @@ static cg_err verify_txn(struct cg_store_txn *txn, void *arg)
 	if (txn->found != CG_OK)
 		return txn->found;
 	if (txn->st.locked_until > a->now) {
-		res->verdict = CG_DENIED_LOCKED;
+		locked_txn(txn, a);
 		return CG_OK;
 	}
 	judge(&txn->st, a->d, a->code, a->now, res);

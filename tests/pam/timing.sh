@@ -115,6 +115,30 @@ for code in 000000 abcd-efgh-ijkm; do
 	grep -q ' seal=1 .* sync=1$' "$T/work.alice"
 	ok $? "$code: one seal and one sync per attempt"
 done
+# Two more who must cost the same: dave, whose codes have 8 digits (a
+# 6-digit guess used to be refused at once for him, faster than the
+# decoy's 6), and eve, locked out (her attempts used to be neither judged
+# nor written: a fast answer after a few wrong codes, where the decoy
+# never locks out).
+enroll dave sha1 8 30
+enroll eve
+write_config "max_failures = 2" "failure_window = 24h" "lockout = 24h"
+count_work eve 000000
+count_work eve 000000
+"$CG_STATE" "$STATE" get eve locked_until >"$T/locked"
+[ "$(cat "$T/locked")" -gt "$(date +%s)" ]
+ok $? "eve is locked out"
+for code in 000000 abcd-efgh-ijkm; do
+	for u in carol dave eve; do
+		count_work $u $code
+	done
+	for u in dave eve; do
+		cmp -s "$T/work.carol" "$T/work.$u"
+		ok $? "$code: $u's wrong answer costs what one for a user with no state does ($(cat "$T/work.$u"))"
+	done
+done
+write_config "max_failures = 1000" "failure_window = 24h" "lockout = 0"
+
 # 20 recovery hashes (CG_RECOVERY_MAX, whatever the user has) for an
 # answer of a recovery code's form, none for a TOTP code's.
 [ "$(digests alice)" -ge 20 ]

@@ -189,7 +189,7 @@ static void test_good_bad_replay(void **s)
 	cg_state_wipe(&st);
 }
 
-static void test_lockout_not_judged(void **s)
+static void test_lockout_judged_not_counted(void **s)
 {
 	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
 	struct cg_state st;
@@ -201,16 +201,28 @@ static void test_lockout_not_judged(void **s)
 	assert_int_equal(attempt(bad, NOW), CG_DENIED_NOW_LOCKED);
 	read_back(&st);
 	assert_int_equal(st.locked_until, NOW + 900);
-	judged = 0;
+	assert_int_equal(st.failures, 0);       /* counted into the lock */
+	cg_state_wipe(&st);
+	/* Locked: even the right code is refused, after the same judging
+	 * as any attempt (the time tells nothing), and nothing counts. */
+	judged = recovery_checks = 0;
 	code_at(NOW + 60, good);
 	assert_int_equal(attempt(good, NOW + 60), CG_DENIED_LOCKED);
-	assert_int_equal(judged, 0);
+	wrong_code_at(NOW + 90, bad);
+	assert_int_equal(attempt(bad, NOW + 90), CG_DENIED_LOCKED);
+	assert_int_equal(judged, 2);
+	assert_int_equal(recovery_checks, 2);
+	read_back(&st);
+	assert_int_equal(st.locked_until, NOW + 900);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(st.last_failure, 0);
+	assert_int_equal(st.last_step, -1);
 	code_at(NOW + 900, good);
 	assert_int_equal(attempt(good, NOW + 900), CG_GRANTED_CODE);
 	cg_state_wipe(&st);
 }
 
-/* One write per attempt, success or failure; none when locked out. */
+/* One write per attempt, success, failure or locked out. */
 static void test_one_write_per_attempt(void **s)
 {
 	char good[CG_CODE_MAX + 1], bad[CG_CODE_MAX + 1];
@@ -230,7 +242,7 @@ static void test_one_write_per_attempt(void **s)
 	assert_int_equal(attempt(bad, NOW), CG_DENIED_NOW_LOCKED);
 	assert_int_equal(syncs, 5);
 	assert_int_equal(attempt(good, NOW + 30), CG_DENIED_LOCKED);
-	assert_int_equal(syncs, 5);
+	assert_int_equal(syncs, 6);
 }
 
 /* The same judging work for a right code, a wrong one and a recovery
@@ -317,7 +329,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_good_bad_replay, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_lockout_not_judged, setup,
+		cmocka_unit_test_setup_teardown(test_lockout_judged_not_counted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_one_write_per_attempt, setup, teardown),
