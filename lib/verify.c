@@ -153,10 +153,11 @@ static void locked_txn(struct cg_store_txn *txn, const struct verify_arg *a)
 /* The transaction's decision: locked out (the code cannot count), or
  * judged and recorded.  Written once whatever the verdict: a failure
  * raises the count, a success resets it and records the step, and a
- * locked-out attempt writes the state back as it was.  The write is the commit of cg_store_update; if it
- * fails the caller turns the verdict into a denial, so a code that
- * cannot be recorded is never accepted, and a guess that cannot be
- * counted gains nothing (same answer, same time, for right and wrong). */
+ * locked-out attempt writes the state back as it was.  The write is the
+ * commit of cg_store_update; if it fails the caller turns the verdict
+ * into a denial, so a code that cannot be recorded is never accepted,
+ * and a guess that cannot be counted gains nothing (same answer, same
+ * time, for right and wrong). */
 static cg_err verify_txn(struct cg_store_txn *txn, void *arg)
 {
 	struct verify_arg *a = arg;
