@@ -73,10 +73,11 @@ static void record_success(struct cg_state *st)
 }
 
 /* Decide on the code; updates st in memory only.  The work does not
- * depend on the outcome: every step of the window is computed
- * (cg_totp_verify) and every recovery hash is derived
- * (cg_recovery_match), whether the TOTP code was right, wrong or a
- * recovery code, so the time taken tells nothing before the one write
+ * depend on the outcome, nor on the state: the form of the answer alone
+ * decides whether every step of the window is computed (6 or 8 digits,
+ * cg_totp_verify) and whether every recovery slot is hashed (a recovery
+ * code's form, cg_recovery_match), whether the code was right, wrong or
+ * a recovery code, so the time taken tells nothing before the one write
  * that records the attempt.  A failure to compute a code at all (OpenSSL
  * refusing, e.g. a short key in FIPS mode) is not the user's fault:
  * CG_DENIED_STATE_ERROR with res->err, st unchanged. */

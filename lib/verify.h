@@ -12,7 +12,7 @@ enum cg_verdict {
 	CG_GRANTED_RECOVERY,
 	CG_DENIED_BAD_CODE,
 	CG_DENIED_REPLAY,
-	CG_DENIED_LOCKED,        /* locked before this attempt: code not checked */
+	CG_DENIED_LOCKED,        /* locked before this attempt: never counts */
 	CG_DENIED_NOW_LOCKED,    /* this failure reached max_failures */
 	CG_DENIED_NOT_ENROLLED,
 	CG_DENIED_STATE_ERROR,   /* lock, read, parse or write failed */
@@ -25,12 +25,13 @@ struct cg_verify_result {
 	unsigned recovery_left;  /* after a recovery code was used */
 };
 
-/* One store transaction (store.h): read the state, check lock-out (a
- * locked-out user's code is not looked at and nothing is written), judge
- * `code` in memory (TOTP within the window and newer than the last
- * accepted step, else a recovery code) doing the same work whatever the
- * outcome, then write the result once: a failure counted, or a success
- * (last step, reset count).  A write failure denies even a correct
+/* One store transaction (store.h): read the state, judge `code` in
+ * memory (TOTP within the window and newer than the last accepted step,
+ * else a recovery code) doing the same work whatever the outcome, then
+ * write the result once: a failure counted, or a success (last step,
+ * reset count).  A locked-out user's code is judged the same way, the
+ * result thrown away, and the state written back unchanged: the same
+ * work, the same one write, nothing counted.  A write failure denies even a correct
  * code: an unrecorded step could be replayed.  If no code can be
  * computed at all (OpenSSL error) the verdict is CG_DENIED_STATE_ERROR
  * with err set, and nothing is written.  Grace is the caller's business
